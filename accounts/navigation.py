@@ -1,0 +1,46 @@
+"""The navigation bar: each role sees what it may use, decided by the permission checker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    action: str
+    # Path prefix that marks the item active; defaults to its own address.
+    prefix: str | None = None
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ITEMS = (
+    NavItem(_("Overview"), "dashboard", "dashboard.view"),
+    NavItem(_("Facilities"), "facilities:list", "facility.view"),
+    NavItem(_("Activities"), "campaigns:index", "campaign.view"),
+    NavItem(_("Energy and CP measures"), "audits:index", "energy.view"),
+    NavItem(_("Reports"), "reports:index", "report.view"),
+    NavItem(_("System administration"), "admin:index", "system.admin"),
+)
+
+
+def items_for(user: Any, path: str) -> list[dict[str, Any]]:
+    result = []
+    for item in ITEMS:
+        if not can(user, item.action):
+            continue
+        url = item.url()
+        prefix = item.prefix or url
+        active = path == url if url == "/" else path.startswith(prefix)
+        result.append({"label": item.label, "url": url, "active": active})
+    return result

@@ -1,0 +1,113 @@
+"""The one permission checker. Every view and selector asks it; nothing else decides.
+
+Two questions, in this order:
+
+1. May the user *see* the object at all? A commune official sees only objects of their own
+   commune; for anything else the answer is 404, so that an outsider learns nothing.
+2. May the user's role do the action? If not, 403. Unit officers may change only the objects of
+   their own unit.
+
+Objects tell the checker where they belong through two optional attributes: `scope_commune_id`
+(the commune an object belongs to, or None when it belongs to the whole district) and
+`scope_unit_id` (the implementing unit that owns it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+
+STAFF, COMMUNE, UNIT, LEADER, ADMIN = (
+    Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN
+)
+EVERYONE = frozenset(Role)
+
+# Which roles may perform each action, before object scoping.
+RULES: dict[str, frozenset[str]] = {
+    "dashboard.view": EVERYONE,
+    "facility.view": EVERYONE,
+    "facility.change": frozenset({STAFF, COMMUNE}),
+    "facility.import": frozenset({STAFF, COMMUNE}),
+    "status.change": frozenset({STAFF, COMMUNE}),
+    "campaign.view": EVERYONE,
+    "campaign.change": frozenset({STAFF, UNIT}),
+    "model.change": frozenset({STAFF}),
+    "budget.view": frozenset({STAFF, LEADER, ADMIN, UNIT}),
+    "energy.view": EVERYONE,
+    "energy.change": frozenset({STAFF}),
+    "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN}),
+    "plan.view": EVERYONE,
+    "plan.change": frozenset({STAFF}),
+    "task.report": frozenset({STAFF, UNIT}),
+    "report.view": EVERYONE,
+    "report.create": frozenset({STAFF, COMMUNE, LEADER}),
+    "report.issue": frozenset({STAFF}),
+    "year.lock": frozenset({STAFF}),
+    "system.admin": frozenset({ADMIN}),
+}
+
+# Actions a unit officer may take only on objects of their own unit.
+OWN_UNIT_ACTIONS = frozenset({"campaign.change", "task.report"})
+
+M = TypeVar("M", bound=Model)
+
+
+def role_of(user: Any) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def can_see(user: Any, obj: Any) -> bool:
+    """Whether the object lies within the user's scope (commune officials: their commune)."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if role != COMMUNE:
+        return True
+    commune_id = getattr(obj, "scope_commune_id", None)
+    return commune_id is None or commune_id == user.commune_id
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether the user may perform the action (on the object, when one is given)."""
+    if action not in RULES:
+        raise KeyError(f"unknown action {action!r}")
+    role = role_of(user)
+    if role is None or role not in RULES[action]:
+        return False
+    if obj is None:
+        return True
+    if not can_see(user, obj):
+        return False
+    if role == UNIT and action in OWN_UNIT_ACTIONS:
+        return getattr(obj, "scope_unit_id", None) == user.unit_id
+    return True
+
+
+def check(user: Any, action: str, obj: M | None = None) -> M | None:
+    """Return the object if the user may act on it; raise 404 outside scope, 403 otherwise."""
+    if obj is not None and not can_see(user, obj):
+        raise Http404
+    if not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -> QuerySet[M]:
+    """Limit a queryset to what the user may see.
+
+    `commune_path` is the lookup from the model to its commune id (e.g. "commune" for a
+    facility, "facility__commune" for a status), or None for district-wide objects.
+    """
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role == COMMUNE and commune_path is not None:
+        return queryset.filter(**{f"{commune_path}_id": user.commune_id})
+    return queryset

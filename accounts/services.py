@@ -1,0 +1,61 @@
+"""Writes about accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Commune, Role, Unit, User
+from melinh_sxsh.lib.errors import DomainError
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    commune_code: str | None = None,
+    unit_code: str | None = None,
+    full_name: str = "",
+    is_sxsh_officer: bool = False,
+) -> User:
+    """Create an account of one role; a commune official needs a commune, a unit officer a unit."""
+    if role not in Role.values:
+        raise DomainError(_("Unknown role %(role)s.") % {"role": role})
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("The username %(username)s is taken.") % {"username": username})
+    commune = unit = None
+    if role == Role.COMMUNE:
+        if not commune_code:
+            raise DomainError(_("A commune official needs --commune CODE."))
+        commune = Commune.objects.filter(code=commune_code).first()
+        if commune is None:
+            raise DomainError(_("No commune has the code %(code)s.") % {"code": commune_code})
+    elif commune_code:
+        raise DomainError(_("Only a commune official belongs to a commune."))
+    if role == Role.UNIT:
+        if not unit_code:
+            raise DomainError(_("A unit officer needs --unit CODE."))
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            message = _("No implementing unit has the code %(code)s.")
+            raise DomainError(message % {"code": unit_code})
+    elif unit_code:
+        raise DomainError(_("Only a unit officer belongs to a unit."))
+    if is_sxsh_officer and role != Role.STAFF:
+        raise DomainError(_("Only an Economic Department officer can be the SXSH officer."))
+    user = User(
+        username=username, role=role, commune=commune, unit=unit, full_name=full_name,
+        is_sxsh_officer=is_sxsh_officer,
+        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save()
+    return user

@@ -1,0 +1,1 @@
+"""Helpers shared by every app. Imports no app of the project."""

@@ -1,0 +1,103 @@
+"""The district's plan with its targets and its units' duties."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit
+
+
+class Plan(models.Model):
+    """A yearly cleaner-production action plan, e.g. 108/KH-UBND of 28/3/2018."""
+
+    code = models.CharField(_("number and symbol"), max_length=50)
+    title = models.CharField(_("title"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("plan year"), unique=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    signed_on = models.DateField(_("signed on"))
+    signer = models.CharField(_("signer"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(baseline_year__lt=models.F("year")),
+                name="plan_baseline_before_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.year})"
+
+
+class Target(models.Model):
+    class Indicator(models.TextChoices):
+        AWARE = "aware", _("Facilities aware of cleaner production")
+        SAVING = "saving", _("Facilities applying CP and saving energy")
+        OFFICERS = "officers", _("State officers in charge of CP")
+
+    class Mode(models.TextChoices):
+        RELATIVE = "relative", _("relative change (%)")
+        POINTS = "points", _("change of the share (percentage points)")
+        ABSOLUTE = "absolute", _("absolute number")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices,
+                            default=Mode.RELATIVE)
+    value = models.DecimalField(_("target value"), max_digits=8, decimal_places=2)
+    band_low = models.DecimalField(_("saving band from (%)"), max_digits=5, decimal_places=2,
+                                   null=True, blank=True)
+    band_high = models.DecimalField(_("saving band to (%)"), max_digits=5, decimal_places=2,
+                                    null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "indicator"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indicator"], name="target_once_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.value}"
+
+
+DEFAULT_BAND = (Decimal("8"), Decimal("13"))
+
+
+class PlanTask(models.Model):
+    """The duty of one implementing unit in a plan (section IV)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tasks")
+    duty = models.TextField(_("duty"))
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices,
+                              default=Status.NOT_STARTED)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["plan", "unit__position"]
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="one_task_per_unit_and_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.duty[:60]}"
+
+    @property
+    def scope_unit_id(self) -> int:
+        return self.unit_id

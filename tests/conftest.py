@@ -1,0 +1,110 @@
+"""The cast every test file uses: staff, a commune official of commune A, one of commune B,
+a unit officer, leadership, an administrator and an outsider (no longer active)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from accounts.models import Commune, Role, Unit, User
+
+REQUIRE_ALL = os.environ.get("SXSH_REQUIRE_ALL") == "1"
+
+COMMUNE_A = "08989"  # Thị trấn Quang Minh
+COMMUNE_B = "09019"  # Xã Tiền Phong
+
+
+def need(service: str, available: bool, why: str = "") -> None:
+    """Skip a test that needs a missing service, or fail when the run must have everything."""
+    if available:
+        return
+    message = f"{service} is not available{': ' + why if why else ''}"
+    if REQUIRE_ALL:
+        pytest.fail(f"{message} (SXSH_REQUIRE_ALL=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is for attackers, not for a test suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def commune_a(db) -> Commune:
+    return Commune.objects.get(code=COMMUNE_A)
+
+
+@pytest.fixture
+def commune_b(db) -> Commune:
+    return Commune.objects.get(code=COMMUNE_B)
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    user = User(username=username, role=role, full_name=username.title(), **extra)
+    user.set_password("Correct-horse-2018")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("staff", Role.STAFF, is_sxsh_officer=True)
+
+
+@pytest.fixture
+def official_a(commune_a) -> User:
+    return make_user("official_a", Role.COMMUNE, commune=commune_a)
+
+
+@pytest.fixture
+def official_b(commune_b) -> User:
+    return make_user("official_b", Role.COMMUNE, commune=commune_b)
+
+
+@pytest.fixture
+def unit_officer(db) -> User:
+    return make_user("unit_officer", Role.UNIT, unit=Unit.objects.get(code="TT_VHTT"))
+
+
+@pytest.fixture
+def leader(db) -> User:
+    return make_user("leader", Role.LEADER)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return make_user("outsider", Role.STAFF, is_active=False)
+
+
+@pytest.fixture
+def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsider):
+    return {
+        "staff": staff, "official_a": official_a, "official_b": official_b,
+        "unit": unit_officer, "leader": leader, "admin": admin_user, "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}",
+            f"SXSH_REQUIRE_ALL={'1' if REQUIRE_ALL else '0'}"]
