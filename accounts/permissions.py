@@ -32,6 +32,7 @@ RULES: dict[str, frozenset[str]] = {
     "dashboard.view": EVERYONE,
     "facility.view": EVERYONE,
     "facility.change": frozenset({STAFF, COMMUNE}),
+    "facility.delete": frozenset({STAFF}),
     "facility.import": frozenset({STAFF, COMMUNE}),
     "status.change": frozenset({STAFF, COMMUNE}),
     "campaign.view": EVERYONE,

@@ -1,5 +1,20 @@
+"""The facility registry and each facility's yearly cleaner-production status."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Commune
+from melinh_sxsh.lib.jobs import BackgroundJob
+from melinh_sxsh.lib.text import fold, sort_key
+
+TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
 
 
 class Sector(models.Model):
@@ -15,3 +30,177 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return f"C{self.code} – {self.name}"
+
+
+class Facility(models.Model):
+    """A production establishment of the CN or TTCN group, identified by its tax code."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        HOUSEHOLD = "household", _("Household business")
+
+    class Group(models.TextChoices):
+        CN = "CN", _("Industry (CN)")
+        TTCN = "TTCN", _("Small industry and handicraft (TTCN)")
+
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, unique=True,
+        validators=[RegexValidator(TAX_CODE_RE, _("A tax code has 10 digits, or 10-3 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=255)
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT,
+                                related_name="facilities")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="facilities")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices,
+                            default=Kind.ENTERPRISE)
+    group = models.CharField(_("group"), max_length=4, choices=Group.choices, default=Group.CN)
+    main_products = models.CharField(_("main products"), max_length=255, blank=True)
+    product_unit = models.CharField(_("product unit"), max_length=50, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True,
+                                            validators=[MaxValueValidator(1_000_000)])
+    first_year = models.PositiveSmallIntegerField(
+        _("first year of operation"), null=True, blank=True,
+        validators=[MinValueValidator(1900)],
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year of operation"), null=True, blank=True,
+        help_text=_("Set when the facility closes; a closed facility is kept, not deleted."),
+        validators=[MinValueValidator(1900)],
+    )
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    # Derived from the name and address on every write (see refresh_keys): Vietnamese order
+    # and diacritic-blind search need a plain column to sort and filter on in any database.
+    name_sort = models.CharField(max_length=800, editable=False, default="")
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["name_sort", "search_text", "updated_at"])
+
+    class Meta:
+        ordering = ["name_sort", "id"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        indexes = [
+            # The facility list's default order, within a commune for commune officials.
+            models.Index(fields=["commune", "name_sort"], name="facility_commune_sort"),
+            models.Index(fields=["name_sort"], name="facility_sort"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_year__isnull=True) | models.Q(first_year__isnull=True)
+                | models.Q(last_year__gte=models.F("first_year")),
+                name="facility_years_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Kept here, not in a service, so that the admin and every bulk path stay consistent.
+        self.refresh_keys()
+        super().save(*args, **kwargs)
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.commune_id
+
+    def refresh_keys(self) -> None:
+        self.name_sort = sort_key(self.name)[:800]
+        self.search_text = fold(f"{self.name} {self.tax_code} {self.address}")[:600]
+
+    def clean(self) -> None:
+        this_year = timezone.localdate().year
+        errors = {}
+        if self.first_year and self.first_year > this_year:
+            errors["first_year"] = _("The first year cannot be in the future.")
+        if self.last_year and self.last_year > this_year:
+            errors["last_year"] = _("The last year cannot be in the future.")
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            errors["last_year"] = _("The last year cannot be before the first year.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or self.last_year >= year
+        )
+
+
+class Stage(models.IntegerChoices):
+    """Stages of cleaner production, in order: a comparison means 'at this stage or beyond'."""
+
+    UNAWARE = 0, _("Not aware")
+    AWARE = 1, _("Aware")
+    COMMITTED = 2, _("Committed to apply")
+    APPLYING = 3, _("Applying")
+
+
+class FacilityYearStatus(models.Model):
+    """Where a facility stood in cleaner production in one year; one per facility and year."""
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
+                                 related_name="statuses")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["facility", "year"]
+        verbose_name = _("yearly status")
+        verbose_name_plural = _("yearly statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year"], name="one_status_per_year"),
+        ]
+        indexes = [
+            # The KPI engine's "latest status with year <= y" and the list's stage filter.
+            models.Index(fields=["year", "stage"], name="status_year_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}: {self.get_stage_display()}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+
+class ImportJob(BackgroundJob):
+    """An uploaded Excel file, checked and then written by a worker (facilities, statuses,
+    energy). The preview and the errors stay on the row for the page to show."""
+
+    kind = models.CharField(_("template"), max_length=20)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+",
+                                help_text=_("The commune of the official who uploaded it."))
+    apply = models.BooleanField(default=False, help_text=_("False: check only."))
+    preview = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+    @property
+    def scope_commune_id(self) -> int | None:
+        return self.commune_id

@@ -1,11 +1,177 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import check
+from accounts.models import Role
+from accounts.permissions import can, check
+from facilities import selectors, services
+from facilities.exports import facility_export
+from facilities.filters import FacilityFilter
+from facilities.forms import BulkStatusForm, FacilityForm, StatusForm
+from facilities.models import Facility, Stage
+from facilities.sections import sections_for
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import int_param
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: HttpRequest):
+    year = int_param(request.GET, "year", selectors.working_year(), 2000, 2100)
+    queryset = selectors.with_stage(selectors.facilities_visible(request.user), year)
+    facility_filter = FacilityFilter(request.GET, queryset=queryset, year=year,
+                                     hide_commune=request.user.role == Role.COMMUNE)
+    return facility_filter, year
 
 
 @login_required
+@require_GET
 def facility_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "facility.view")
-    return render(request, "facilities/facility_list.html")
+    facility_filter, year = _filtered(request)
+    page = Paginator(facility_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "facilities/facility_list.html", {
+        "filter": facility_filter, "page": page, "year": year, "stages": Stage.choices,
+        "query": query.urlencode(), "may_change": can(request.user, "status.change"),
+        "may_create": can(request.user, "facility.change"),
+    })
+
+
+@login_required
+@require_GET
+def facility_export_xlsx(request: HttpRequest) -> HttpResponse:
+    check(request.user, "facility.view")
+    facility_filter, year = _filtered(request)
+    name, content_type, content = facility_export(facility_filter.qs, year)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.facility_get(request.user, pk)
+    return render(request, "facilities/facility_detail.html", {
+        "facility": facility, "statuses": selectors.statuses_of(facility),
+        "history": selectors.history_of(facility),
+        "sections": sections_for(request.user, facility),
+        "may_edit": can(request.user, "facility.change", facility),
+        "may_delete": can(request.user, "facility.delete", facility),
+        "status_form": StatusForm(initial={"year": selectors.working_year()}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_create(request: HttpRequest) -> HttpResponse:
+    check(request.user, "facility.change")
+    form = FacilityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            facility = services.facility_create(user=request.user, data=data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The facility was registered."))
+            return redirect("facilities:detail", pk=facility.pk)
+    return render(request, "facilities/facility_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.facility_get(request.user, pk, "facility.change")
+    form = FacilityForm(request.POST or None, instance=facility, user=request.user)
+    changes = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.facility_update(user=request.user, facility_id=pk, data=data,
+                                     expected_version=form.cleaned_data["version"])
+        except services.StaleEdit as exc:
+            changes = exc.changes
+            form.add_error(None, exc.message)
+            # Keep the user's input; a second save means "overwrite what is saved now".
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("facilities:detail", pk=pk)
+    return render(request, "facilities/facility_form.html", {
+        "form": form, "facility": facility, "changes": changes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.facility_get(request.user, pk, "facility.delete")
+    if request.method == "POST":
+        try:
+            services.facility_delete(user=request.user, facility=facility)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("facilities:detail", pk=pk)
+        messages.success(request, _("The facility was deleted."))
+        return redirect("facilities:list")
+    return render(request, "facilities/facility_confirm_delete.html", {"facility": facility})
+
+
+@login_required
+@require_POST
+def status_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set one facility's stage for a year; from the list (htmx) or the facility page."""
+    facility = selectors.facility_get(request.user, pk, "status.change")
+    form = StatusForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.status_set(user=request.user, facility=facility, **form.cleaned_data)
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = _("Choose a stage and a valid year.")
+    if request.htmx:
+        year = form.cleaned_data.get("year") if form.is_valid() else None
+        row = selectors.with_stage(Facility.objects.filter(pk=pk), year or 0).first()
+        return render(request, "facilities/_stage_cell.html", {
+            "facility": row, "year": year, "stages": Stage.choices, "may_change": True,
+            "error": error, "saved": error is None})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The stage was saved."))
+    return redirect(request.POST.get("next") or reverse("facilities:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def status_bulk(request: HttpRequest) -> HttpResponse:
+    check(request.user, "status.change")
+    form = BulkStatusForm(request.POST)
+    back = reverse("facilities:list") + "?" + request.POST.get("query", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    try:
+        count = services.status_set_bulk(user=request.user,
+                                         facility_ids=form.cleaned_data["facilities"],
+                                         year=form.cleaned_data["year"],
+                                         stage=form.cleaned_data["stage"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The stage of %(count)s facilities was set.") % {
+            "count": count})
+    return redirect(back)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "melinh_sxsh",
     "accounts",
     "facilities",
     "audits",

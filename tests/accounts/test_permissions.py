@@ -17,6 +17,7 @@ EXPECTED = {
     "dashboard.view": {"staff", "official_a", "unit", "leader", "admin"},
     "facility.view": {"staff", "official_a", "unit", "leader", "admin"},
     "facility.change": {"staff", "official_a"},
+    "facility.delete": {"staff"},
     "facility.import": {"staff", "official_a"},
     "status.change": {"staff", "official_a"},
     "campaign.view": {"staff", "official_a", "unit", "leader", "admin"},

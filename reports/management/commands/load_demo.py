@@ -1,20 +1,27 @@
+import random
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from facilities import demo as facilities_demo
 from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Mê Linh demo data set: one account per role and plan 108/KH-UBND. Runs once."
+    help = "Load the Mê Linh demo data set (accounts, plan 108/KH-UBND, facilities...). Runs once."
 
     def handle(self, *args, **options):
         if accounts_demo.is_loaded():
             self.stdout.write("Dữ liệu mẫu đã có trong cơ sở dữ liệu; không nạp lại.")
         else:
             with transaction.atomic():
+                # One seed: the demo is the same on every machine.
+                rng = random.Random(108)
                 accounts_demo.load()
                 reports_demo.load()
+                facilities = facilities_demo.load(rng)
+                facilities_demo.load_statuses(rng, facilities)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {accounts_demo.DEMO_PASSWORD}):")
         for line in accounts_demo.describe():

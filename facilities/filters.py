@@ -1,0 +1,65 @@
+"""The facility list's search, filters and sorting (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune
+from facilities.models import Facility, Sector, Stage
+from melinh_sxsh.lib.text import fold
+
+NO_STATUS = "none"
+
+
+class FacilityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name, tax code or address"))
+    commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.all(),
+                                               label=_("Commune"), empty_label=_("All communes"))
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"),
+                                              empty_label=_("All sectors"))
+    group = django_filters.ChoiceFilter(choices=Facility.Group.choices, label=_("Group"),
+                                        empty_label=_("All groups"))
+    kind = django_filters.ChoiceFilter(choices=Facility.Kind.choices, label=_("Type"),
+                                       empty_label=_("All types"))
+    stage = django_filters.ChoiceFilter(
+        choices=[(NO_STATUS, _("No status"))] + [(str(v), label) for v, label in Stage.choices],
+        method="filter_stage", label=_("Stage in the year"), empty_label=_("All stages"))
+    operating = django_filters.ChoiceFilter(
+        choices=[("active", _("Operating in the year")), ("closed", _("Closed"))],
+        method="filter_operating", label=_("Operation"), empty_label=_("All"))
+    sort = django_filters.OrderingFilter(
+        fields=[("name_sort", "name"), ("tax_code", "tax_code"), ("commune__code", "commune"),
+                ("year_stage", "stage"), ("employees", "employees")],
+        field_labels={"name_sort": _("Name"), "tax_code": _("Tax code"),
+                      "commune__code": _("Commune"), "year_stage": _("Stage"),
+                      "employees": _("Employees")},
+        label=_("Sort by"), empty_label=_("Name (A–Z)"))
+
+    class Meta:
+        model = Facility
+        fields = ["q", "commune", "sector", "group", "kind", "stage", "operating"]
+
+    def __init__(self, *args, year: int, hide_commune: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        if hide_commune:
+            del self.filters["commune"]
+        for field in self.form.fields.values():
+            css = "form-control form-control-sm" if field.widget.input_type == "text" else \
+                "form-select form-select-sm"
+            field.widget.attrs.setdefault("class", css)
+
+    def search(self, queryset, name, value):
+        for word in fold(value).split()[:8]:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_stage(self, queryset, name, value):
+        if value == NO_STATUS:
+            return queryset.filter(year_stage__isnull=True)
+        return queryset.filter(year_stage=int(value))
+
+    def filter_operating(self, queryset, name, value):
+        active = (Q(first_year__isnull=True) | Q(first_year__lte=self.year)) & (
+            Q(last_year__isnull=True) | Q(last_year__gte=self.year))
+        return queryset.filter(active) if value == "active" else queryset.exclude(active)

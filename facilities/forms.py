@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune, Role
+from facilities.models import Facility, Stage
+from melinh_sxsh.lib.importing import CellError, parse_tax_code
+
+
+class FacilityForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Facility
+        fields = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
+                  "main_products", "product_unit", "employees", "first_year", "last_year",
+                  "contact_person", "phone", "email"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["version"].required = bool(self.instance.pk)
+        if user.role == Role.COMMUNE:
+            # A commune official keeps facilities of their own commune only.
+            self.fields["commune"].queryset = Commune.objects.filter(pk=user.commune_id)
+            self.fields["commune"].initial = user.commune_id
+            self.fields["commune"].empty_label = None
+        self.fields["tax_code"].help_text = _("10 digits, or 10 digits-3 digits for a branch.")
+
+    def clean_tax_code(self) -> str:
+        try:
+            return parse_tax_code(self.cleaned_data["tax_code"])
+        except CellError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("The name must not be empty."))
+        return name
+
+
+class StatusForm(forms.Form):
+    year = forms.IntegerField(min_value=2000)
+    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class BulkStatusForm(forms.Form):
+    facilities = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={
+        "required": _("Select at least one facility.")})
+    year = forms.IntegerField(min_value=2000)
+    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int, label=_("New stage"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the service checks each one against the user's scope.
+        self.fields["facilities"].valid_value = lambda value: True
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Template"))
+    file = forms.FileField(label=_("Excel file (.xlsx, at most 10 MB)"),
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": ".xlsx,application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet"}))
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds

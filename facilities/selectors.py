@@ -1,0 +1,106 @@
+"""Reads of facilities and statuses, always starting from what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Commune
+from accounts.permissions import check, scope_queryset
+from facilities.models import Facility, FacilityYearStatus, ImportJob, Sector
+
+
+def facilities_visible(user) -> QuerySet[Facility]:
+    return scope_queryset(user, Facility.objects.select_related("commune", "sector"), "commune")
+
+
+def facility_get(user, pk: int, action: str = "facility.view") -> Facility:
+    """The facility if the user may do `action` on it: 404 outside their scope, 403 otherwise."""
+    facility = get_object_or_404(Facility.objects.select_related("commune", "sector"), pk=pk)
+    check(user, action, facility)
+    return facility
+
+
+def working_year() -> int:
+    """The year whose stages the list shows by default: the latest year with statuses."""
+    this_year = timezone.localdate().year
+    latest = FacilityYearStatus.objects.filter(year__lte=this_year).aggregate(y=Max("year"))["y"]
+    return latest or this_year
+
+
+def with_stage(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
+    """Annotate each facility with its stage in `year` (None when no status was set)."""
+    stage = FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year=year).values("stage")
+    return queryset.annotate(year_stage=Subquery(stage[:1]))
+
+
+def statuses_of(facility: Facility) -> QuerySet[FacilityYearStatus]:
+    return facility.statuses.select_related("set_by").order_by("-year")
+
+
+FACILITY_TRACKED = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
+                    "main_products", "product_unit", "employees", "first_year", "last_year",
+                    "contact_person", "phone", "email"]
+
+
+def _display(model, field_name: str, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(field_name)
+    if field.is_relation:
+        return names.get((field_name, value), str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _entries(records, model, fields: list[str], names: dict, **extra) -> list[dict]:
+    """Turn history records (oldest first) into entries with the fields each one changed."""
+    previous: dict[int, object] = {}
+    entries = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if before is not None:
+            for name in fields:
+                attname = model._meta.get_field(name).attname
+                old, new = getattr(before, attname), getattr(record, attname)
+                if old != new:
+                    changes.append((model._meta.get_field(name).verbose_name,
+                                    _display(model, name, old, names),
+                                    _display(model, name, new, names)))
+        previous[record.id] = record
+        entries.append({"date": record.history_date, "user": record.history_user,
+                        "type": record.history_type, "changes": changes,
+                        "reason": record.history_change_reason,
+                        **{key: fn(record) for key, fn in extra.items()}})
+    return entries
+
+
+def history_of(facility: Facility, limit: int = 100) -> list[dict]:
+    """Who changed what and when, newest first: the facility and its statuses together.
+    Four queries whatever the length of the history."""
+    names = {("commune", c.id): str(c) for c in Commune.objects.all()}
+    names.update({("sector", s.id): str(s) for s in Sector.objects.all()})
+    facility_records = facility.history.select_related("history_user").order_by("history_date")
+    entries = _entries(facility_records, Facility, FACILITY_TRACKED, names,
+                       object=lambda r: "facility")
+    status_records = FacilityYearStatus.history.model.objects.filter(
+        facility_id=facility.pk).select_related("history_user").order_by("history_date")
+    entries += _entries(status_records, FacilityYearStatus, ["stage", "note"], names,
+                        object=lambda r: "status", year=lambda r: r.year,
+                        stage=lambda r: r.get_stage_display())
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    return entries[:limit]
+
+
+def import_jobs_visible(user) -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.select_related("requested_by")
+    if user.role == "staff":
+        return jobs
+    return jobs.filter(requested_by=user)
+
+
+def import_job_get(user, pk: int) -> ImportJob:
+    return get_object_or_404(import_jobs_visible(user), pk=pk)

@@ -1,0 +1,72 @@
+"""Vietnamese text: matching keys that ignore case and diacritics, and alphabetical order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Combining marks: the five tones, and the three marks that make letters of their own.
+GRAVE, ACUTE, HOOK, TILDE, DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
+BREVE, CIRCUMFLEX, HORN = "\u0306", "\u0302", "\u031b"
+TONES = {GRAVE, ACUTE, HOOK, TILDE, DOT}
+# Dictionary order of tones: ngang, huyền, hỏi, ngã, sắc, nặng.
+TONE_RANK = {"": 0, GRAVE: 1, HOOK: 2, TILDE: 3, ACUTE: 4, DOT: 5}
+
+# The Vietnamese alphabet, with the Latin letters it lacks (f, j, w, z) in their Latin places.
+ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+            "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+_LETTER_RANK = {letter: index for index, letter in enumerate(ALPHABET)}
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def normalize(value: str) -> str:
+    """NFC, case folding and single spaces: how headers and coded values are matched."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "").casefold()).strip()
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII without diacritics: 'Tiền Phong' -> 'tien phong'. For searching."""
+    text = unicodedata.normalize("NFD", normalize(value)).replace("đ", "d")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _split_letter(ch: str) -> tuple[str, str]:
+    """A precomposed letter -> (letter without tone, tone mark)."""
+    parts = unicodedata.normalize("NFD", ch)
+    tone = next((mark for mark in parts[1:] if mark in TONES), "")
+    base = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in TONES))
+    return base, tone
+
+
+def _token(number: int) -> str:
+    # Two base-36 characters: only [0-9a-z], whose order is the same in every collation.
+    return _DIGITS36[number // 36] + _DIGITS36[number % 36]
+
+
+def sort_key(value: str) -> str:
+    """A key whose plain string order is Vietnamese alphabetical order.
+
+    Letters first (a < ă < â < b ... d < đ ...), tones only to break ties, as dictionaries do.
+    Digits sort before letters, spaces and punctuation before both.
+    """
+    primary, secondary = [], []
+    for ch in unicodedata.normalize("NFC", value or "").casefold():
+        base, tone = _split_letter(ch)
+        if base in _LETTER_RANK:
+            primary.append(_token(100 + _LETTER_RANK[base]))
+        elif base.isdigit():
+            primary.append(_token(10 + int(base)))
+        elif base.isspace():
+            if primary and primary[-1] != "01":
+                primary.append("01")
+            continue
+        elif base.isalnum():
+            primary.append(_token(200 + ord(base) % 1000))
+        else:
+            continue
+        secondary.append(_DIGITS36[TONE_RANK[tone]])
+    if primary and primary[-1] == "01":
+        primary.pop()
+    return "".join(primary) + "00" + "".join(secondary)

@@ -1,0 +1,55 @@
+"""Numbers in Vietnamese form (1.234,5) whatever the thousand-separator setting, and small
+helpers for query strings."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import translation
+
+register = template.Library()
+
+
+def format_number(value, places: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    quantum = Decimal(1).scaleb(-places)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _dot, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    vietnamese = translation.get_language() != "en"
+    thousands, decimal = (".", ",") if vietnamese else (",", ".")
+    text = thousands.join(groups)
+    if places > 0:
+        text += decimal + fraction
+    return sign + text
+
+
+@register.filter
+def num(value, places=0):
+    """`{{ value|num }}` -> 1.234; `{{ value|num:2 }}` -> 1.234,50 (rounded half up)."""
+    try:
+        places = int(places)
+    except (TypeError, ValueError):
+        places = 0
+    return format_number(value, places)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for sort links and pages)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
