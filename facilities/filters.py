@@ -1,7 +1,7 @@
 """The facility list's search, filters and sorting (django-filter)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
@@ -9,6 +9,20 @@ from facilities.models import Facility, Sector, Stage
 from melinh_sxsh.lib.text import fold
 
 NO_STATUS = "none"
+
+
+class NullsLastOrdering(django_filters.OrderingFilter):
+    """Facilities without a value sort last both ways, on SQLite and PostgreSQL alike."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "name_sort")
 
 
 class FacilityFilter(django_filters.FilterSet):
@@ -27,7 +41,7 @@ class FacilityFilter(django_filters.FilterSet):
     operating = django_filters.ChoiceFilter(
         choices=[("active", _("Operating in the year")), ("closed", _("Closed"))],
         method="filter_operating", label=_("Operation"), empty_label=_("All"))
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrdering(
         fields=[("name_sort", "name"), ("tax_code", "tax_code"), ("commune__code", "commune"),
                 ("year_stage", "stage"), ("employees", "employees")],
         field_labels={"name_sort": _("Name"), "tax_code": _("Tax code"),

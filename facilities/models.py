@@ -46,6 +46,7 @@ class Facility(models.Model):
 
     tax_code = models.CharField(
         _("tax code"), max_length=14, unique=True,
+        error_messages={"unique": _("A facility with this tax code is already registered.")},
         validators=[RegexValidator(TAX_CODE_RE, _("A tax code has 10 digits, or 10-3 digits."))],
     )
     name = models.CharField(_("name"), max_length=255)

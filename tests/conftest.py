@@ -31,6 +31,29 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+REFERENCE_MIGRATIONS = ("accounts", "facilities", "campaigns", "audits")
+
+
+def reload_reference_data() -> None:
+    """Transactional tests flush the database, reference rows of data migrations included;
+    put them back the way the migrations do."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for app in REFERENCE_MIGRATIONS:
+        import_module(f"{app}.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        if not Commune.objects.exists():
+            reload_reference_data()
+
+
 @pytest.fixture
 def commune_a(db) -> Commune:
     return Commune.objects.get(code=COMMUNE_A)

@@ -311,7 +311,7 @@ def parse_number(value: Any, *, integer: bool = False, minimum: Decimal | int | 
         raise CellError(_("must not be negative") if minimum == 0 else
                         _("must be at least %(min)s") % {"min": minimum})
     if maximum is not None and number > maximum:
-        raise CellError(_("must be at most %(max)s") % {"max": maximum})
+        raise CellError(_("must be at most %(max)s") % {"max": f"{maximum:,}".replace(",", ".")})
     if integer:
         if number != number.to_integral_value():
             raise CellError(_("must be a whole number"))

@@ -1,0 +1,80 @@
+"""Chromium (Debian's package, driven by Playwright; no browser download) against a live server.
+
+Screenshots of each journey's last page go to test-artifacts/; a failing test keeps a trace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need("Chromium", Path(CHROMIUM).exists(), "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+@pytest.fixture
+def open_page(browser, live_server, request):
+    """open_page(user, width) -> a logged-in Playwright page at that width."""
+    contexts = []
+
+    def _open(user, width="desktop", password="Correct-horse-2018"):
+        context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
+                                      locale="vi-VN")
+        context.tracing.start(screenshots=True, snapshots=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base = live_server.url
+        if user is not None:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", password)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield _open
+    ARTIFACTS.mkdir(exist_ok=True)
+    for index, context in enumerate(contexts):
+        name = f"{request.node.name}-{index}".replace("/", "_")
+        if getattr(request.node, "failed_call", False):
+            context.tracing.stop(path=str(ARTIFACTS / f"{name}-trace.zip"))
+        else:
+            context.tracing.stop()
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,355 @@
+"""The importer: real files in, clear messages by row and column out, nothing half-written."""
+
+import unicodedata
+import zipfile
+from io import BytesIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from facilities.importers import FacilityImporter, StatusImporter
+from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib import importing, xlsx
+from melinh_sxsh.lib.importing import run_import
+from melinh_sxsh.lib.xlsx import UnreadableFile
+from tests.facilities.xlsx_helpers import (
+    FACILITY_HEADERS,
+    facilities_file,
+    facility_row,
+    xlsx_bytes,
+)
+from tests.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(content, importer_class=FacilityImporter, user=None, write=True):
+    return run_import(importer_class(user=user), BytesIO(content), write=write)
+
+
+def messages(outcome):
+    return [str(error) for error in outcome.errors]
+
+
+def test_thousand_rows_import_and_reimport_is_unchanged():
+    content = facilities_file(1000)
+    outcome = run(content)
+    assert outcome.ok, messages(outcome)[:3]
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (1000, 0, 0)
+    assert Facility.objects.count() == 1000
+    again = run(content)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1000)
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column():
+    content = facilities_file(1000, row500={"Mã số thuế": "12345"})
+    outcome = run(content)
+    assert messages(outcome) == [
+        'Dòng 500, cột "Mã số thuế": mã số thuế phải có 10 chữ số, hoặc 10 chữ số, dấu gạch '
+        "ngang và 3 chữ số"]
+    assert Facility.objects.count() == 0
+
+
+def test_the_command_says_the_same_and_exits_1(tmp_path, capsys):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(facilities_file(20, row7={"Số lao động": "nhiều"}))
+    with pytest.raises(CommandError) as info:
+        call_command("import_xlsx", "facilities", str(path))
+    assert info.value.returncode == 1
+    err = capsys.readouterr().err
+    web = messages(run(path.read_bytes(), write=False))
+    assert err.strip().splitlines() == web
+    assert 'Dòng 7, cột "Số lao động"' in err
+    assert Facility.objects.count() == 0
+
+
+def test_the_command_writes_and_exits_0_and_dry_run_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(facilities_file(5))
+    call_command("import_xlsx", "facilities", str(path), "--dry-run")
+    assert "Sẽ thêm mới 5" in capsys.readouterr().out
+    assert Facility.objects.count() == 0
+    call_command("import_xlsx", "facilities", str(path))
+    assert "Đã thêm mới 5" in capsys.readouterr().out
+    assert Facility.objects.count() == 5
+
+
+@pytest.mark.parametrize("content", [b"", b"not an excel file at all", b"%PDF-1.4 ...",
+                                     b"PK\x03\x04truncated"])
+def test_the_command_exits_2_on_unreadable_files(tmp_path, content):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as info:
+        call_command("import_xlsx", "facilities", str(path))
+    assert info.value.returncode == 2
+
+
+def test_the_command_exits_2_on_a_missing_file():
+    with pytest.raises(CommandError) as info:
+        call_command("import_xlsx", "facilities", "/nonexistent/file.xlsx")
+    assert info.value.returncode == 2
+
+
+# ---- malformed files: each names the problem and writes nothing ----------------------------
+
+def good_header_and(*rows):
+    return xlsx_bytes([FACILITY_HEADERS, *rows])
+
+
+def zip_bomb():
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b"0" * (1024 * 1024)
+            for _ in range(310):
+                sheet.write(chunk)
+    return buffer.getvalue()
+
+
+def truncated():
+    content = facilities_file(50)
+    return content[: len(content) // 2]
+
+
+UNREADABLE = [
+    ("empty file", b"", "Tệp rỗng"),
+    ("text renamed .xlsx", b"Ma so thue;Ten co so\n0101234567;A", "không phải là bảng tính"),
+    ("zip that is not a workbook", None, "không phải là bảng tính"),
+    ("truncated workbook", None, "bị hỏng hoặc không đầy đủ"),
+    ("inflating zip", None, "dung lượng bất thường"),
+]
+
+
+def plain_zip():
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("case", "content", "message"), UNREADABLE,
+                         ids=[c[0] for c in UNREADABLE])
+def test_unreadable_files(case, content, message):
+    content = content if content is not None else {
+        "zip that is not a workbook": plain_zip, "truncated workbook": truncated,
+        "inflating zip": zip_bomb}[case]()
+    with pytest.raises(UnreadableFile) as info:
+        run(content)
+    assert message in str(info.value)
+    assert Facility.objects.count() == 0
+
+
+def test_too_large_file_is_refused_before_reading():
+    with pytest.raises(UnreadableFile, match="lớn hơn 10 MB"):
+        run(b"PK\x03\x04" + b"\0" * xlsx.MAX_BYTES)
+
+
+MALFORMED = [
+    ("empty sheet", xlsx_bytes([]), ["Không tìm thấy dòng tiêu đề"]),
+    ("header only", good_header_and(), ["không có dòng dữ liệu"]),
+    ("missing required header",
+     xlsx_bytes([["Mã số thuế", "Xã/Thị trấn"], ["0101234567", "Quang Minh"]]),
+     ['Dòng 1: thiếu cột "Tên cơ sở"']),
+    ("repeated header", xlsx_bytes([FACILITY_HEADERS + ["Tên cơ sở"], facility_row(1)]),
+     ['Dòng 1, cột "Tên cơ sở": cột này xuất hiện hai lần']),
+    ("unknown commune", good_header_and(facility_row(1, commune="Xã Mộc Châu")),
+     ['Dòng 2, cột "Xã/Thị trấn": "Xã Mộc Châu" không phải là xã hợp lệ']),
+    ("unknown sector", good_header_and(facility_row(1, **{"Mã ngành": "99"})),
+     ['Dòng 2, cột "Mã ngành": "99" không phải là ngành VSIC hợp lệ']),
+    ("duplicate tax codes", good_header_and(facility_row(1), facility_row(2),
+                                            facility_row(1, **{"Tên cơ sở": "Trùng"})),
+     ['Dòng 4, cột "Mã số thuế": trùng với dòng 2']),
+    ("tax code too short", good_header_and(facility_row(1, **{"Mã số thuế": "01012345"})),
+     ['Dòng 2, cột "Mã số thuế": mã số thuế phải có 10 chữ số']),
+    ("tax code with letters", good_header_and(facility_row(1, **{"Mã số thuế": "01O1234567"})),
+     ['Dòng 2, cột "Mã số thuế": mã số thuế phải có 10 chữ số']),
+    ("negative employees", good_header_and(facility_row(1, **{"Số lao động": -5})),
+     ['Dòng 2, cột "Số lao động": không được là số âm']),
+    ("text number", good_header_and(facility_row(1, **{"Số lao động": "năm mươi"})),
+     ['Dòng 2, cột "Số lao động": "năm mươi" không phải là số viết theo kiểu Việt Nam']),
+    ("English decimal point", good_header_and(facility_row(1, **{"Số lao động": "1.5"})),
+     ['Dòng 2, cột "Số lao động": "1.5" không phải là số']),
+    ("fractional employees", good_header_and(facility_row(1, **{"Số lao động": "12,5"})),
+     ['Dòng 2, cột "Số lao động": phải là số nguyên']),
+    ("future year", good_header_and(facility_row(1, **{"Năm bắt đầu hoạt động": 2999})),
+     ['Dòng 2, cột "Năm bắt đầu hoạt động": không được ở tương lai']),
+    ("year before 1900", good_header_and(facility_row(1, **{"Năm bắt đầu hoạt động": 1850})),
+     ['Dòng 2, cột "Năm bắt đầu hoạt động": phải từ năm 1900']),
+    ("last year before first", good_header_and(facility_row(
+        1, **{"Năm bắt đầu hoạt động": 2015, "Năm ngừng hoạt động": 2012})),
+     ['Dòng 2, cột "Năm ngừng hoạt động": không được trước năm bắt đầu hoạt động (2015)']),
+    ("formula", good_header_and(facility_row(1, **{"Số lao động": "=20+30"})),
+     ['Dòng 2, cột "Số lao động": ô chứa công thức (=20+30)']),
+    ("error cell", good_header_and(facility_row(1, **{"Số lao động": "#N/A"})),
+     ['Dòng 2, cột "Số lao động": ô chứa giá trị lỗi (#N/A)']),
+    ("missing name", good_header_and(facility_row(1, **{"Tên cơ sở": None})),
+     ['Dòng 2, cột "Tên cơ sở": không được để trống']),
+    ("bad type label", good_header_and(facility_row(1, **{"Loại hình": "Tập đoàn"})),
+     ['Dòng 2, cột "Loại hình": "Tập đoàn" không phải là loại hình hợp lệ']),
+    ("bad email", good_header_and(facility_row(1, **{"Email": "khong-phai-email"})),
+     ['Dòng 2, cột "Email": "khong-phai-email" không phải là địa chỉ email']),
+    ("over-long name", good_header_and(facility_row(1, **{"Tên cơ sở": "A" * 300})),
+     ['Dòng 2, cột "Tên cơ sở": dài quá 255 ký tự']),
+]
+
+
+@pytest.mark.parametrize(("case", "content", "expected"), MALFORMED,
+                         ids=[c[0] for c in MALFORMED])
+def test_malformed_rows(case, content, expected):
+    outcome = run(content)
+    got = messages(outcome)
+    assert len(got) == len(expected), got
+    for message, start in zip(got, expected, strict=True):
+        assert start in message, (message, start)
+    assert Facility.objects.count() == 0
+
+
+def test_errors_on_several_rows_are_all_reported_and_nothing_written():
+    outcome = run(good_header_and(
+        facility_row(1), facility_row(2, **{"Số lao động": -1}),
+        facility_row(3, commune="Hà Đông"), facility_row(4, **{"Mã số thuế": "1"})))
+    assert [e.row for e in outcome.errors] == [3, 4, 5]
+    assert Facility.objects.count() == 0
+
+
+def test_more_rows_than_the_limit(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    outcome = run(facilities_file(6))
+    assert "có hơn 5 dòng dữ liệu" in messages(outcome)[0]
+    assert Facility.objects.count() == 0
+
+
+# ---- what real office files look like, accepted ---------------------------------------------
+
+def test_title_rows_above_the_header_count_in_row_numbers():
+    title = [["UBND HUYỆN MÊ LINH"], ["DANH SÁCH CƠ SỞ SẢN XUẤT NĂM 2018"], []]
+    content = xlsx_bytes([FACILITY_HEADERS, facility_row(1),
+                          facility_row(2, **{"Mã số thuế": "12"})], title_rows=title)
+    assert messages(run(content)) == [
+        'Dòng 6, cột "Mã số thuế": mã số thuế phải có 10 chữ số, hoặc 10 chữ số, dấu gạch '
+        "ngang và 3 chữ số"]
+
+
+def test_decomposed_unicode_free_column_order_and_unknown_columns():
+    headers = [unicodedata.normalize("NFD", h).upper() for h in
+               ["Tên cơ sở", "Xã/Thị trấn", "Mã số thuế", "Số lao động"]] + ["Ghi chú riêng"]
+    content = xlsx_bytes([headers, [unicodedata.normalize("NFD", "Hợp tác xã Văn Khê"),
+                                    unicodedata.normalize("NFD", "xã  VĂN KHÊ"), "0101234567",
+                                    "1.234", "bỏ qua"]])
+    outcome = run(content)
+    assert outcome.ok, messages(outcome)
+    facility = Facility.objects.get()
+    assert facility.name == "Hợp tác xã Văn Khê"
+    assert facility.commune.code == "09013"
+    assert facility.employees == 1234
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    (101234567, "0101234567"), ("0101234567", "0101234567"), ("010.123.4567", "0101234567"),
+    ("0101234567-001", "0101234567-001"), (" 0101 234 567 ", "0101234567")])
+def test_tax_code_forms(cell, expected):
+    assert run(good_header_and(facility_row(1, **{"Mã số thuế": cell}))).ok
+    assert Facility.objects.get().tax_code == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1.500", 1500), ("1500", 1500), (1500, 1500), (1500.0, 1500), ("123.456", 123456)])
+def test_vietnamese_numbers(cell, expected):
+    assert run(good_header_and(facility_row(1, **{"Số lao động": cell}))).ok
+    assert Facility.objects.get().employees == expected
+
+
+@pytest.mark.parametrize("commune", ["Quang Minh", "Thị trấn Quang Minh", "08989",
+                                     "thị trấn quang minh", "QUANG MINH"])
+def test_commune_forms(commune):
+    assert run(good_header_and(facility_row(1, commune=commune))).ok
+    assert Facility.objects.get().commune.code == "08989"
+
+
+def test_upsert_leaves_empty_cells_alone_and_records_history(staff):
+    FacilityFactory(tax_code="0109000001", name="Tên cũ", employees=77, phone="0243")
+    row = facility_row(1, **{"Tên cơ sở": "Tên mới", "Số lao động": None, "Điện thoại": None})
+    outcome = run(good_header_and(row), user=staff)
+    assert (outcome.created, outcome.updated) == (0, 1)
+    facility = Facility.objects.get(tax_code="0109000001")
+    assert (facility.name, facility.employees, facility.phone) == ("Tên mới", 77, "0243")
+    assert facility.version == 2
+    latest = facility.history.latest()
+    assert latest.history_user == staff and latest.history_change_reason == "import"
+
+
+def test_preview_does_not_write():
+    outcome = run(facilities_file(3), write=False)
+    assert outcome.created == 3 and not outcome.written
+    assert Facility.objects.count() == 0
+
+
+# ---- commune scoping ------------------------------------------------------------------------
+
+def test_commune_official_imports_only_own_commune(official_a):
+    content = good_header_and(facility_row(1), facility_row(2, commune="Tiền Phong"))
+    outcome = run(content, user=official_a)
+    assert messages(outcome) == [
+        'Dòng 3, cột "Xã/Thị trấn": bạn chỉ được nhập cơ sở thuộc xã của mình']
+    assert Facility.objects.count() == 0
+    assert run(good_header_and(facility_row(1)), user=official_a).ok
+
+
+def test_commune_official_cannot_update_another_communes_facility(official_a, commune_b):
+    FacilityFactory(tax_code="0109000001", commune=commune_b)
+    outcome = run(good_header_and(facility_row(1)), user=official_a)
+    assert "ngoài xã của bạn" in messages(outcome)[0]
+    assert Facility.objects.get().commune == commune_b
+
+
+# ---- statuses -------------------------------------------------------------------------------
+
+STATUS_HEADERS = ["Mã số thuế", "Năm", "Mức độ", "Ghi chú"]
+
+
+def test_statuses_import_upserts(staff, commune_a):
+    facility = FacilityFactory(tax_code="0101111111", commune=commune_a)
+    content = xlsx_bytes([STATUS_HEADERS, ["0101111111", 2017, "Đã nhận thức", ""],
+                          ["0101111111", 2018, "đang áp dụng", "Thay lò hơi"]])
+    outcome = run(content, StatusImporter, user=staff)
+    assert outcome.ok and outcome.created == 2
+    status = FacilityYearStatus.objects.get(facility=facility, year=2018)
+    assert (status.stage, status.note, status.set_by) == (Stage.APPLYING, "Thay lò hơi", staff)
+    content = xlsx_bytes([STATUS_HEADERS, ["0101111111", 2018, "Đã đăng ký áp dụng", None]])
+    outcome = run(content, StatusImporter, user=staff)
+    assert outcome.updated == 1
+    status.refresh_from_db()
+    assert (status.stage, status.note) == (Stage.COMMITTED, "Thay lò hơi")
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (["0109999999", 2018, "Đã nhận thức"], 'cột "Mã số thuế": không có cơ sở nào'),
+    (["0101111111", 1999, "Đã nhận thức"], 'cột "Năm": phải từ năm 2000'),
+    (["0101111111", 2999, "Đã nhận thức"], 'cột "Năm": không được ở tương lai'),
+    (["0101111111", 2018, "Rất tốt"], 'cột "Mức độ": "Rất tốt" không phải là mức độ hợp lệ'),
+    (["0101111111", "năm ngoái", "Đã nhận thức"], 'cột "Năm": phải là một năm'),
+])
+def test_status_errors(staff, commune_a, row, message):
+    FacilityFactory(tax_code="0101111111", commune=commune_a)
+    outcome = run(xlsx_bytes([STATUS_HEADERS[:3], row]), StatusImporter, user=staff)
+    assert len(outcome.errors) == 1 and message in messages(outcome)[0]
+    assert FacilityYearStatus.objects.count() == 0
+
+
+def test_statuses_duplicate_key_names_first_row(staff, commune_a):
+    FacilityFactory(tax_code="0101111111", commune=commune_a)
+    content = xlsx_bytes([STATUS_HEADERS[:3], ["0101111111", 2018, "Đã nhận thức"],
+                          ["0101111111", 2017, "Đã nhận thức"],
+                          ["0101111111", 2018, "Đang áp dụng"]])
+    assert messages(run(content, StatusImporter, user=staff)) == [
+        'Dòng 4, cột "Mã số thuế": trùng với dòng 2']
+
+
+def test_commune_official_imports_statuses_of_own_commune_only(official_a, commune_b):
+    FacilityFactory(tax_code="0101111111", commune=commune_b)
+    content = xlsx_bytes([STATUS_HEADERS[:3], ["0101111111", 2018, "Đã nhận thức"]])
+    outcome = run(content, StatusImporter, user=official_a)
+    assert "không có cơ sở nào mang mã số thuế này trong phạm vi của bạn" in messages(outcome)[0]
+    assert FacilityYearStatus.objects.count() == 0

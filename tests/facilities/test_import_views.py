@@ -1,0 +1,130 @@
+"""The import page: upload, background check, preview, confirm; all through ImportJob rows."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from facilities.models import Facility, ImportJob
+from melinh_sxsh.lib.importing import run_import
+from tests.facilities.xlsx_helpers import facilities_file
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content, kind="facilities", name="co-so.xlsx"):
+    return client.post(reverse("facilities:import"), {
+        "kind": kind, "file": SimpleUploadedFile(name, content)})
+
+
+def test_upload_check_preview_then_confirm(login, cast, django_capture_on_commit_callbacks):
+    client = login(cast["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, facilities_file(30))
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert response.url == reverse("facilities:import_detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "ready" and job.preview["created"] == 30
+    assert Facility.objects.count() == 0
+    page = client.get(response.url).content.decode()
+    assert "Xác nhận và ghi 30 dòng" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("facilities:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert Facility.objects.count() == 30
+    # Confirming twice does nothing more.
+    response = client.post(reverse("facilities:import_confirm", args=[job.pk]), follow=True)
+    assert "không ở trạng thái chờ xác nhận" in response.content.decode()
+
+
+def test_errors_on_the_page_equal_the_importers(login, cast, django_capture_on_commit_callbacks):
+    from io import BytesIO
+
+    from facilities.importers import FacilityImporter
+
+    content = facilities_file(12, row5={"Xã/Thị trấn": "Xã Không Có"}, row9={"Số lao động": -2})
+    client = login(cast["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, content)
+    job = ImportJob.objects.get()
+    assert job.status == "invalid" and job.error_count == 2
+    outcome = run_import(FacilityImporter(), BytesIO(content), write=False)
+    expected = [str(error) for error in outcome.errors]
+    assert job.errors == expected
+    page = client.get(response.url).content.decode()
+    for message in expected:
+        assert message.replace('"', "&quot;") in page
+    assert "Xác nhận" not in page
+
+
+@pytest.mark.parametrize(("content", "name", "message"), [
+    (b"hello", "co-so.xlsx", "không phải là bảng tính Excel"),
+    (b"%PDF-1.7", "co-so.pdf", "không phải là bảng tính Excel"),
+    (b"", "trong.xlsx", "invalid-feedback"),  # Django's own "empty file" message
+])
+def test_bad_uploads_are_refused_at_once(login, cast, content, name, message):
+    response = upload(login(cast["staff"]), content, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_too_large_upload(login, cast, settings):
+    response = upload(login(cast["staff"]), b"PK\x03\x04" + b"\0" * (10 * 1024 * 1024))
+    assert response.status_code == 200
+    assert "lớn hơn 10 MB" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_unknown_template_is_a_form_error(login, cast):
+    response = upload(login(cast["staff"]), facilities_file(1), kind="hacking")
+    assert response.status_code == 200
+    assert ImportJob.objects.count() == 0
+
+
+def test_template_download_has_headers_lists_and_example(login, cast):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = login(cast["official_a"]).get(
+        reverse("facilities:import_template", args=["facilities"]))
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:3] == ["Mã số thuế", "Tên cơ sở", "Xã/Thị trấn"]
+    assert sheet["A2"].value == "0101234567"
+    assert len(sheet.data_validations.dataValidation) >= 4
+    # The template, filled with its own example row, imports cleanly.
+    outcome = run_import(__import__("facilities.importers").importers.FacilityImporter(),
+                         BytesIO(response.content), write=False)
+    assert outcome.ok and outcome.created == 1
+
+
+def test_template_for_unknown_kind_is_404(login, cast):
+    assert login(cast["staff"]).get("/facilities/import/template/nope/").status_code == 404
+
+
+def test_jobs_are_private_to_their_uploader(login, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(login(cast["official_a"]), facilities_file(2))
+    job = ImportJob.objects.get()
+    assert job.commune == cast["official_a"].commune
+    assert login(cast["official_b"]).get(
+        reverse("facilities:import_detail", args=[job.pk])).status_code == 404
+    assert login(cast["staff"]).get(
+        reverse("facilities:import_detail", args=[job.pk])).status_code == 200
+    response = login(cast["official_b"]).post(reverse("facilities:import_confirm", args=[job.pk]))
+    assert response.status_code == 404
+
+
+def test_progress_fragment_for_htmx(login, cast, django_capture_on_commit_callbacks):
+    client = login(cast["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, facilities_file(2))
+    job = ImportJob.objects.get()
+    body = client.get(reverse("facilities:import_detail", args=[job.pk]),
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert body.lstrip().startswith('<div id="import-status"')

@@ -1,0 +1,35 @@
+import unicodedata
+
+import pytest
+
+from melinh_sxsh.lib.text import fold, normalize, sort_key
+
+
+def test_fold():
+    assert fold("Tiền Phong") == "tien phong"
+    assert fold("ĐẠI THỊNH") == "dai thinh"
+    assert fold(unicodedata.normalize("NFD", "Văn Khê")) == "van khe"
+
+
+def test_normalize():
+    assert normalize("  Mã  số\tTHUẾ ") == "mã số thuế"
+    assert normalize(unicodedata.normalize("NFD", "Mã số thuế")) == "mã số thuế"
+
+
+@pytest.mark.parametrize("ordered", [
+    ["a", "à", "ả", "ã", "á", "ạ"],  # tones: ngang, huyền, hỏi, ngã, sắc, nặng
+    ["a", "ă", "â", "b"],
+    ["d", "đ", "e", "ê", "g"],
+    ["o", "ô", "ơ", "p"],
+    ["u", "ư", "v"],
+    ["An", "An Phú", "Anh"],  # word by word
+    ["10 Hòa", "Anh"],
+    ["Tiên Phong", "Tiền Phong", "Tiến Thắng", "Tiến Thịnh"],
+])
+def test_vietnamese_order(ordered):
+    assert sorted(reversed(ordered), key=sort_key) == ordered
+
+
+def test_sort_key_uses_only_collation_safe_characters():
+    key = sort_key("Công ty TNHH Đông Á – Chi nhánh số 2 (Hà Nội)")
+    assert set(key) <= set("0123456789abcdefghijklmnopqrstuvwxyz")
