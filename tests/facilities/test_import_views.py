@@ -128,3 +128,31 @@ def test_progress_fragment_for_htmx(login, cast, django_capture_on_commit_callba
     body = client.get(reverse("facilities:import_detail", args=[job.pk]),
                       HTTP_HX_REQUEST="true").content.decode()
     assert body.lstrip().startswith('<div id="import-status"')
+
+
+def test_downloaded_template_filled_with_1000_rows_imports_1000(
+        login, cast, django_capture_on_commit_callbacks):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.facilities.xlsx_helpers import facility_row
+
+    client = login(cast["staff"])
+    template = client.get(reverse("facilities:import_template", args=["facilities"])).content
+    workbook = load_workbook(BytesIO(template))
+    sheet = workbook.worksheets[0]
+    sheet.delete_rows(2)  # the example row
+    for n in range(1, 1001):
+        sheet.append(facility_row(n, commune="Tiền Phong" if n % 3 else "08989"))
+    filled = BytesIO()
+    workbook.save(filled)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, filled.getvalue())
+    job = ImportJob.objects.get()
+    assert job.status == "ready", job.errors[:3]
+    assert job.preview["created"] == 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("facilities:import_confirm", args=[job.pk]))
+    assert Facility.objects.count() == 1000
+    assert Facility.objects.filter(commune__code="09019").count() == 667

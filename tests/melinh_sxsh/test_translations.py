@@ -47,3 +47,8 @@ def test_vietnamese_formats():
     with translation.override("vi"):
         assert formats.date_format(date(2018, 3, 28), "SHORT_DATE_FORMAT") == "28/03/2018"
         assert formats.number_format(Decimal("1234.5"), 1, force_grouping=True) == "1.234,5"
+
+
+def test_an_english_browser_still_gets_vietnamese(client, db):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Cổng thông tin sản xuất sạch hơn" in body
