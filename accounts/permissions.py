@@ -38,6 +38,7 @@ RULES: dict[str, frozenset[str]] = {
     "campaign.view": EVERYONE,
     "campaign.change": frozenset({STAFF, UNIT}),
     "model.change": frozenset({STAFF}),
+    "document.change": frozenset({STAFF}),
     "budget.view": frozenset({STAFF, LEADER, ADMIN, UNIT}),
     "energy.view": EVERYONE,
     "energy.change": frozenset({STAFF}),

@@ -1,11 +1,234 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import check
+from accounts.models import Unit
+from accounts.permissions import can, check
+from campaigns import selectors, services
+from campaigns.forms import (
+    AttachmentForm,
+    AttendanceAddForm,
+    AttendancePasteForm,
+    AttendanceSearchForm,
+    CampaignForm,
+    FundingLineForm,
+    PeopleForm,
+)
+from campaigns.models import Attachment, Attendance, Campaign, FundingLine
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import int_param
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
 @login_required
+@require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
-    return render(request, "campaigns/campaign_list.html")
+    params = request.GET
+    kind = params.get("kind", "") if params.get("kind") in Campaign.Kind.values else ""
+    campaigns = selectors.campaign_list(
+        kind=kind, unit=params.get("unit", "")[:20], q=params.get("q", "")[:100],
+        year=int_param(params, "year", 0, 2000, 2100) or None)
+    page = Paginator(campaigns, 30).get_page(params.get("page"))
+    return render(request, "campaigns/campaign_list.html", {
+        "page": page, "kinds": Campaign.Kind.choices, "units": Unit.objects.all(),
+        "may_create": can(request.user, "campaign.change")})
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk)
+    may_change = can(request.user, "campaign.change", campaign)
+    search = AttendanceSearchForm(request.GET or None)
+    candidates = []
+    if may_change and search.is_valid():
+        commune = search.cleaned_data["commune"]
+        candidates = selectors.facility_candidates(q=search.cleaned_data["q"],
+                                                   commune_id=commune.pk if commune else None)
+    return render(request, "campaigns/campaign_detail.html", {
+        "campaign": campaign, "may_change": may_change,
+        "attendances": selectors.attendance_of(request.user, campaign),
+        "attachments": campaign.attachments.all(),
+        "funding_lines": campaign.funding_lines.select_related("source"),
+        "documents": campaign.documents.all(),
+        "search_form": search, "candidates": candidates,
+        "paste_form": AttendancePasteForm(), "attachment_form": AttachmentForm(),
+        "funding_form": FundingLineForm(initial={"year": campaign.starts_on.year}),
+    })
+
+
+def _campaign_form_page(request, form, campaign=None):
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    check(request.user, "campaign.change")
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(user=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return _campaign_form_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(user=request.user, campaign_id=pk, data=form.cleaned_data,
+                                     expected_version=form.cleaned_data["version"] or 0)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("campaigns:detail", pk=pk)
+    return _campaign_form_page(request, form, campaign)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
+    if request.method == "POST":
+        services.campaign_delete(user=request.user, campaign=campaign)
+        messages.success(request, _("The campaign was deleted."))
+        return redirect("campaigns:index")
+    return render(request, "campaigns/campaign_confirm_delete.html", {"campaign": campaign})
+
+
+@login_required
+@require_POST
+def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add facilities chosen from a search, or pasted as tax codes."""
+    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
+    pasted = "tax_codes" in request.POST
+    form = (AttendancePasteForm if pasted else AttendanceAddForm)(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("campaigns:detail", pk=pk)
+    try:
+        if pasted:
+            added = services.attendance_add_by_tax_codes(
+                user=request.user, campaign=campaign, text=form.cleaned_data["tax_codes"],
+                people=form.cleaned_data["people"])
+        else:
+            added = services.attendance_add(
+                user=request.user, campaign=campaign, people=form.cleaned_data["people"],
+                facility_ids=[f.pk for f in form.cleaned_data["facilities"]])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)s facilities added.") % {"count": added})
+    return redirect("campaigns:detail", pk=pk)
+
+
+def _attendance(pk: int, attendance_id: int) -> Attendance:
+    return get_object_or_404(Attendance.objects.select_related("campaign"), pk=attendance_id,
+                             campaign_id=pk)
+
+
+@login_required
+@require_POST
+def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
+    services.attendance_remove(user=request.user, attendance=_attendance(pk, attendance_id))
+    messages.success(request, _("The facility was removed from the campaign."))
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attendance_people(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
+    attendance = _attendance(pk, attendance_id)
+    form = PeopleForm(request.POST)
+    if form.is_valid():
+        services.attendance_set_people(user=request.user, attendance=attendance,
+                                       people=form.cleaned_data["people"])
+        messages.success(request, _("Saved."))
+    else:
+        _form_errors(request, form)
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(user=request.user, campaign=campaign,
+                                    upload=form.cleaned_data["file"],
+                                    kind=form.cleaned_data["kind"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file was attached."))
+    else:
+        _form_errors(request, form)
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("campaign"),
+                                   pk=attachment_id, campaign_id=pk)
+    services.attachment_delete(user=request.user, attachment=attachment)
+    messages.success(request, _("The file was removed."))
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    selectors.campaign_get(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, campaign_id=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.original_name)
+
+
+@login_required
+@require_POST
+def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
+    form = FundingLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_line_add(user=request.user, owner=campaign, data=form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The funding line was added."))
+    else:
+        _form_errors(request, form)
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def funding_delete(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = get_object_or_404(FundingLine.objects.select_related("campaign", "model"), pk=line_id)
+    services.funding_line_delete(user=request.user, line=line)
+    messages.success(request, _("The funding line was removed."))
+    if line.campaign_id:
+        return redirect("campaigns:detail", pk=line.campaign_id)
+    return redirect("campaigns:model_detail", pk=line.model_id)

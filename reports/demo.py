@@ -51,3 +51,45 @@ def load() -> Plan:
         PlanTask(plan=plan, unit=units[code], duty=duty) for code, duty in DUTIES.items()
     )
     return plan
+
+
+# unit code -> [(date, status, text)]
+PROGRESS = {
+    "KINH_TE": [
+        (date(2018, 6, 25), PlanTask.Status.IN_PROGRESS, "Đã tổ chức hội nghị tập huấn ngày "
+         "10/5/2018 với 164 đại biểu; phát hành 3.000 tờ rơi; lựa chọn 02 mô hình trình diễn."),
+        (date(2018, 12, 20), PlanTask.Status.DONE, "Hoàn thành các nội dung của kế hoạch; "
+         "mô hình lò hơi sinh khối đã nghiệm thu; tổng hợp báo cáo gửi Sở Công Thương."),
+    ],
+    "TT_VHTT": [
+        (date(2018, 9, 28), PlanTask.Status.IN_PROGRESS, "Phát 16 tin bài trên hệ thống "
+         "truyền thanh huyện và các xã."),
+        (date(2018, 12, 24), PlanTask.Status.DONE, "Phát tổng cộng 24 tin bài trong năm."),
+    ],
+    "VP_UBND": [
+        (date(2018, 11, 22), PlanTask.Status.IN_PROGRESS, "Đăng 03 tin bài về sản xuất sạch "
+         "hơn trên cổng thông tin điện tử huyện."),
+    ],
+    "TNMT": [
+        (date(2018, 8, 30), PlanTask.Status.IN_PROGRESS, "Phối hợp tổ chức hội thảo tiết kiệm "
+         "năng lượng gắn với bảo vệ môi trường tại KCN Quang Minh."),
+    ],
+    "UBND_XA": [
+        (date(2018, 12, 10), PlanTask.Status.IN_PROGRESS, "Các xã, thị trấn rà soát, cập nhật "
+         "danh sách cơ sở sản xuất và mức độ áp dụng sản xuất sạch hơn năm 2018."),
+    ],
+}
+
+
+def load_progress(plan: Plan) -> None:
+    from accounts.models import Role, User
+    from reports.models import TaskReport
+
+    staff = User.objects.filter(role=Role.STAFF).first()
+    unit_officers = {u.unit_id: u for u in User.objects.filter(role=Role.UNIT)}
+    for task in plan.tasks.select_related("unit"):
+        for when, status, text in PROGRESS.get(task.unit.code, []):
+            TaskReport.objects.create(task=task, reported_on=when, status=status, text=text,
+                                      reported_by=unit_officers.get(task.unit_id, staff))
+            task.status = status
+        task.save(update_fields=["status"])

@@ -101,3 +101,31 @@ class PlanTask(models.Model):
     @property
     def scope_unit_id(self) -> int:
         return self.unit_id
+
+
+def task_report_path(instance, filename: str) -> str:
+    return f"tasks/{instance.task_id}/{filename}"
+
+
+class TaskReport(models.Model):
+    """A dated progress report an implementing unit posts on its duty in the plan."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="reports")
+    reported_on = models.DateField(_("date of the report"))
+    text = models.TextField(_("progress"))
+    status = models.CharField(_("status of the task"), max_length=15,
+                              choices=PlanTask.Status.choices)
+    attachment = models.FileField(_("attachment"), upload_to=task_report_path, blank=True)
+    attachment_name = models.CharField(max_length=255, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        indexes = [models.Index(fields=["task", "reported_on"], name="taskreport_task_date")]
+
+    def __str__(self) -> str:
+        return f"{self.task.unit} {self.reported_on}"

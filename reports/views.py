@@ -1,10 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from accounts.permissions import check
-from reports import selectors
+from accounts.permissions import can, check
+from campaigns.models import FundingSource
+from campaigns.selectors import funding_lines
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import int_param
+from reports import kpis, selectors, services
+from reports.forms import TaskReportForm
+from reports.models import TaskReport
 
 
 @login_required
@@ -21,3 +32,80 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     check(request.user, "report.view")
     return render(request, "reports/report_list.html", {"plan": selectors.plan_latest()})
+
+
+def _year(request) -> int:
+    plan = selectors.plan_latest()
+    return int_param(request.GET, "year", plan.year if plan else timezone.localdate().year,
+                     2000, 2100)
+
+
+@login_required
+@require_GET
+def budget(request: HttpRequest) -> HttpResponse:
+    check(request.user, "budget.view")
+    year = _year(request)
+    return render(request, "reports/budget.html", {
+        "funding": kpis.funding_by_source(year), "year": year})
+
+
+@login_required
+@require_GET
+def budget_lines(request: HttpRequest) -> HttpResponse:
+    check(request.user, "budget.view")
+    year = _year(request)
+    source = get_object_or_404(FundingSource, code=request.GET.get("source", "")[:20])
+    lines = funding_lines(year=year, source=source.code)
+    return render(request, "reports/budget_lines.html", {
+        "page": Paginator(lines, 50).get_page(request.GET.get("page")), "year": year,
+        "source": source})
+
+
+@login_required
+@require_GET
+def tasks(request: HttpRequest) -> HttpResponse:
+    check(request.user, "plan.view")
+    plan = selectors.plan_for_year(_year(request)) or selectors.plan_latest()
+    default_year, default_quarter = selectors.default_quarter(plan)
+    year = int_param(request.GET, "qyear", default_year, 2000, 2100)
+    quarter = int_param(request.GET, "quarter", default_quarter, 1, 4)
+    overview = selectors.tasks_overview(plan=plan, year=year, quarter=quarter) if plan else []
+    return render(request, "reports/task_list.html", {
+        "plan": plan, "tasks": overview, "qyear": year, "quarter": quarter,
+        "quarters": [1, 2, 3, 4]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(request.user, pk)
+    may_report = can(request.user, "task.report", task)
+    form = TaskReportForm(request.POST or None, request.FILES or None,
+                          initial={"reported_on": timezone.localdate(), "status": task.status})
+    if request.method == "POST":
+        check(request.user, "task.report", task)
+        if form.is_valid():
+            try:
+                services.task_report_post(user=request.user, task=task,
+                                          attachment=form.cleaned_data.get("attachment"),
+                                          **{k: form.cleaned_data[k] for k in
+                                             ("reported_on", "text", "status")})
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, _("The progress report was posted."))
+                return redirect("reports:task_detail", pk=pk)
+    return render(request, "reports/task_detail.html", {
+        "task": task, "reports": task.reports.select_related("reported_by"),
+        "form": form, "may_report": may_report})
+
+
+@login_required
+@require_GET
+def task_report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(TaskReport.objects.select_related("task"), pk=pk)
+    check(request.user, "plan.view", report.task)
+    if not report.attachment:
+        return redirect("reports:task_detail", pk=report.task_id)
+    return FileResponse(report.attachment.open("rb"), as_attachment=True,
+                        filename=report.attachment_name or "dinh-kem")

@@ -23,6 +23,7 @@ EXPECTED = {
     "campaign.view": {"staff", "official_a", "unit", "leader", "admin"},
     "campaign.change": {"staff", "unit"},
     "model.change": {"staff"},
+    "document.change": {"staff"},
     "budget.view": {"staff", "unit", "leader", "admin"},
     "energy.view": {"staff", "official_a", "unit", "leader", "admin"},
     "energy.change": {"staff"},

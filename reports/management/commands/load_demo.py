@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from campaigns import demo as campaigns_demo
 from facilities import demo as facilities_demo
 from reports import demo as reports_demo
 
@@ -19,9 +20,11 @@ class Command(BaseCommand):
                 # One seed: the demo is the same on every machine.
                 rng = random.Random(108)
                 accounts_demo.load()
-                reports_demo.load()
+                plan = reports_demo.load()
                 facilities = facilities_demo.load(rng)
                 facilities_demo.load_statuses(rng, facilities)
+                campaigns_demo.load(rng)
+                reports_demo.load_progress(plan)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {accounts_demo.DEMO_PASSWORD}):")
         for line in accounts_demo.describe():

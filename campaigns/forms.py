@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune, Role, Unit
+from campaigns.models import Attachment, Campaign, DemonstrationModel, Document, FundingLine
+from facilities.models import Facility
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place",
+                  "people_reached", "copies_printed", "broadcasts_aired", "description",
+                  "visited_model", "is_public"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT,
+                   "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        if user.role == Role.UNIT:
+            self.fields["lead_unit"].queryset = Unit.objects.filter(pk=user.unit_id)
+            self.fields["lead_unit"].initial = user.unit_id
+            self.fields["lead_unit"].empty_label = None
+            self.fields["lead_unit"].disabled = True
+        elif not self.instance.pk:
+            self.fields["lead_unit"].initial = Unit.objects.filter(code="KINH_TE").first()
+
+
+class AttendanceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, tax code or address"), required=False, max_length=100)
+    commune = forms.ModelChoiceField(Commune.objects.all(), label=_("Commune"), required=False,
+                                     empty_label=_("All communes"))
+
+
+class AttendanceAddForm(forms.Form):
+    facilities = forms.ModelMultipleChoiceField(Facility.objects.all(),
+                                                widget=forms.CheckboxSelectMultiple,
+                                                label=_("Facilities"))
+    people = forms.IntegerField(label=_("People each sent"), min_value=1, max_value=10_000,
+                                initial=1)
+
+
+class AttendancePasteForm(forms.Form):
+    tax_codes = forms.CharField(label=_("Tax codes, one per line or separated by commas"),
+                                widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    people = forms.IntegerField(label=_("People each sent"), min_value=1, max_value=10_000,
+                                initial=1)
+
+
+class PeopleForm(forms.Form):
+    people = forms.IntegerField(min_value=1, max_value=10_000)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=Attachment.Kind.choices, label=_("Kind"))
+    file = forms.FileField(label=_("File (documents up to 20 MB, photos up to 5 MB)"))
+
+
+class FundingLineForm(forms.ModelForm):
+    class Meta:
+        model = FundingLine
+        fields = ["source", "year", "planned_vnd", "spent_vnd", "note"]
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(label=_("File (PDF, Word, Excel, PowerPoint; up to 20 MB)"))
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "campaign", "is_public"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.role == Role.UNIT:
+            self.fields["campaign"].queryset = Campaign.objects.filter(lead_unit=user.unit_id)
+            self.fields["campaign"].required = True
+
+
+class ModelForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DemonstrationModel
+        fields = ["title", "host", "technology", "year", "before_year", "after_year",
+                  "description"]
+        widgets = {"technology": forms.Textarea(attrs={"rows": 3}),
+                   "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["host"].queryset = Facility.objects.select_related("commune")
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(choices=DemonstrationModel.Status.choices)
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason"))

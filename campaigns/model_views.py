@@ -1,0 +1,104 @@
+"""Demonstration models: list, page, create and edit, moves along their statuses."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import can, check
+from campaigns import selectors, services
+from campaigns.forms import FundingLineForm, ModelForm, MoveForm
+from campaigns.models import DemonstrationModel
+from melinh_sxsh.lib.errors import DomainError
+
+
+@login_required
+@require_GET
+def model_list(request: HttpRequest) -> HttpResponse:
+    check(request.user, "campaign.view")
+    return render(request, "campaigns/model_list.html", {
+        "models": selectors.model_list(), "may_create": can(request.user, "model.change")})
+
+
+@login_required
+@require_GET
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    model = selectors.model_get(request.user, pk)
+    order = DemonstrationModel.ORDER
+    index = order.index(model.status)
+    return render(request, "campaigns/model_detail.html", {
+        "model": model, "may_change": can(request.user, "model.change", model),
+        "transitions": model.transitions.select_related("moved_by"),
+        "study_tours": model.study_tours.select_related("lead_unit"),
+        "funding_lines": model.funding_lines.select_related("source"),
+        "next_status": DemonstrationModel.Status(order[index + 1]) if index + 1 < len(order)
+        else None,
+        "previous_status": DemonstrationModel.Status(order[index - 1]) if index else None,
+        "funding_form": FundingLineForm(initial={"year": model.year}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_create(request: HttpRequest) -> HttpResponse:
+    check(request.user, "model.change")
+    form = ModelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        model = services.model_create(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("The demonstration model was saved."))
+        return redirect("campaigns:model_detail", pk=model.pk)
+    return render(request, "campaigns/model_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    model = selectors.model_get(request.user, pk, "model.change")
+    form = ModelForm(request.POST or None, instance=model)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.model_update(user=request.user, model_id=pk, data=form.cleaned_data,
+                                  expected_version=form.cleaned_data["version"] or 0)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The demonstration model was saved."))
+            return redirect("campaigns:model_detail", pk=pk)
+    return render(request, "campaigns/model_form.html", {"form": form, "model": model})
+
+
+@login_required
+@require_POST
+def model_move(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.model_get(request.user, pk, "model.change")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+        return redirect("campaigns:model_detail", pk=pk)
+    try:
+        model = services.model_move(user=request.user, model_id=pk, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The model is now %(status)s.") % {
+            "status": model.get_status_display()})
+    return redirect("campaigns:model_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def model_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    model = selectors.model_get(request.user, pk, "model.change")
+    form = FundingLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_line_add(user=request.user, owner=model, data=form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The funding line was added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("campaigns:model_detail", pk=pk)

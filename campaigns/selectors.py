@@ -1,0 +1,105 @@
+"""Reads of campaigns, attendance, models and documents."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import check, scope_queryset
+from campaigns.models import (
+    Attendance,
+    Campaign,
+    DemonstrationModel,
+    Document,
+    FundingLine,
+)
+from facilities.models import Facility
+from melinh_sxsh.lib.text import fold
+
+
+def _spent(**owner) -> Subquery:
+    # A subquery, not Sum() over a join, so that other joined rows do not multiply the sum.
+    lines = FundingLine.objects.filter(**owner).order_by().values(*owner)
+    return Subquery(lines.annotate(total=Sum("spent_vnd")).values("total")[:1])
+
+
+def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None,
+                  q: str = "") -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.select_related("lead_unit").annotate(
+        facility_count=Count("attendances", distinct=True),
+        spent=_spent(campaign=OuterRef("pk"))).order_by("-starts_on", "-id")
+    if kind:
+        campaigns = campaigns.filter(kind=kind)
+    if unit:
+        campaigns = campaigns.filter(lead_unit__code=unit)
+    if year:
+        campaigns = campaigns.filter(starts_on__year=year)
+    for word in q.split()[:6]:
+        campaigns = campaigns.filter(Q(title__icontains=word) | Q(place__icontains=word))
+    return campaigns
+
+
+def campaign_get(user, pk: int, action: str = "campaign.view") -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("lead_unit", "visited_model"),
+                                 pk=pk)
+    check(user, action, campaign)
+    return campaign
+
+
+def attendance_of(user, campaign: Campaign) -> QuerySet[Attendance]:
+    """The facilities that took part; a commune official sees only those of their commune."""
+    return scope_queryset(
+        user, campaign.attendances.select_related("facility__commune"), "facility__commune")
+
+
+def facility_candidates(*, q: str = "", commune_id: int | None = None,
+                        limit: int = 100) -> QuerySet[Facility]:
+    """Facilities to add to a campaign, found by name/tax code/address or by commune."""
+    facilities = Facility.objects.select_related("commune")
+    if not q and not commune_id:
+        return facilities.none()
+    for word in fold(q).split()[:8]:
+        facilities = facilities.filter(search_text__contains=word)
+    if commune_id:
+        facilities = facilities.filter(commune_id=commune_id)
+    return facilities[:limit]
+
+
+def facilities_attended_by(year: int) -> QuerySet[Attendance]:
+    """Attendance at campaigns that started in or before `year`: awareness evidence for the KPI
+    engine (DESIGN.md, aware(y))."""
+    return Attendance.objects.filter(campaign__starts_on__year__lte=year)
+
+
+def model_get(user, pk: int, action: str = "campaign.view") -> DemonstrationModel:
+    model = get_object_or_404(DemonstrationModel.objects.select_related("host__commune"), pk=pk)
+    check(user, action, model)
+    return model
+
+
+def model_list() -> QuerySet[DemonstrationModel]:
+    return DemonstrationModel.objects.select_related("host__commune").annotate(
+        tour_count=Count("study_tours", distinct=True),
+        spent=_spent(model=OuterRef("pk"))).order_by("-year", "title")
+
+
+def funding_lines(*, year: int | None = None, source: str = "") -> QuerySet[FundingLine]:
+    lines = FundingLine.objects.select_related("source", "campaign__lead_unit", "model")
+    if year:
+        lines = lines.filter(year=year)
+    if source:
+        lines = lines.filter(source__code=source)
+    return lines
+
+
+def document_list(*, kind: str = "", q: str = "") -> QuerySet[Document]:
+    documents = Document.objects.select_related("campaign")
+    if kind:
+        documents = documents.filter(kind=kind)
+    for word in q.split()[:6]:
+        documents = documents.filter(title__icontains=word)
+    return documents
+
+
+def document_get(pk: int) -> Document:
+    return get_object_or_404(Document.objects.select_related("campaign"), pk=pk)

@@ -1,0 +1,289 @@
+"""Writes of campaigns, attendance, demonstration models, funding lines and documents."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import check
+from campaigns.models import (
+    Attachment,
+    Attendance,
+    Campaign,
+    DemonstrationModel,
+    Document,
+    FundingLine,
+    ModelTransition,
+)
+from facilities.models import Facility
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.importing import CellError, parse_tax_code
+from melinh_sxsh.lib.uploads import DOCUMENTS, MB, PHOTOS, UploadRefused, check_upload
+
+CAMPAIGN_FIELDS = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place",
+                   "people_reached", "copies_printed", "broadcasts_aired", "description",
+                   "visited_model", "is_public"]
+
+
+def _lead_unit_for(user, unit):
+    # A unit officer's campaigns are always their own unit's.
+    return user.unit if user.role == Role.UNIT else unit
+
+
+@transaction.atomic
+def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
+    campaign = Campaign(**{k: v for k, v in data.items() if k in CAMPAIGN_FIELDS},
+                        created_by=user)
+    campaign.lead_unit = _lead_unit_for(user, campaign.lead_unit)
+    check(user, "campaign.change", campaign)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
+                    expected_version: int) -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    check(user, "campaign.change", campaign)
+    if campaign.version != expected_version:
+        raise DomainError(_("Someone else saved this campaign after you opened it; reload the "
+                            "page to see their changes, then edit again."))
+    for name in CAMPAIGN_FIELDS:
+        if name in data:
+            setattr(campaign, name, data[name])
+    campaign.lead_unit = _lead_unit_for(user, campaign.lead_unit)
+    campaign.version += 1
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, user, campaign: Campaign) -> None:
+    check(user, "campaign.change", campaign)
+    for attachment in campaign.attachments.all():
+        attachment.file.delete(save=False)
+    campaign.delete()
+
+
+# ---- attendance -------------------------------------------------------------------------------
+
+TAX_CODE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def parse_tax_codes(text: str) -> tuple[list[str], list[str]]:
+    """(valid codes in order, unique; tokens that are not tax codes)."""
+    codes, bad = [], []
+    for token in TAX_CODE_SPLIT.split(text or ""):
+        if not token:
+            continue
+        try:
+            code = parse_tax_code(token)
+        except CellError:
+            bad.append(token[:30])
+            continue
+        if code not in codes:
+            codes.append(code)
+    return codes, bad
+
+
+@transaction.atomic
+def attendance_add(*, user, campaign: Campaign, facility_ids: list[int], people: int = 1) -> int:
+    """Add facilities to a campaign; those already there keep their record. All or nothing."""
+    check(user, "campaign.change", campaign)
+    ids = sorted(set(facility_ids))
+    if not ids:
+        raise DomainError(_("Select at least one facility."))
+    found = set(Facility.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if len(found) != len(ids):
+        raise DomainError(_("Some selected facilities do not exist; nothing was added."))
+    present = set(campaign.attendances.filter(facility_id__in=ids).values_list("facility_id",
+                                                                              flat=True))
+    new = [Attendance(campaign=campaign, facility_id=pk, people=people, added_by=user)
+           for pk in ids if pk not in present]
+    Attendance.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def attendance_add_by_tax_codes(*, user, campaign: Campaign, text: str, people: int = 1) -> int:
+    """Add the facilities of a pasted list of tax codes; any unknown code adds nothing."""
+    check(user, "campaign.change", campaign)
+    codes, bad = parse_tax_codes(text)
+    if bad:
+        raise DomainError(_("These are not tax codes: %(codes)s. Nothing was added.")
+                          % {"codes": ", ".join(bad)})
+    if not codes:
+        raise DomainError(_("Paste at least one tax code."))
+    known = dict(Facility.objects.filter(tax_code__in=codes).values_list("tax_code", "pk"))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise DomainError(_("No facility has these tax codes: %(codes)s. Nothing was added.")
+                          % {"codes": ", ".join(unknown)})
+    return attendance_add(user=user, campaign=campaign, facility_ids=list(known.values()),
+                          people=people)
+
+
+@transaction.atomic
+def attendance_set_people(*, user, attendance: Attendance, people: int) -> None:
+    check(user, "campaign.change", attendance.campaign)
+    if not 1 <= people <= 10_000:
+        raise DomainError(_("The number of people must be between 1 and 10.000."))
+    attendance.people = people
+    attendance.save(update_fields=["people"])
+
+
+@transaction.atomic
+def attendance_remove(*, user, attendance: Attendance) -> None:
+    check(user, "campaign.change", attendance.campaign)
+    attendance.delete()
+
+
+# ---- attachments and documents ----------------------------------------------------------------
+
+def _checked(upload, allowed, max_mb: int) -> None:
+    try:
+        check_upload(upload, allowed, max_mb * MB)
+    except UploadRefused as exc:
+        raise DomainError(exc.message, field="file") from exc
+
+
+@transaction.atomic
+def attachment_add(*, user, campaign: Campaign, upload, kind: str) -> Attachment:
+    check(user, "campaign.change", campaign)
+    if kind == Attachment.Kind.PHOTO:
+        _checked(upload, PHOTOS, 5)
+    else:
+        _checked(upload, DOCUMENTS, 20)
+    return Attachment.objects.create(campaign=campaign, kind=kind, file=upload,
+                                     original_name=(upload.name or "")[:255], size=upload.size,
+                                     uploaded_by=user)
+
+
+@transaction.atomic
+def attachment_delete(*, user, attachment: Attachment) -> None:
+    check(user, "campaign.change", attachment.campaign)
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+@transaction.atomic
+def document_create(*, user, data: dict[str, Any], upload) -> Document:
+    campaign = data.get("campaign")
+    if campaign is not None:
+        check(user, "campaign.change", campaign)
+    else:
+        check(user, "document.change")
+    _checked(upload, DOCUMENTS, 20)
+    return Document.objects.create(
+        title=data["title"], kind=data["kind"], campaign=campaign,
+        is_public=data.get("is_public", True), file=upload,
+        original_name=(upload.name or "")[:255], size=upload.size, uploaded_by=user)
+
+
+@transaction.atomic
+def document_delete(*, user, document: Document) -> None:
+    if document.campaign_id:
+        check(user, "campaign.change", document.campaign)
+    else:
+        check(user, "document.change")
+    document.file.delete(save=False)
+    document.delete()
+
+
+def document_count_download(*, document: Document) -> None:
+    Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+
+
+# ---- funding ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def funding_line_add(*, user, owner: Campaign | DemonstrationModel,
+                     data: dict[str, Any]) -> FundingLine:
+    if isinstance(owner, Campaign):
+        check(user, "campaign.change", owner)
+        line = FundingLine(campaign=owner, **data)
+    else:
+        check(user, "model.change", owner)
+        line = FundingLine(model=owner, **data)
+    if line.spent_vnd > line.planned_vnd and line.planned_vnd:
+        raise DomainError(_("Spent is more than planned; correct the planned amount first."),
+                          field="spent_vnd")
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def funding_line_delete(*, user, line: FundingLine) -> None:
+    if line.campaign_id:
+        check(user, "campaign.change", line.campaign)
+    else:
+        check(user, "model.change", line.model)
+    line.delete()
+
+
+# ---- demonstration models ---------------------------------------------------------------------
+
+MODEL_FIELDS = ["title", "host", "technology", "year", "before_year", "after_year",
+                "description"]
+
+
+@transaction.atomic
+def model_create(*, user, data: dict[str, Any]) -> DemonstrationModel:
+    check(user, "model.change")
+    model = DemonstrationModel(**{k: v for k, v in data.items() if k in MODEL_FIELDS})
+    model.full_clean()
+    model.save()
+    ModelTransition.objects.create(model=model, from_status="", to_status=model.status,
+                                   moved_by=user, reason=_("Proposed"))
+    return model
+
+
+@transaction.atomic
+def model_update(*, user, model_id: int, data: dict[str, Any],
+                 expected_version: int) -> DemonstrationModel:
+    model = DemonstrationModel.objects.select_for_update().get(pk=model_id)
+    check(user, "model.change", model)
+    if model.version != expected_version:
+        raise DomainError(_("Someone else saved this model after you opened it; reload the "
+                            "page to see their changes, then edit again."))
+    for name in MODEL_FIELDS:
+        if name in data:
+            setattr(model, name, data[name])
+    model.version += 1
+    model.full_clean()
+    model.save()
+    return model
+
+
+@transaction.atomic
+def model_move(*, user, model_id: int, to_status: str, reason: str = "") -> DemonstrationModel:
+    """Move a model one step forward, or one step back with a reason; every move is logged."""
+    model = DemonstrationModel.objects.select_for_update().get(pk=model_id)
+    check(user, "model.change", model)
+    order = DemonstrationModel.ORDER
+    if to_status not in order:
+        raise DomainError(_("Unknown status."))
+    step = order.index(to_status) - order.index(model.status)
+    if step not in (1, -1):
+        raise DomainError(_("A model moves one step at a time: from %(now)s it can go to "
+                            "%(next)s, or back with a reason.") % {
+            "now": model.get_status_display(),
+            "next": DemonstrationModel.Status(order[min(order.index(model.status) + 1,
+                                                        len(order) - 1)]).label})
+    if step == -1 and not reason.strip():
+        raise DomainError(_("Moving back needs a reason."), field="reason")
+    ModelTransition.objects.create(model=model, from_status=model.status, to_status=to_status,
+                                   reason=reason.strip()[:500], moved_by=user)
+    model.status = to_status
+    model.version += 1
+    model.save()
+    return model
+
