@@ -17,8 +17,8 @@ class NavItem:
     label: str | Promise
     url_name: str
     action: str
-    # Path prefix that marks the item active; defaults to its own address.
-    prefix: str | None = None
+    # Active on its own address only, not on the pages below it that other items own.
+    exact: bool = False
 
     def url(self) -> str:
         return reverse(self.url_name)
@@ -26,10 +26,13 @@ class NavItem:
 
 ITEMS = (
     NavItem(_("Overview"), "dashboard", "dashboard.view"),
-    NavItem(_("Facilities"), "facilities:list", "facility.view"),
+    NavItem(_("Facilities"), "facilities:list", "facility.view", exact=True),
+    NavItem(_("Import"), "facilities:import", "facility.import"),
     NavItem(_("Activities"), "campaigns:index", "campaign.view"),
     NavItem(_("Energy and CP measures"), "audits:index", "energy.view"),
-    NavItem(_("Reports"), "reports:index", "report.view"),
+    NavItem(_("Units' tasks"), "reports:tasks", "task.report"),
+    NavItem(_("Budget"), "reports:budget", "budget.view"),
+    NavItem(_("Reports"), "reports:index", "report.view", exact=True),
     NavItem(_("System administration"), "admin:index", "system.admin"),
 )
 
@@ -40,7 +43,6 @@ def items_for(user: Any, path: str) -> list[dict[str, Any]]:
         if not can(user, item.action):
             continue
         url = item.url()
-        prefix = item.prefix or url
-        active = path == url if url == "/" else path.startswith(prefix)
+        active = path == url if item.exact or url == "/" else path.startswith(url)
         result.append({"label": item.label, "url": url, "active": active})
     return result
