@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("Energy and cleaner-production measures")
+
+    def ready(self) -> None:
+        # The refresh of data-quality flags when a status changes.
+        from audits import receivers  # noqa: F401

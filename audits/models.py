@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from audits.energy import use_toe
 from facilities.models import Facility
 
 
@@ -143,6 +144,10 @@ class EnergyUse(models.Model):
         return f"{self.carrier}: {self.quantity}"
 
     @property
+    def toe(self) -> Decimal:
+        return use_toe(self.quantity, self.carrier.toe_per_unit)
+
+    @property
     def scope_commune_id(self) -> int:
         return self.record.facility.commune_id
 
@@ -216,3 +221,46 @@ class CPMeasure(models.Model):
         if self.implemented_on and self.implemented_on > timezone.localdate():
             raise ValidationError({"implemented_on": _(
                 "The implementation date cannot be in the future.")})
+
+
+class QualityFlag(models.Model):
+    """A data-quality rule that one facility breaks in one year (DESIGN.md, "Data quality").
+
+    Derived from the facility's records, measures and statuses and rebuilt whenever they change
+    (audits/quality.py), so that fixing the source clears the flag; never edited by hand.
+    """
+
+    class Rule(models.TextChoices):
+        NO_BASELINE = "no_baseline", _("Energy record without a baseline")
+        UNIT_CHANGED = "unit_changed", _("Product unit differs from the baseline's")
+        SEC_JUMP = "sec_jump", _("SEC changed by more than half in a year")
+        ZERO_VALUE = "zero_value", _("Output or energy of zero")
+        APPLYING_NO_MEASURE = "applying_no_measure", _("Applying without a CP measure")
+        MISSING_STATUS = "missing_status", _("Operating facility without a status")
+
+    # Derived data: it goes with the facility and never keeps one from being deleted.
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="quality_flags")
+    year = models.PositiveSmallIntegerField(_("year"))
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule", "-year", "facility"]
+        verbose_name = _("data-quality flag")
+        verbose_name_plural = _("data-quality flags")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year", "rule"], name="one_flag_per_rule"),
+        ]
+        indexes = [
+            # The quality page: violations by rule, filtered by year.
+            models.Index(fields=["rule", "year"], name="flag_rule_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}: {self.get_rule_display()}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id

@@ -48,3 +48,24 @@ def facility_a(commune_a) -> Facility:
 def facility_b(commune_b) -> Facility:
     return make_facility(commune_b, "0100000002", "Công ty Nhựa B",
                          sector=Sector.objects.get(code="22"))
+
+
+# The cast's expected answers: a page about an object of commune A ...
+READ_A = {"anonymous": 302, "outsider": 302, "official_b": 404, "official_a": 200, "unit": 200,
+          "leader": 200, "admin": 200, "staff": 200}
+# ... and a write on it (staff only).
+WRITE_A = {"anonymous": 302, "outsider": 302, "official_b": 404, "official_a": 403, "unit": 403,
+           "leader": 403, "admin": 403, "staff": 200}
+
+
+def statuses(login, cast, url: str, *, method: str = "get", data=None,
+             names=tuple(READ_A)) -> dict[str, int]:
+    """The status each member of the cast (and an anonymous visitor) gets for one request."""
+    result = {}
+    for name in names:
+        client = login(None if name == "anonymous" else cast[name])
+        response = getattr(client, method)(url, data or {})
+        result[name] = response.status_code
+        if response.status_code == 302 and name in ("anonymous", "outsider"):
+            assert response["Location"].startswith("/accounts/login/"), response["Location"]
+    return result
