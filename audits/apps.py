@@ -7,6 +7,6 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Energy and cleaner-production measures")
 
     def ready(self) -> None:
-        # The energy template of the importer, and the refresh of data-quality flags when a
-        # status changes.
-        from audits import importers, receivers  # noqa: F401
+        # The energy template of the importer, the facility page's sections, and the refresh of
+        # data-quality flags when a status changes.
+        from audits import importers, receivers, sections  # noqa: F401
