@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from audits import demo as audits_demo
 from facilities import demo as facilities_demo
 from reports import demo as reports_demo
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 reports_demo.load()
                 facilities = facilities_demo.load(rng)
                 facilities_demo.load_statuses(rng, facilities)
+                audits_demo.load(rng)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {accounts_demo.DEMO_PASSWORD}):")
         for line in accounts_demo.describe():
