@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -43,11 +43,25 @@ def _check_lines(lines: Lines) -> None:
         raise DomainError(_("An energy quantity cannot be negative."))
 
 
+def _year_taken(year: int) -> DomainError:
+    return DomainError(_("This facility already has an energy record for %(year)s; edit that "
+                         "one instead.") % {"year": year}, field="year")
+
+
 def _check_unique_year(facility_id: int, year: int, exclude: int | None = None) -> None:
     taken = EnergyRecord.objects.filter(facility_id=facility_id, year=year).exclude(pk=exclude)
     if taken.exists():
-        raise DomainError(_("This facility already has an energy record for %(year)s; edit that "
-                            "one instead.") % {"year": year}, field="year")
+        raise _year_taken(year)
+
+
+def _save_record(record: EnergyRecord, user) -> None:
+    record.full_clean()
+    record._history_user = user
+    try:
+        with transaction.atomic():  # someone may have saved the same year a moment ago
+            record.save()
+    except IntegrityError as exc:
+        raise _year_taken(record.year) from exc
 
 
 def sync_lines(wanted: Sequence[tuple[EnergyRecord, Lines]], *, user,
@@ -94,9 +108,7 @@ def record_create(*, user, facility: Facility, data: dict[str, Any],
     _check_unique_year(facility.pk, data["year"])
     record = EnergyRecord(facility=facility, **{k: v for k, v in data.items()
                                                 if k in RECORD_FIELDS})
-    record.full_clean()
-    record._history_user = user
-    record.save()
+    _save_record(record, user)
     sync_lines([(record, lines)], user=user)
     quality_refresh_ids([facility.pk])
     return record
@@ -119,9 +131,7 @@ def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines) -
     changed = sync_lines([(record, lines)], user=user) or changed
     if changed:
         record.verified_by = record.verified_at = None
-        record.full_clean()
-        record._history_user = user
-        record.save()
+        _save_record(record, user)
     quality_refresh_ids([record.facility_id])
     return record
 
