@@ -1,5 +1,20 @@
+"""Energy carriers and CP techniques (reference data), energy records with their uses, CP
+measures, and the data-quality flags computed from them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audits.energy import use_toe
+from facilities.models import Facility
 
 
 class EnergyCarrier(models.Model):
@@ -40,3 +55,212 @@ class CPTechnique(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnergyRecord(models.Model):
+    """What a facility produced and the energy it used in one year; one per facility and year.
+
+    Total TOE and SEC are derived (audits/energy.py), never stored.
+    """
+
+    class Source(models.TextChoices):
+        RAPID = "rapid", _("Rapid assessment")
+        DETAILED = "detailed", _("Detailed assessment")
+        ANNUAL = "annual", _("Annual report")
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
+                                 related_name="energy_records")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    output = models.DecimalField(
+        _("production output"), max_digits=18, decimal_places=4,
+        validators=[MinValueValidator(0)],
+        help_text=_("Zero is accepted but flagged by the data-quality rules."),
+    )
+    product_unit = models.CharField(_("product unit"), max_length=50)
+    source = models.CharField(_("data source"), max_length=10, choices=Source.choices,
+                              blank=True)
+    is_baseline = models.BooleanField(
+        _("baseline year"), default=False,
+        help_text=_("Later years are compared with the latest earlier record marked as baseline."),
+    )
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["facility", "year"]
+        verbose_name = _("energy record")
+        verbose_name_plural = _("energy records")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year"], name="one_energy_record_per_year"),
+            models.CheckConstraint(condition=models.Q(output__gte=0),
+                                   name="energy_output_not_negative"),
+        ]
+        indexes = [
+            # The record list's year filter, and the facility list's "has energy" filter.
+            models.Index(fields=["year", "facility"], name="energy_record_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class EnergyUse(models.Model):
+    """The quantity of one energy carrier used in a record's year."""
+
+    record = models.ForeignKey(EnergyRecord, verbose_name=_("energy record"),
+                               on_delete=models.CASCADE, related_name="uses")
+    carrier = models.ForeignKey(EnergyCarrier, verbose_name=_("energy carrier"),
+                                on_delete=models.PROTECT, related_name="uses")
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4,
+                                   validators=[MinValueValidator(0)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["record", "carrier"]
+        verbose_name = _("energy use")
+        verbose_name_plural = _("energy uses")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "carrier"], name="one_use_per_carrier"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0),
+                                   name="energy_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier}: {self.quantity}"
+
+    @property
+    def toe(self) -> Decimal:
+        return use_toe(self.quantity, self.carrier.toe_per_unit)
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.record.facility.commune_id
+
+
+class CPMeasure(models.Model):
+    """A cleaner-production measure at a facility: one of the eight techniques, what it cost and
+    what it saves each year (VND, integers)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        IMPLEMENTED = "implemented", _("Implemented")
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
+                                 related_name="cp_measures")
+    technique = models.ForeignKey(CPTechnique, verbose_name=_("technique"),
+                                  on_delete=models.PROTECT, related_name="measures")
+    description = models.CharField(_("description"), max_length=500)
+    investment_vnd = models.PositiveBigIntegerField(_("investment (VND)"), default=0)
+    yearly_saving_vnd = models.PositiveBigIntegerField(_("yearly saving (VND)"), default=0)
+    energy_saved_toe = models.DecimalField(_("energy saved (TOE per year)"), max_digits=14,
+                                           decimal_places=3, null=True, blank=True,
+                                           validators=[MinValueValidator(0)])
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PROPOSED)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["facility", "-implemented_on", "id"]
+        verbose_name = _("cleaner-production measure")
+        verbose_name_plural = _("cleaner-production measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="implemented") | models.Q(implemented_on__isnull=False),
+                name="implemented_measure_has_date",
+            ),
+        ]
+        indexes = [
+            # "Facilities with a measure implemented in / by year y" of the KPI engine.
+            models.Index(fields=["status", "implemented_on"], name="measure_implemented"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility}: {self.technique}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+    @property
+    def is_implemented(self) -> bool:
+        return self.status == self.Status.IMPLEMENTED
+
+    @property
+    def payback_years(self) -> Decimal | None:
+        """Simple payback in years = investment / yearly saving; None when nothing is saved."""
+        if not self.yearly_saving_vnd:
+            return None
+        return Decimal(self.investment_vnd) / Decimal(self.yearly_saving_vnd)
+
+    def clean(self) -> None:
+        if self.status == self.Status.IMPLEMENTED and self.implemented_on is None:
+            raise ValidationError({"implemented_on": _(
+                "Give the date the measure was implemented.")})
+        if self.status == self.Status.PROPOSED and self.implemented_on is not None:
+            raise ValidationError({"implemented_on": _(
+                "Only an implemented measure has an implementation date.")})
+        if self.implemented_on and self.implemented_on > timezone.localdate():
+            raise ValidationError({"implemented_on": _(
+                "The implementation date cannot be in the future.")})
+
+
+class QualityFlag(models.Model):
+    """A data-quality rule that one facility breaks in one year (DESIGN.md, "Data quality").
+
+    Derived from the facility's records, measures and statuses and rebuilt whenever they change
+    (audits/quality.py), so that fixing the source clears the flag; never edited by hand.
+    """
+
+    class Rule(models.TextChoices):
+        NO_BASELINE = "no_baseline", _("Energy record without a baseline")
+        UNIT_CHANGED = "unit_changed", _("Product unit differs from the baseline's")
+        SEC_JUMP = "sec_jump", _("SEC changed by more than half in a year")
+        ZERO_VALUE = "zero_value", _("Output or energy of zero")
+        APPLYING_NO_MEASURE = "applying_no_measure", _("Applying without a CP measure")
+        MISSING_STATUS = "missing_status", _("Operating facility without a status")
+
+    # Derived data: it goes with the facility and never keeps one from being deleted.
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="quality_flags")
+    year = models.PositiveSmallIntegerField(_("year"))
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule", "-year", "facility"]
+        verbose_name = _("data-quality flag")
+        verbose_name_plural = _("data-quality flags")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year", "rule"], name="one_flag_per_rule"),
+        ]
+        indexes = [
+            # The quality page: violations by rule, filtered by year.
+            models.Index(fields=["rule", "year"], name="flag_rule_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}: {self.get_rule_display()}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id

@@ -6,4 +6,15 @@ app_name = "audits"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<int:pk>/verify/", views.record_verify, name="record_verify"),
+    path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("facilities/<int:facility_pk>/records/new/", views.record_create, name="record_create"),
+    path("facilities/<int:facility_pk>/measures/new/", views.measure_create,
+         name="measure_create"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
+    path("quality/", views.quality_list, name="quality"),
+    path("catalogue/", views.catalogue, name="catalogue"),
 ]

@@ -38,6 +38,10 @@ class FacilityFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(
         choices=[(NO_STATUS, _("No status"))] + [(str(v), label) for v, label in Stage.choices],
         method="filter_stage", label=_("Stage in the year"), empty_label=_("All stages"))
+    # Energy records belong to `audits`; the reverse lookup keeps this app from importing it.
+    has_energy = django_filters.ChoiceFilter(
+        choices=[("yes", _("With an energy record")), ("no", _("Without an energy record"))],
+        method="filter_has_energy", label=_("Energy record in the year"), empty_label=_("All"))
     operating = django_filters.ChoiceFilter(
         choices=[("active", _("Operating in the year")), ("closed", _("Closed"))],
         method="filter_operating", label=_("Operation"), empty_label=_("All"))
@@ -51,7 +55,7 @@ class FacilityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Facility
-        fields = ["q", "commune", "sector", "group", "kind", "stage", "operating"]
+        fields = ["q", "commune", "sector", "group", "kind", "stage", "has_energy", "operating"]
 
     def __init__(self, *args, year: int, hide_commune: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +76,12 @@ class FacilityFilter(django_filters.FilterSet):
         if value == NO_STATUS:
             return queryset.filter(year_stage__isnull=True)
         return queryset.filter(year_stage=int(value))
+
+    def filter_has_energy(self, queryset, name, value):
+        # At most one record per facility and year: the join adds no duplicate rows.
+        if value == "yes":
+            return queryset.filter(energy_records__year=self.year)
+        return queryset.exclude(energy_records__year=self.year)
 
     def filter_operating(self, queryset, name, value):
         active = (Q(first_year__isnull=True) | Q(first_year__lte=self.year)) & (

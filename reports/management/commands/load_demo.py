@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from audits import demo as audits_demo
 from campaigns import demo as campaigns_demo
 from facilities import demo as facilities_demo
 from reports import demo as reports_demo
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 plan = reports_demo.load()
                 facilities = facilities_demo.load(rng)
                 facilities_demo.load_statuses(rng, facilities)
+                audits_demo.load(rng)
                 campaigns_demo.load(rng)
                 reports_demo.load_progress(plan)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))

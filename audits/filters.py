@@ -1,0 +1,56 @@
+"""Filters of the energy record list and the data-quality list (django-filter)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Commune
+from audits.models import EnergyRecord, QualityFlag
+from melinh_sxsh.lib.text import fold
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class _Styled(django_filters.FilterSet):
+    def __init__(self, *args, hide_commune: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hide_commune:
+            del self.filters["commune"]
+        for filter_field in self.form.fields.values():
+            css = "form-select form-select-sm" if hasattr(filter_field, "choices") else \
+                "form-control form-control-sm"
+            filter_field.widget.attrs.setdefault("class", css)
+
+
+class RecordFilter(_Styled):
+    q = django_filters.CharFilter(method="search", label=_("Facility name or tax code"))
+    commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
+                                               queryset=Commune.objects.all(), label=_("Commune"),
+                                               empty_label=_("All communes"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    verified = django_filters.ChoiceFilter(choices=YES_NO, method="filter_verified",
+                                           label=_("Verified"), empty_label=_("All"))
+
+    class Meta:
+        model = EnergyRecord
+        fields = ["q", "commune", "year", "verified"]
+
+    def search(self, queryset, name, value):
+        for word in fold(value).split()[:8]:
+            queryset = queryset.filter(facility__search_text__contains=word)
+        return queryset
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(verified_at__isnull=value != "yes")
+
+
+class QualityFilter(_Styled):
+    rule = django_filters.ChoiceFilter(choices=QualityFlag.Rule.choices, label=_("Rule"),
+                                       empty_label=_("All rules"))
+    commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
+                                               queryset=Commune.objects.all(), label=_("Commune"),
+                                               empty_label=_("All communes"))
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = QualityFlag
+        fields = ["rule", "commune", "year"]

@@ -1,0 +1,191 @@
+"""Reads of energy records, CP measures and data-quality flags, starting from what the user may
+see. The bulk selectors here serve the KPI engine as well as the pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import check, scope_queryset
+from audits import energy
+from audits.models import CPMeasure, CPTechnique, EnergyRecord, EnergyUse, QualityFlag
+from facilities.models import Facility, Sector
+from melinh_sxsh.lib.text import sort_key
+
+RECORD_COMMUNE = "facility__commune"
+
+
+def uses_prefetch() -> Prefetch:
+    return Prefetch("uses", queryset=EnergyUse.objects.select_related("carrier"))
+
+
+def records_with_uses(queryset: QuerySet[EnergyRecord] | None = None) -> QuerySet[EnergyRecord]:
+    """Records with their energy lines and carriers: two queries however many records."""
+    if queryset is None:
+        queryset = EnergyRecord.objects.all()
+    return queryset.prefetch_related(uses_prefetch())
+
+
+def energy_records_by_facility(facilities: QuerySet[Facility] | None = None,
+                               ) -> dict[int, list[EnergyRecord]]:
+    """Every record of the given facilities (all when None), oldest first, with uses and
+    carriers, grouped by facility id. Two queries, whatever the number of facilities."""
+    records = EnergyRecord.objects.order_by("facility_id", "year")
+    if facilities is not None:
+        records = records.filter(facility__in=facilities.values("pk"))
+    grouped: dict[int, list[EnergyRecord]] = defaultdict(list)
+    for record in records_with_uses(records):
+        grouped[record.facility_id].append(record)
+    return dict(grouped)
+
+
+def facilities_with_measure_implemented_in(year: int) -> QuerySet:
+    """Ids of facilities with a CP measure implemented in year y (evidence of applying(y))."""
+    return (CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
+                                     implemented_on__year=year)
+            .order_by().values_list("facility_id", flat=True).distinct())
+
+
+def facilities_with_measure_implemented_by(year: int) -> QuerySet:
+    """Ids of facilities with a CP measure implemented in or before year y (evidence of
+    aware(y))."""
+    return (CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
+                                     implemented_on__year__lte=year)
+            .order_by().values_list("facility_id", flat=True).distinct())
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+def records_visible(user) -> QuerySet[EnergyRecord]:
+    return scope_queryset(
+        user, EnergyRecord.objects.select_related("facility__commune", "verified_by"),
+        RECORD_COMMUNE)
+
+
+def record_get(user, pk: int, action: str = "energy.view") -> EnergyRecord:
+    """The record if the user may do `action` on it: 404 outside their scope, 403 otherwise."""
+    record = get_object_or_404(
+        records_with_uses(EnergyRecord.objects.select_related("facility__commune",
+                                                              "verified_by")), pk=pk)
+    check(user, action, record)
+    return record
+
+
+def measure_get(user, pk: int, action: str = "energy.view") -> CPMeasure:
+    measure = get_object_or_404(
+        CPMeasure.objects.select_related("facility__commune", "technique"), pk=pk)
+    check(user, action, measure)
+    return measure
+
+
+def facility_for(user, pk: int, action: str) -> Facility:
+    """A facility the user may add records or measures to (404 outside scope, 403 otherwise)."""
+    facility = get_object_or_404(Facility.objects.select_related("commune"), pk=pk)
+    check(user, action, facility)
+    return facility
+
+
+@dataclass
+class Figures:
+    """A record with the figures derived from it for display (never stored)."""
+
+    record: EnergyRecord
+    toe: Decimal
+    sec: Decimal | None
+    baseline: EnergyRecord | None = None
+    ratio: Decimal | None = None
+    band: str | None = None
+    saved: Decimal | None = None
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.ratio is None else self.ratio * 100
+
+
+def record_figures(records: Iterable[EnergyRecord]) -> list[Figures]:
+    """Total TOE and SEC of records whose uses are prefetched (list pages)."""
+    rows = []
+    for record in records:
+        toe = energy.record_toe(record)
+        rows.append(Figures(record, toe, energy.sec_of(toe, record.output)))
+    return rows
+
+
+def facility_figures(facility: Facility) -> list[Figures]:
+    """A facility's records, newest first, each with its baseline and saving against it."""
+    records = list(records_with_uses(
+        facility.energy_records.select_related("verified_by").order_by("year")))
+    rows = record_figures(records)
+    for row in rows:
+        row.baseline = energy.baseline_record(records, row.record.year)
+        row.ratio = energy.saving_ratio(row.baseline, row.record)
+        row.band = energy.saving_band(row.ratio)
+        row.saved = energy.energy_saved_toe(row.baseline, row.record)
+    return rows[::-1]
+
+
+def measures_of(facility: Facility) -> QuerySet[CPMeasure]:
+    return facility.cp_measures.select_related("technique").order_by("-implemented_on", "-id")
+
+
+def flags_visible(user) -> QuerySet[QualityFlag]:
+    return scope_queryset(user, QualityFlag.objects.select_related("facility__commune"),
+                          RECORD_COMMUNE)
+
+
+def flag_counts(flags: QuerySet[QualityFlag]) -> list[tuple[str, str, int]]:
+    """(rule, label, number of flags) for every rule, in the rules' order; one query."""
+    counts = dict(flags.order_by().values_list("rule").annotate(n=Count("id")))
+    return [(value, label, counts.get(value, 0)) for value, label in QualityFlag.Rule.choices]
+
+
+# ---- the technology catalogue ----------------------------------------------------------------
+
+@dataclass
+class CatalogueRow:
+    sector: Sector | None
+    technique: CPTechnique
+    measures: int
+    facilities: int
+    median_investment: Decimal | None
+    median_saving: Decimal | None
+    median_payback: Decimal | None
+    facility_names: list[str] = field(default_factory=list)
+
+
+def median(values: list) -> Decimal | None:
+    """The median in exact decimals (the mean of the two middle values for an even count)."""
+    if not values:
+        return None
+    ordered = sorted(Decimal(value) for value in values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def catalogue(*, with_names: bool) -> list[CatalogueRow]:
+    """Implemented CP measures grouped by sector and technique, with the number of facilities
+    and the medians of investment, yearly saving and payback (over measures with a saving).
+    District-wide; facility names only when asked for (staff). One query."""
+    groups: dict[tuple, list[CPMeasure]] = defaultdict(list)
+    measures = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED).select_related(
+        "facility__sector", "technique")
+    for measure in measures:
+        groups[(measure.facility.sector, measure.technique)].append(measure)
+    rows = []
+    for (sector, technique), items in groups.items():
+        names = sorted({m.facility.name for m in items}, key=sort_key) if with_names else []
+        paybacks = [m.payback_years for m in items if m.payback_years is not None]
+        rows.append(CatalogueRow(
+            sector, technique, len(items), len({m.facility_id for m in items}),
+            median([m.investment_vnd for m in items]),
+            median([m.yearly_saving_vnd for m in items]), median(paybacks), names))
+    rows.sort(key=lambda row: (row.sector is None, row.sector.code if row.sector else "",
+                               row.technique.pk))
+    return rows
