@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
+from audits import energy
+from audits.selectors import energy_records_by_facility
 from campaigns.models import (
     Attendance,
     Campaign,
@@ -130,10 +132,22 @@ def load(rng: random.Random) -> None:
 
 def load_models(staff, sources) -> list[DemonstrationModel]:
     """Two demonstration models at different stages, with their logs and funding."""
-    boiler_host = (Facility.objects.filter(commune__code="08989", sector__code="10")
-                   .order_by("name_sort").first())
-    press_host = (Facility.objects.filter(sector__code="22").exclude(pk=boiler_host.pk)
-                  .order_by("name_sort").first())
+    # Hosts whose own records show the result: measured in 2017 and 2018, with measures.
+    measured = (Facility.objects.filter(energy_records__year=2017)
+                .filter(energy_records__year=2018)
+                .filter(cp_measures__status="implemented").distinct().order_by("name_sort"))
+    ratios = {}
+    for pk, records in energy_records_by_facility(measured).items():
+        ratio = energy.saving_ratio(energy.record_of_year(records, 2017),
+                                    energy.record_of_year(records, 2018))
+        if ratio is not None:
+            ratios[pk] = ratio
+    # The pilot that shows its result best becomes the boiler model's host.
+    best = max(ratios, key=ratios.get) if ratios else None
+    boiler_host = (Facility.objects.filter(pk=best).first() or measured.first()
+                   or Facility.objects.order_by("name_sort").first())
+    press_host = (measured.exclude(pk=boiler_host.pk).first()
+                  or Facility.objects.exclude(pk=boiler_host.pk).order_by("name_sort").first())
     boiler = DemonstrationModel.objects.create(
         title="Mô hình lò hơi đốt sinh khối thay lò hơi đốt than", host=boiler_host, year=2018,
         technology="Thay lò hơi đốt than cám 2 tấn hơi/giờ bằng lò hơi đốt viên nén sinh khối, "
@@ -144,6 +158,8 @@ def load_models(staff, sources) -> list[DemonstrationModel]:
         title="Mô hình lắp biến tần cho máy ép phun nhựa", host=press_host, year=2018,
         technology="Lắp biến tần cho 12 máy ép phun, cải tạo hệ thống chiếu sáng nhà xưởng.",
         before_year=2017, after_year=2018, status=DemonstrationModel.Status.APPROVED)
+    boiler.cp_measures.set(boiler_host.cp_measures.filter(status="implemented"))
+    press.cp_measures.set(press_host.cp_measures.all()[:1])
     order = DemonstrationModel.ORDER
     for model, dates in ((boiler, ["2018-02-01", "2018-03-15", "2018-04-02", "2018-09-28",
                                    "2018-11-15"]), (press, ["2018-06-01", "2018-07-20"])):

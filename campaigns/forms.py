@@ -87,7 +87,7 @@ class ModelForm(forms.ModelForm):
     class Meta:
         model = DemonstrationModel
         fields = ["title", "host", "technology", "year", "before_year", "after_year",
-                  "description"]
+                  "cp_measures", "description"]
         widgets = {"technology": forms.Textarea(attrs={"rows": 3}),
                    "description": forms.Textarea(attrs={"rows": 4})}
 
@@ -95,6 +95,18 @@ class ModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         self.fields["host"].queryset = Facility.objects.select_related("commune")
+        self.fields["cp_measures"].widget = forms.CheckboxSelectMultiple()
+        self.fields["cp_measures"].queryset = self.fields["cp_measures"].queryset.filter(
+            facility_id=self.instance.host_id).select_related("technique")
+        self.fields["cp_measures"].help_text = _(
+            "The host's measures (save the host first to choose among them).")
+
+    def clean(self):
+        data = super().clean()
+        host, measures = data.get("host"), data.get("cp_measures") or []
+        if host and any(measure.facility_id != host.pk for measure in measures):
+            self.add_error("cp_measures", _("Choose only measures of the host facility."))
+        return data
 
 
 class MoveForm(forms.Form):

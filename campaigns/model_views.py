@@ -12,14 +12,19 @@ from campaigns import selectors, services
 from campaigns.forms import FundingLineForm, ModelForm, MoveForm
 from campaigns.models import DemonstrationModel
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import int_param
 
 
 @login_required
 @require_GET
 def model_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
+    year = int_param(request.GET, "year", 0, 2000, 2100)
+    models = selectors.model_list()
+    if year:
+        models = models.filter(year=year)
     return render(request, "campaigns/model_list.html", {
-        "models": selectors.model_list(), "may_create": can(request.user, "model.change")})
+        "models": models, "may_create": can(request.user, "model.change")})
 
 
 @login_required
@@ -37,6 +42,8 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "previous_status": DemonstrationModel.Status(order[index - 1]) if index else None,
         "funding_form": FundingLineForm(initial={"year": model.year}),
+        "measures": model.cp_measures.select_related("technique"),
+        "result": selectors.model_result(model),
     })
 
 

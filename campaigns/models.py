@@ -58,6 +58,10 @@ class DemonstrationModel(models.Model):
         _("year measured after"), null=True, blank=True,
         help_text=_("The host's energy record of this year shows the result."))
     description = models.TextField(_("description"), blank=True)
+    cp_measures = models.ManyToManyField(
+        "audits.CPMeasure", verbose_name=_("CP measures"), blank=True,
+        related_name="demonstration_models",
+        help_text=_("The host's measures this model demonstrates."))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

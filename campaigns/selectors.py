@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import check, scope_queryset
+from audits import energy
+from audits.selectors import energy_records_by_facility
 from campaigns.models import (
     Attendance,
     Campaign,
@@ -103,3 +108,27 @@ def document_list(*, kind: str = "", q: str = "") -> QuerySet[Document]:
 
 def document_get(pk: int) -> Document:
     return get_object_or_404(Document.objects.select_related("campaign"), pk=pk)
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """The host's energy before and after the model, from its own records (audits/energy.py)."""
+
+    before: object | None
+    after: object | None
+    sec_before: Decimal | None
+    sec_after: Decimal | None
+    ratio: Decimal | None
+    saved_toe: Decimal | None
+
+
+def model_result(model: DemonstrationModel) -> ModelResult | None:
+    if not (model.before_year and model.after_year):
+        return None
+    records = energy_records_by_facility(Facility.objects.filter(pk=model.host_id)).get(
+        model.host_id, [])
+    before = energy.record_of_year(records, model.before_year)
+    after = energy.record_of_year(records, model.after_year)
+    return ModelResult(before, after, energy.record_sec(before) if before else None,
+                       energy.record_sec(after) if after else None,
+                       energy.saving_ratio(before, after), energy.energy_saved_toe(before, after))

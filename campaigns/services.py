@@ -235,12 +235,18 @@ MODEL_FIELDS = ["title", "host", "technology", "year", "before_year", "after_yea
                 "description"]
 
 
+def _set_measures(model: DemonstrationModel, measures) -> None:
+    if measures is not None:
+        model.cp_measures.set([m for m in measures if m.facility_id == model.host_id])
+
+
 @transaction.atomic
 def model_create(*, user, data: dict[str, Any]) -> DemonstrationModel:
     check(user, "model.change")
     model = DemonstrationModel(**{k: v for k, v in data.items() if k in MODEL_FIELDS})
     model.full_clean()
     model.save()
+    _set_measures(model, data.get("cp_measures"))
     ModelTransition.objects.create(model=model, from_status="", to_status=model.status,
                                    moved_by=user, reason=_("Proposed"))
     return model
@@ -260,6 +266,7 @@ def model_update(*, user, model_id: int, data: dict[str, Any],
     model.version += 1
     model.full_clean()
     model.save()
+    _set_measures(model, data.get("cp_measures"))
     return model
 
 

@@ -7,10 +7,28 @@ Plain functions over querysets, returning dataclasses. The dashboard, the PDF, t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
-from campaigns.models import FundingLine, FundingSource
+from accounts.models import Commune, Role, User
+from audits import energy
+from audits.models import CPMeasure, CPTechnique, EnergyRecord, QualityFlag
+from audits.selectors import energy_records_by_facility
+from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingLine, FundingSource
+from facilities.models import Facility, FacilityYearStatus, Stage
+from reports.models import DEFAULT_BAND, Plan
 
 
 @dataclass(frozen=True)
@@ -57,3 +75,530 @@ def funding_by_source(year: int) -> Funding:
         rows.append(FundingRow(source.code, source.name, int(got.get("planned") or 0),
                                int(got.get("spent") or 0)))
     return Funding(year, rows)
+
+
+# ---- the KPI engine ---------------------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+PERCENT_PLACES = Decimal("0.01")
+TOE_PLACES = Decimal("0.001")
+
+
+def round_half_up(value: Decimal | None, places: Decimal) -> Decimal | None:
+    """Rounding for display and JSON only; figures are compared unrounded."""
+    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    indicator: str
+    mode: str
+    value: Decimal
+    band_low: Decimal | None = None
+    band_high: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The plan's targets for a year, or plan 108/KH-UBND's when no plan is entered."""
+
+    plan_code: str | None
+    baseline_year: int
+    aware: TargetSpec
+    saving: TargetSpec
+    officers: TargetSpec
+
+    @property
+    def band(self) -> tuple[Decimal, Decimal]:
+        return (self.saving.band_low if self.saving.band_low is not None else DEFAULT_BAND[0],
+                self.saving.band_high if self.saving.band_high is not None else DEFAULT_BAND[1])
+
+
+def targets_for(year: int, baseline_year: int | None = None) -> Targets:
+    """Targets of the plan for `year` (one query), or the defaults of CONTRACTS.md."""
+    plan = Plan.objects.filter(year=year).prefetch_related("targets").first()
+    given = {t.indicator: t for t in plan.targets.all()} if plan else {}
+    defaults = {
+        "aware": TargetSpec("aware", "relative", Decimal(20)),
+        "saving": TargetSpec("saving", "relative", Decimal(10), *DEFAULT_BAND),
+        "officers": TargetSpec("officers", "absolute", Decimal(1)),
+    }
+    specs = {}
+    for indicator, default in defaults.items():
+        target = given.get(indicator)
+        specs[indicator] = default if target is None else TargetSpec(
+            indicator, target.mode, target.value, target.band_low, target.band_high)
+    baseline = baseline_year or (plan.baseline_year if plan else year - 1)
+    return Targets(plan.code if plan else None, baseline, **specs)
+
+
+@dataclass(frozen=True)
+class Scope:
+    commune_id: int | None = None
+    sector_id: int | None = None
+
+    def facilities(self) -> QuerySet[Facility]:
+        facilities = Facility.objects.all()
+        if self.commune_id:
+            facilities = facilities.filter(commune_id=self.commune_id)
+        if self.sector_id:
+            facilities = facilities.filter(sector_id=self.sector_id)
+        return facilities
+
+
+@dataclass
+class YearSets:
+    """Which facilities each figure counts in one year (ids), and the energy they saved."""
+
+    year: int
+    active: set[int] = field(default_factory=set)
+    aware: set[int] = field(default_factory=set)
+    applying: set[int] = field(default_factory=set)
+    in_band: set[int] = field(default_factory=set)
+    above_band: set[int] = field(default_factory=set)
+    saved_toe: dict[int, Decimal] = field(default_factory=dict)
+    ratio: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def saving(self) -> set[int]:
+        return self.in_band | self.above_band
+
+    def energy_saved_toe(self, ids: set[int] | None = None) -> Decimal:
+        chosen = self.saving if ids is None else self.saving & ids
+        return sum((self.saved_toe[pk] for pk in chosen), Decimal(0))
+
+
+@dataclass
+class Evaluation:
+    """Every figure's facility sets for some years in one scope: what all views are built on."""
+
+    scope: Scope
+    band: tuple[Decimal, Decimal]
+    years: dict[int, YearSets]
+    commune_of: dict[int, int]
+
+    def __getitem__(self, year: int) -> YearSets:
+        return self.years[year]
+
+
+def _active_q(year: int, prefix: str = "") -> Q:
+    return ((Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year}))
+            & (Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": year})))
+
+
+def _latest_stage(year: int) -> Subquery:
+    statuses = FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year__lte=year)
+    return Subquery(statuses.order_by("-year").values("stage")[:1])
+
+
+def _flags(year: int) -> dict[str, Any]:
+    """Annotations telling, for one year, whether a facility is active, aware, applying."""
+    implemented = CPMeasure.objects.filter(facility=OuterRef("pk"),
+                                           status=CPMeasure.Status.IMPLEMENTED)
+    stage_seen = Exists(FacilityYearStatus.objects.filter(
+        facility=OuterRef("pk"), year__lte=year, stage__gte=Stage.AWARE))
+    attended = Exists(Attendance.objects.filter(facility=OuterRef("pk"),
+                                                campaign__starts_on__year__lte=year))
+    measure_by = Exists(implemented.filter(implemented_on__year__lte=year))
+    measure_in = Exists(implemented.filter(implemented_on__year=year))
+    return {
+        f"active_{year}": ExpressionWrapper(_active_q(year), output_field=BooleanField()),
+        # aware(y) contains applying(y): an applying status is a stage >= aware, and a
+        # measure implemented in y is one implemented by y.
+        f"aware_{year}": ExpressionWrapper(Q(stage_seen) | Q(attended) | Q(measure_by),
+                                           output_field=BooleanField()),
+        f"stage_{year}": _latest_stage(year),
+        f"measure_{year}": measure_in,
+    }
+
+
+def evaluate(years: list[int] | range, scope: Scope = Scope(),
+             band: tuple[Decimal, Decimal] = DEFAULT_BAND) -> Evaluation:
+    """Compute the facility sets of every figure for the given years, in a fixed number of
+    queries (three), whatever the number of facilities, records or years."""
+    years = sorted(set(years))
+    annotations: dict[str, Any] = {}
+    for year in years:
+        annotations.update(_flags(year))
+    rows = scope.facilities().annotate(**annotations).values(
+        "pk", "commune_id", *annotations.keys())
+    evaluation = Evaluation(scope, band, {y: YearSets(y) for y in years}, {})
+    for row in rows:
+        pk = row["pk"]
+        evaluation.commune_of[pk] = row["commune_id"]
+        for year in years:
+            if not row[f"active_{year}"]:
+                continue
+            sets = evaluation.years[year]
+            sets.active.add(pk)
+            if row[f"aware_{year}"]:
+                sets.aware.add(pk)
+            if row[f"stage_{year}"] == Stage.APPLYING or row[f"measure_{year}"]:
+                sets.applying.add(pk)
+    _add_savings(evaluation)
+    return evaluation
+
+
+def _add_savings(evaluation: Evaluation) -> None:
+    """saving(y): applying facilities whose SEC fell by at least the band's lower bound against
+    their own baseline record (audits/energy.py does the arithmetic)."""
+    applying = set().union(*(sets.applying for sets in evaluation.years.values()))
+    if not applying:
+        return
+    # A subquery, not a list of ids: the number of queries stays the same at any size.
+    candidates = evaluation.scope.facilities().filter(pk__in=_applying_subquery(evaluation))
+    records = energy_records_by_facility(candidates)
+    low, high = evaluation.band
+    for year, sets in evaluation.years.items():
+        for pk in sets.applying:
+            history = records.get(pk, [])
+            current = energy.record_of_year(history, year)
+            base = energy.baseline_record(history, year)
+            ratio = energy.saving_ratio(base, current)
+            band = energy.saving_band(ratio, low, high)
+            if band == energy.IN_BAND:
+                sets.in_band.add(pk)
+            elif band == energy.ABOVE_BAND:
+                sets.above_band.add(pk)
+            else:
+                continue
+            sets.ratio[pk] = ratio
+            sets.saved_toe[pk] = energy.energy_saved_toe(base, current)
+
+
+def _applying_subquery(evaluation: Evaluation) -> QuerySet[Facility]:
+    condition = Q(pk__in=[])
+    annotations: dict[str, Any] = {}
+    for year in evaluation.years:
+        annotations[f"stage_{year}"] = _latest_stage(year)
+        annotations[f"measure_{year}"] = _flags(year)[f"measure_{year}"]
+        condition |= _active_q(year) & (Q(**{f"stage_{year}": Stage.APPLYING})
+                                        | Q(**{f"measure_{year}": True}))
+    return evaluation.scope.facilities().annotate(**annotations).filter(condition).values("pk")
+
+
+# ---- figures compared with the baseline --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure in the baseline year and the current year, its change in both modes, and the
+    target (when the plan sets one)."""
+
+    baseline: int
+    current: int
+    active_baseline: int
+    active_current: int
+    target: TargetSpec | None = None
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        """(current − baseline) / baseline × 100; undefined when the baseline is 0."""
+        if self.baseline == 0:
+            return None
+        return (Decimal(self.current) - self.baseline) * HUNDRED / self.baseline
+
+    @property
+    def change_points(self) -> Decimal | None:
+        """Change of the share of active facilities, in percentage points."""
+        if self.active_current == 0 or self.active_baseline == 0:
+            return None
+        return (Decimal(self.current) * HUNDRED / self.active_current
+                - Decimal(self.baseline) * HUNDRED / self.active_baseline)
+
+    @property
+    def met(self) -> bool | None:
+        """The unrounded change in the target's mode reaches the target; when that change is
+        undefined, met means current > baseline."""
+        if self.target is None:
+            return None
+        change = self.change_points if self.target.mode == "points" else self.change_percent
+        if change is None:
+            return self.current > self.baseline
+        return change >= self.target.value
+
+
+@dataclass(frozen=True)
+class Officers:
+    current: int
+    target: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.current >= self.target
+
+
+@dataclass(frozen=True)
+class KPIs:
+    """The plan's indicators for a year against the baseline year, in one scope."""
+
+    year: int
+    baseline_year: int
+    scope: Scope
+    commune_code: str | None
+    targets: Targets
+    active: Comparison
+    aware: Comparison
+    applying: Comparison
+    saving: Comparison
+    in_band: int
+    above_band: int
+    energy_saved_toe: Decimal
+    officers: Officers
+
+    def as_json(self) -> dict[str, Any]:
+        """The exact JSON of CONTRACTS.md ("KPI JSON")."""
+
+        def number(value: Decimal | None, places: Decimal = PERCENT_PLACES):
+            rounded = round_half_up(value, places)
+            return None if rounded is None else float(rounded)
+
+        def target_value(spec: TargetSpec):
+            value = spec.value
+            return int(value) if value == value.to_integral_value() else float(value)
+
+        def compared(comparison: Comparison) -> dict[str, Any]:
+            return {
+                "baseline": comparison.baseline, "current": comparison.current,
+                "change_percent": number(comparison.change_percent),
+                "change_points": number(comparison.change_points),
+                "target": target_value(comparison.target),
+                "target_mode": comparison.target.mode, "met": comparison.met,
+            }
+
+        saving = compared(self.saving)
+        return {
+            "year": self.year, "baseline_year": self.baseline_year,
+            "scope": {"commune": self.commune_code},
+            "active": {"baseline": self.active.baseline, "current": self.active.current},
+            "aware": compared(self.aware),
+            "applying": {"baseline": self.applying.baseline, "current": self.applying.current},
+            "saving": {"baseline": saving["baseline"], "current": saving["current"],
+                       "in_band": self.in_band, "above_band": self.above_band,
+                       **{k: v for k, v in saving.items() if k not in ("baseline", "current")}},
+            "officers": {"current": self.officers.current,
+                         "target": target_value(self.targets.officers),
+                         "met": self.officers.met},
+            "energy_saved_toe": number(self.energy_saved_toe, TOE_PLACES),
+        }
+
+
+def officers_count() -> int:
+    """KPI 3: active staff marked as the SXSH officer, counted now and district-wide."""
+    return User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True).count()
+
+
+def summarize(evaluation: Evaluation, *, year: int, targets: Targets,
+              ids: set[int] | None = None, officers: int | None = None,
+              commune_code: str | None = None) -> KPIs:
+    """The indicators of `year` against the targets' baseline year, for all facilities of the
+    evaluation or only `ids` (a commune's row of the table)."""
+    current, base = evaluation[year], evaluation[targets.baseline_year]
+
+    def count(sets: set[int]) -> int:
+        return len(sets if ids is None else sets & ids)
+
+    active = (count(base.active), count(current.active))
+
+    def compare(attr: str, target: TargetSpec | None = None) -> Comparison:
+        return Comparison(count(getattr(base, attr)), count(getattr(current, attr)), *active,
+                          target=target)
+
+    return KPIs(
+        year=year, baseline_year=targets.baseline_year, scope=evaluation.scope,
+        commune_code=commune_code, targets=targets,
+        active=Comparison(*active, *active), aware=compare("aware", targets.aware),
+        applying=compare("applying"), saving=compare("saving", targets.saving),
+        in_band=count(current.in_band), above_band=count(current.above_band),
+        energy_saved_toe=current.energy_saved_toe(ids),
+        officers=Officers(officers_count() if officers is None else officers,
+                          targets.officers.value),
+    )
+
+
+def kpis(*, year: int, baseline_year: int | None = None, commune_id: int | None = None,
+         sector_id: int | None = None) -> KPIs:
+    """The indicators of one year against the baseline year in one scope (district, commune,
+    sector): what the dashboard cards, the PDF, the workbook and `manage.py kpi` print."""
+    targets = targets_for(year, baseline_year)
+    evaluation = evaluate([targets.baseline_year, year], Scope(commune_id, sector_id),
+                          targets.band)
+    code = Commune.objects.get(pk=commune_id).code if commune_id else None
+    return summarize(evaluation, year=year, targets=targets, commune_code=code)
+
+
+def band_of(evaluation: Evaluation) -> tuple[Decimal, Decimal]:
+    return evaluation.band
+
+
+# ---- the table of communes, the trend, the lists behind the numbers ---------------------------
+
+@dataclass(frozen=True)
+class CommuneRow:
+    commune_id: int
+    code: str
+    name: str
+    kpis: KPIs
+
+
+def commune_table(evaluation: Evaluation, *, year: int, targets: Targets,
+                  officers: int | None = None) -> list[CommuneRow]:
+    """The indicators of every commune (one query for the communes, none per commune)."""
+    ids_by_commune: dict[int, set[int]] = {}
+    for pk, commune_id in evaluation.commune_of.items():
+        ids_by_commune.setdefault(commune_id, set()).add(pk)
+    officers = officers_count() if officers is None else officers
+    rows = []
+    for commune in Commune.objects.order_by("code"):
+        if evaluation.scope.commune_id and commune.pk != evaluation.scope.commune_id:
+            continue
+        figures = summarize(evaluation, year=year, targets=targets,
+                            ids=ids_by_commune.get(commune.pk, set()), officers=officers,
+                            commune_code=commune.code)
+        rows.append(CommuneRow(commune.pk, commune.code, commune.name, figures))
+    return rows
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    active: int
+    aware: int
+    applying: int
+    saving: int
+
+
+def trend(evaluation: Evaluation) -> list[TrendPoint]:
+    """Each figure year by year, for the dashboard's chart."""
+    return [TrendPoint(year, len(s.active), len(s.aware), len(s.applying), len(s.saving))
+            for year, s in sorted(evaluation.years.items())]
+
+
+FIGURES = ("active", "aware", "applying", "saving", "in_band", "above_band")
+
+
+def members(evaluation: Evaluation, figure: str, year: int) -> list[int]:
+    """The ids of the facilities a figure counts: the list behind a number on the dashboard."""
+    if figure not in FIGURES:
+        raise KeyError(figure)
+    return sorted(getattr(evaluation[year], figure))
+
+
+# ---- activity figures ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    campaigns: int
+    people_reached: int
+    facilities_reached: int
+    copies_printed: int
+    broadcasts_aired: int
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What was done in a year: campaigns by kind, demonstration models by status, funding."""
+
+    year: int
+    kinds: list[KindRow]
+    models_by_status: list[tuple[str, str, int]]
+    funding: Funding
+
+    @property
+    def campaigns(self) -> int:
+        return sum(row.campaigns for row in self.kinds)
+
+    @property
+    def people_reached(self) -> int:
+        return sum(row.people_reached for row in self.kinds)
+
+    @property
+    def models(self) -> int:
+        return sum(count for _status, _label, count in self.models_by_status)
+
+
+def activity(year: int, commune_id: int | None = None) -> Activity:
+    """Campaigns that started in the year by kind (facilities reached counted in the scope),
+    demonstration models of the year by status, and funding by source. Four queries."""
+    campaigns = Campaign.objects.filter(starts_on__year=year)
+    reached = Attendance.objects.filter(campaign__starts_on__year=year)
+    if commune_id:
+        reached = reached.filter(facility__commune_id=commune_id)
+    reached_by_kind = dict(reached.values("campaign__kind").annotate(
+        n=Count("facility", distinct=True)).values_list("campaign__kind", "n"))
+    sums = {row["kind"]: row for row in campaigns.values("kind").annotate(
+        n=Count("id"), people=Sum("people_reached"), copies=Sum("copies_printed"),
+        broadcasts=Sum("broadcasts_aired"))}
+    kinds = [KindRow(kind, str(label), sums.get(kind, {}).get("n", 0),
+                     sums.get(kind, {}).get("people") or 0, reached_by_kind.get(kind, 0),
+                     sums.get(kind, {}).get("copies") or 0,
+                     sums.get(kind, {}).get("broadcasts") or 0)
+             for kind, label in Campaign.Kind.choices]
+    by_status = dict(DemonstrationModel.objects.filter(year=year).values("status").annotate(
+        n=Count("id")).values_list("status", "n"))
+    statuses = [(status, str(label), by_status.get(status, 0))
+                for status, label in DemonstrationModel.Status.choices]
+    return Activity(year, kinds, statuses, funding_by_source(year))
+
+
+def officers_list() -> list[User]:
+    """The people KPI 3 counts (see officers_count)."""
+    return list(User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True)
+                .order_by("full_name", "username"))
+
+
+@dataclass(frozen=True)
+class TechniqueRow:
+    code: str
+    name: str
+    measures: int
+    facilities: int
+    investment_vnd: int
+    yearly_saving_vnd: int
+    energy_saved_toe: Decimal
+
+
+def measures_by_technique(year: int, scope: Scope = Scope()) -> list[TechniqueRow]:
+    """CP measures implemented in the year, by technique, with investment and savings. Two
+    queries."""
+    measures = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
+                                        implemented_on__year=year,
+                                        facility__in=scope.facilities())
+    rows = {row["technique_id"]: row for row in measures.values("technique_id").annotate(
+        n=Count("id"), facilities=Count("facility", distinct=True),
+        investment=Sum("investment_vnd"), saving=Sum("yearly_saving_vnd"))}
+    toe: dict[int, Decimal] = {}
+    for technique_id, value in measures.values_list("technique_id", "energy_saved_toe"):
+        toe[technique_id] = toe.get(technique_id, Decimal(0)) + (value or Decimal(0))
+    return [TechniqueRow(t.code, t.name, rows.get(t.pk, {}).get("n", 0),
+                         rows.get(t.pk, {}).get("facilities", 0),
+                         int(rows.get(t.pk, {}).get("investment") or 0),
+                         int(rows.get(t.pk, {}).get("saving") or 0), toe.get(t.pk, Decimal(0)))
+            for t in CPTechnique.objects.order_by("id")]
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """Doubtful figures of a year: records not verified, and data-quality flags by rule."""
+
+    year: int
+    records: int
+    unverified: int
+    flags: list[tuple[str, str, int]]
+
+    @property
+    def flagged(self) -> int:
+        return sum(count for _rule, _label, count in self.flags)
+
+
+def data_quality(year: int, scope: Scope = Scope()) -> DataQuality:
+    facilities = scope.facilities()
+    records = EnergyRecord.objects.filter(year=year, facility__in=facilities)
+    counts = records.aggregate(n=Count("id"), unverified=Count("id", filter=Q(
+        verified_at__isnull=True)))
+    by_rule = dict(QualityFlag.objects.filter(year=year, facility__in=facilities)
+                   .values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    flags = [(rule, str(label), by_rule.get(rule, 0)) for rule, label in
+             QualityFlag.Rule.choices]
+    return DataQuality(year, counts["n"], counts["unverified"], flags)

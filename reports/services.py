@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import check
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
-from reports.models import PlanTask, TaskReport
+from reports.models import Plan, PlanTask, TaskReport
 
 
 @transaction.atomic
@@ -37,3 +37,15 @@ def task_report_post(*, user, task: PlanTask, reported_on: date, text: str, stat
     task.updated_by = user
     task.save(update_fields=["status", "updated_by"])
     return report
+
+
+@transaction.atomic
+def plan_save(*, user, form, targets, tasks) -> Plan:
+    """Save a plan with its targets and its units' tasks: all of it, or nothing."""
+    check(user, "plan.change")
+    plan = form.save()
+    targets.instance = plan
+    targets.save()
+    tasks.instance = plan
+    tasks.save()
+    return plan

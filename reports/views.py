@@ -7,25 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
 from accounts.permissions import can, check
 from campaigns.models import FundingSource
 from campaigns.selectors import funding_lines
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import int_param
 from reports import kpis, selectors, services
-from reports.forms import TaskReportForm
-from reports.models import TaskReport
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    check(request.user, "dashboard.view")
-    plan = selectors.plan_latest()
-    tasks = []
-    if plan is not None and request.user.role == Role.UNIT:
-        tasks = selectors.plan_tasks_for_unit(user=request.user, plan=plan)
-    return render(request, "reports/dashboard.html", {"plan": plan, "unit_tasks": tasks})
+from reports.forms import PlanForm, TargetFormSet, TaskFormSet, TaskReportForm
+from reports.models import Plan, TaskReport
 
 
 @login_required
@@ -109,3 +98,29 @@ def task_report_file(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:task_detail", pk=report.task_id)
     return FileResponse(report.attachment.open("rb"), as_attachment=True,
                         filename=report.attachment_name or "dinh-kem")
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    check(request.user, "plan.view")
+    return render(request, "reports/plan_list.html", {
+        "plans": Plan.objects.prefetch_related("targets"),
+        "may_change": can(request.user, "plan.change")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    check(request.user, "plan.change")
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, instance=plan)
+    targets = TargetFormSet(data, instance=plan, prefix="targets")
+    tasks = TaskFormSet(data, instance=plan, prefix="tasks")
+    if data is not None and form.is_valid() and targets.is_valid() and tasks.is_valid():
+        services.plan_save(user=request.user, form=form, targets=targets, tasks=tasks)
+        messages.success(request, _("The plan was saved."))
+        return redirect("reports:plans")
+    return render(request, "reports/plan_form.html", {
+        "form": form, "targets": targets, "tasks": tasks, "plan": plan})

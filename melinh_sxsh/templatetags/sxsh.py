@@ -53,3 +53,11 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def percent(ratio, places=2):
+    """A ratio as a percentage: 0.0825 -> 8,25%."""
+    if ratio is None or ratio == "":
+        return "—"
+    return format_number(Decimal(str(ratio)) * 100, int(places)) + "%"

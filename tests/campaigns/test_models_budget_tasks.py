@@ -1,6 +1,7 @@
 """Demonstration models move one step at a time; the budget page's totals; units' tasks."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -182,3 +183,33 @@ def test_list_sums_are_not_multiplied_by_attendance(login, cast):
     make_line("NS_HUYEN", 2018, 5_000_000, 1_000_000, {"campaign": campaign})
     row = login(cast["staff"]).get(reverse("campaigns:index")).context["page"].object_list[0]
     assert (row.facility_count, row.spent) == (3, 28_800_000)
+
+
+def test_model_links_host_measures_and_shows_the_measured_result(login, cast, staff):
+    """Host SEC 2017 = 100 (coal 200 t × 0,5 TOE, 1.000 t), 2018 = 88 (176 t): saving 12 %,
+    energy saved (100 - 88) × 1000 / 1000 = 12 TOE."""
+    from campaigns.selectors import model_result
+    from campaigns.services import model_create, model_update
+    from tests.audits.conftest import make_measure, make_record
+
+    host, other = FacilityFactory(), FacilityFactory()
+    make_record(host, 2017, "1000", {"COAL56": "200"}, baseline=True)
+    make_record(host, 2018, "1000", {"COAL56": "176"})
+    own = make_measure(host, implemented_on=date(2018, 3, 1))
+    foreign = make_measure(other, implemented_on=date(2018, 3, 1))
+    model = model_create(user=staff, data={"title": "Lò hơi", "host": host, "technology": "x",
+                                           "year": 2018, "before_year": 2017,
+                                           "after_year": 2018, "cp_measures": [own, foreign]})
+    assert list(model.cp_measures.all()) == [own]
+    result = model_result(model)
+    assert result.ratio == Decimal("0.12") and result.saved_toe == Decimal("12")
+    page = login(cast["leader"]).get(reverse("campaigns:model_detail", args=[model.pk]))
+    assert "12,00%" in page.content.decode()
+    response = login(cast["staff"]).post(reverse("campaigns:model_edit", args=[model.pk]), {
+        "title": "Lò hơi", "host": host.pk, "technology": "x", "year": 2018,
+        "before_year": 2017, "after_year": 2018, "cp_measures": [foreign.pk],
+        "version": model.version})
+    assert response.status_code == 200  # a measure of another facility is refused
+    model_update(user=staff, model_id=model.pk, data={"cp_measures": []},
+                 expected_version=model.version)
+    assert not model.cp_measures.exists()
