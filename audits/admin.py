@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from audits.models import CPTechnique, EnergyCarrier
+from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
+from facilities.admin import YearLockedAdmin
 
 
 @admin.register(EnergyCarrier)
@@ -12,3 +13,24 @@ class EnergyCarrierAdmin(admin.ModelAdmin):
 @admin.register(CPTechnique)
 class CPTechniqueAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en")
+
+
+class EnergyUseInline(admin.TabularInline):
+    model = EnergyUse
+    extra = 0
+
+
+@admin.register(EnergyRecord)
+class EnergyRecordAdmin(YearLockedAdmin):
+    list_display = ("facility", "year", "output", "product_unit", "is_baseline", "verified_at")
+    list_filter = ("year", "is_baseline")
+    search_fields = ("facility__name", "facility__tax_code")
+    raw_id_fields = ("facility", "verified_by")
+    inlines = [EnergyUseInline]
+
+
+@admin.register(CPMeasure)
+class CPMeasureAdmin(YearLockedAdmin):
+    list_display = ("facility", "technique", "status", "implemented_on", "investment_vnd")
+    list_filter = ("status", "technique")
+    raw_id_fields = ("facility",)

@@ -14,6 +14,7 @@ from audits.models import EnergyCarrier, EnergyRecord
 from audits.quality import quality_refresh_ids
 from audits.services import sync_lines
 from facilities.importers import BATCH, ScopedImporter, chunks, facilities_by_tax_code
+from facilities.locking import locked_message, rows_in_locked_years
 from melinh_sxsh.lib.importing import (
     CellError,
     Column,
@@ -88,8 +89,12 @@ class EnergyImporter(ScopedImporter):
 
     def prepare(self, rows: list[Row]) -> None:
         self.facilities = facilities_by_tax_code([row.values["tax_code"] for row in rows])
+        self.locked = rows_in_locked_years(row.values["year"] for row in rows)
 
     def check(self, row: Row) -> None:
+        if row.values["year"] in self.locked:
+            row.error("year", locked_message(row.values["year"]))
+            return
         facility = self.facilities.get(row.values["tax_code"])
         own = self.own_commune_id
         if facility is None or (own is not None and facility.commune_id != own):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.energy import use_toe
+from facilities.locking import YearLocked
 from facilities.models import Facility
 
 
@@ -57,7 +58,7 @@ class CPTechnique(models.Model):
         return self.name
 
 
-class EnergyRecord(models.Model):
+class EnergyRecord(YearLocked):
     """What a facility produced and the energy it used in one year; one per facility and year.
 
     Total TOE and SEC are derived (audits/energy.py), never stored.
@@ -113,12 +114,15 @@ class EnergyRecord(models.Model):
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
 
+    def locked_year(self) -> int:
+        return self.year
+
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
 
 
-class EnergyUse(models.Model):
+class EnergyUse(YearLocked):
     """The quantity of one energy carrier used in a record's year."""
 
     record = models.ForeignKey(EnergyRecord, verbose_name=_("energy record"),
@@ -151,8 +155,11 @@ class EnergyUse(models.Model):
     def scope_commune_id(self) -> int:
         return self.record.facility.commune_id
 
+    def locked_year(self) -> int:
+        return self.record.year
 
-class CPMeasure(models.Model):
+
+class CPMeasure(YearLocked):
     """A cleaner-production measure at a facility: one of the eight techniques, what it cost and
     what it saves each year (VND, integers)."""
 
@@ -211,7 +218,12 @@ class CPMeasure(models.Model):
             return None
         return Decimal(self.investment_vnd) / Decimal(self.yearly_saving_vnd)
 
+    def locked_year(self) -> int | None:
+        # A proposal belongs to no year; an implemented measure to its implementation year.
+        return self.implemented_on.year if self.implemented_on else None
+
     def clean(self) -> None:
+        super().clean()
         if self.status == self.Status.IMPLEMENTED and self.implemented_on is None:
             raise ValidationError({"implemented_on": _(
                 "Give the date the measure was implemented.")})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from facilities.locking import YearLocked
 from facilities.models import Facility
 
 BIG_COUNT = [MaxValueValidator(100_000_000)]
@@ -174,7 +175,7 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
 
-class Attendance(models.Model):
+class Attendance(YearLocked):
     """A facility that took part in a campaign: evidence of awareness for the KPI."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attendances")
@@ -202,6 +203,9 @@ class Attendance(models.Model):
     @property
     def scope_unit_id(self) -> int:
         return self.campaign.lead_unit_id
+
+    def locked_year(self) -> int:
+        return self.campaign.starts_on.year
 
 
 class FundingLine(models.Model):

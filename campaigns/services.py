@@ -20,6 +20,7 @@ from campaigns.models import (
     FundingLine,
     ModelTransition,
 )
+from facilities.locking import ensure_open
 from facilities.models import Facility
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import CellError, parse_tax_code
@@ -51,6 +52,7 @@ def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
                     expected_version: int) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     check(user, "campaign.change", campaign)
+    old_year = campaign.starts_on.year
     if campaign.version != expected_version:
         raise DomainError(_("Someone else saved this campaign after you opened it; reload the "
                             "page to see their changes, then edit again."))
@@ -58,6 +60,9 @@ def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
         if name in data:
             setattr(campaign, name, data[name])
     campaign.lead_unit = _lead_unit_for(user, campaign.lead_unit)
+    if old_year != campaign.starts_on.year and campaign.attendances.exists():
+        # Moving the date moves its attendance (awareness evidence) to another year.
+        ensure_open(old_year, campaign.starts_on.year)
     campaign.version += 1
     campaign.full_clean()
     campaign.save()
@@ -67,6 +72,8 @@ def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
 @transaction.atomic
 def campaign_delete(*, user, campaign: Campaign) -> None:
     check(user, "campaign.change", campaign)
+    if campaign.attendances.exists():
+        ensure_open(campaign.starts_on.year)
     for attachment in campaign.attachments.all():
         attachment.file.delete(save=False)
     campaign.delete()
@@ -97,6 +104,7 @@ def parse_tax_codes(text: str) -> tuple[list[str], list[str]]:
 def attendance_add(*, user, campaign: Campaign, facility_ids: list[int], people: int = 1) -> int:
     """Add facilities to a campaign; those already there keep their record. All or nothing."""
     check(user, "campaign.change", campaign)
+    ensure_open(campaign.starts_on.year)
     ids = sorted(set(facility_ids))
     if not ids:
         raise DomainError(_("Select at least one facility."))

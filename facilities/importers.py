@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Commune, Role
+from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import Facility, FacilityYearStatus, Sector, Stage
 from melinh_sxsh.lib.importing import (
     CellError,
@@ -212,8 +213,12 @@ class StatusImporter(ScopedImporter):
 
     def prepare(self, rows: list[Row]) -> None:
         self.facilities = facilities_by_tax_code([row.values["tax_code"] for row in rows])
+        self.locked = rows_in_locked_years(row.values["year"] for row in rows)
 
     def check(self, row: Row) -> None:
+        if row.values["year"] in self.locked:
+            row.error("year", locked_message(row.values["year"]))
+            return
         facility = self.facilities.get(row.values["tax_code"])
         own = self.own_commune_id
         if facility is None or (own is not None and facility.commune_id != own):

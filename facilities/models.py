@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Commune
+from facilities.locking import YearLocked
 from melinh_sxsh.lib.jobs import BackgroundJob
 from melinh_sxsh.lib.text import fold, sort_key
 
@@ -144,7 +145,7 @@ class Stage(models.IntegerChoices):
     APPLYING = 3, _("Applying")
 
 
-class FacilityYearStatus(models.Model):
+class FacilityYearStatus(YearLocked):
     """Where a facility stood in cleaner production in one year; one per facility and year."""
 
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
@@ -178,6 +179,9 @@ class FacilityYearStatus(models.Model):
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
 
+    def locked_year(self) -> int | None:
+        return self.year
+
 
 class ImportJob(BackgroundJob):
     """An uploaded Excel file, checked and then written by a worker (facilities, statuses,
@@ -205,3 +209,44 @@ class ImportJob(BackgroundJob):
     @property
     def scope_commune_id(self) -> int | None:
         return self.commune_id
+
+
+class YearLock(models.Model):
+    """A year whose statuses, energy records, attendance and CP measures may not change: the
+    district issued its report for it (DESIGN.md, "Locking a year")."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("locked year")
+        verbose_name_plural = _("locked years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class YearLockEvent(models.Model):
+    """The log of every lock and unlock: who, when, why."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", _("locked")
+        UNLOCK = "unlock", _("unlocked")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("year lock event")
+        verbose_name_plural = _("year lock events")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.action}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import check, scope_queryset
+from facilities.locking import ensure_open
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import MAX_STORED_ERRORS, REGISTRY, run_import
@@ -133,6 +134,7 @@ def status_set(*, user, facility: Facility, year: int, stage: int,
     """Set a facility's stage for a year (creating the year's status if needed)."""
     check(user, "status.change", facility)
     _check_year(year)
+    ensure_open(year)
     if stage not in Stage.values:
         raise DomainError(_("Unknown stage."))
     status, created = FacilityYearStatus.objects.select_for_update().get_or_create(

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from melinh_sxsh.lib.env import env_bool, env_int, env_list, env_str
@@ -171,6 +172,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The one schedule of Celery beat.
+CELERY_BEAT_SCHEDULE = {
+    "weekly-draft-report": {"task": "reports.tasks.weekly_draft",
+                            "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
+    "purge-old-drafts": {"task": "reports.tasks.purge_old_drafts",
+                         "schedule": crontab(minute=30, hour=2)},
+    "requeue-stale-reports": {"task": "reports.tasks.requeue_stale_reports", "schedule": 60.0},
+}
+# A running report whose heartbeat is older than this is taken as abandoned by a dead worker.
+REPORT_STALE_SECONDS = env_int(ENV, "REPORT_STALE_SECONDS", 600)
+REPORT_STEP_DELAY = env_int(ENV, "SXSH_REPORT_STEP_DELAY", 0)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Plan, PlanTask, Target, TaskReport
+from accounts.models import Commune, Role
+from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
 
 class TaskReportForm(forms.ModelForm):
@@ -77,3 +78,31 @@ TargetFormSet = forms.inlineformset_factory(Plan, Target, form=TargetForm,
 TaskFormSet = forms.inlineformset_factory(Plan, PlanTask, fields=["unit", "duty", "status"],
                                           extra=1, can_delete=True,
                                           widgets={"duty": forms.Textarea(attrs={"rows": 2})})
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Plan year"), min_value=2001, max_value=2100)
+    commune = forms.ModelChoiceField(Commune.objects.all(), required=False,
+                                     label=_("Scope"), empty_label=_("Whole district"))
+    format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
+    number = forms.CharField(label=_("Number and symbol"), max_length=50, required=False,
+                             help_text=_("For example 25/BC-KT; left empty on a draft."))
+    shortcomings = forms.CharField(label=_("Shortcomings"), required=False, max_length=20_000,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(label=_("Next steps"), required=False, max_length=20_000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.role == Role.COMMUNE:
+            del self.fields["commune"]
+        if user.role != Role.STAFF:
+            for name in ("number", "shortcomings", "next_steps"):
+                del self.fields[name]
+
+
+class LockForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    action = forms.ChoiceField(choices=[("lock", _("Lock")), ("unlock", _("Unlock"))],
+                               label=_("Action"))
+    note = forms.CharField(label=_("Reason"), max_length=500, required=False)

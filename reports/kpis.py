@@ -158,6 +158,8 @@ class YearSets:
     above_band: set[int] = field(default_factory=set)
     saved_toe: dict[int, Decimal] = field(default_factory=dict)
     ratio: dict[int, Decimal] = field(default_factory=dict)
+    # For the report's annex: (baseline year, SEC_base, SEC_y, product unit) of each saver.
+    sec: dict[int, tuple[int, Decimal, Decimal, str]] = field(default_factory=dict)
 
     @property
     def saving(self) -> set[int]:
@@ -264,6 +266,8 @@ def _add_savings(evaluation: Evaluation) -> None:
                 continue
             sets.ratio[pk] = ratio
             sets.saved_toe[pk] = energy.energy_saved_toe(base, current)
+            sets.sec[pk] = (base.year, energy.record_sec(base), energy.record_sec(current),
+                            current.product_unit)
 
 
 def _applying_subquery(evaluation: Evaluation) -> QuerySet[Facility]:
@@ -602,3 +606,33 @@ def data_quality(year: int, scope: Scope = Scope()) -> DataQuality:
     flags = [(rule, str(label), by_rule.get(rule, 0)) for rule, label in
              QualityFlag.Rule.choices]
     return DataQuality(year, counts["n"], counts["unverified"], flags)
+
+
+@dataclass(frozen=True)
+class SaverRow:
+    facility_id: int
+    name: str
+    tax_code: str
+    commune: str
+    baseline_year: int
+    sec_baseline: Decimal
+    sec_current: Decimal
+    product_unit: str
+    ratio: Decimal
+    above_band: bool
+    energy_saved_toe: Decimal
+
+
+def savers(evaluation: Evaluation, year: int) -> list[SaverRow]:
+    """The facilities counted in target 2 in `year`, with their SEC and saving (the report's
+    annex). One query for the names."""
+    sets = evaluation[year]
+    facilities = Facility.objects.filter(pk__in=list(sets.saving)).select_related("commune")
+    rows = []
+    for facility in sorted(facilities, key=lambda f: f.name_sort):
+        base_year, sec_base, sec_current, unit = sets.sec[facility.pk]
+        rows.append(SaverRow(facility.pk, facility.name, facility.tax_code,
+                             facility.commune.name, base_year, sec_base, sec_current, unit,
+                             sets.ratio[facility.pk], facility.pk in sets.above_band,
+                             sets.saved_toe[facility.pk]))
+    return rows

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit
+from accounts.models import Commune, Unit
+from melinh_sxsh.lib.jobs import BackgroundJob
 
 
 class Plan(models.Model):
@@ -129,3 +130,53 @@ class TaskReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.unit} {self.reported_on}"
+
+
+class Report(BackgroundJob):
+    """A generated progress report (PDF or workbook) for a plan year and a scope.
+
+    Built by a worker (reports/building.py); once issued, its file and the KPI snapshot it
+    printed never change, whatever happens to the data later."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel"
+
+    year = models.PositiveSmallIntegerField(_("plan year"))
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="reports",
+                                help_text=_("Empty for the whole district."))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices,
+                              default=Format.PDF)
+    number = models.CharField(_("number and symbol"), max_length=50, blank=True)
+    shortcomings = models.TextField(_("shortcomings"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    snapshot = models.JSONField(_("KPI snapshot"), default=dict, blank=True)
+    built_on = models.DateField(_("built on"), null=True, blank=True)
+    scheduled = models.BooleanField(default=False, help_text=_("Built by the weekly schedule."))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
+                                  null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            # The beat's sweeps: stale running reports, old drafts.
+            models.Index(fields=["status", "heartbeat_at"], name="report_status_heartbeat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.commune or ''} {self.format}".strip()
+
+    @property
+    def scope_commune_id(self) -> int | None:
+        return self.commune_id
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None

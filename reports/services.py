@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from accounts.permissions import check
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
-from reports.models import Plan, PlanTask, TaskReport
+from reports.models import Plan, PlanTask, Report, TaskReport
 
 
 @transaction.atomic
@@ -49,3 +51,80 @@ def plan_save(*, user, form, targets, tasks) -> Plan:
     tasks.instance = plan
     tasks.save()
     return plan
+
+
+# ---- reports ------------------------------------------------------------------------------
+
+
+def _dispatch(report_id: int) -> None:
+    from reports.tasks import build_report
+
+    build_report.delay(report_id)
+
+
+@transaction.atomic
+def report_request(*, user, year: int, commune=None, format: str = "pdf", number: str = "",
+                   shortcomings: str = "", next_steps: str = "") -> Report:
+    """Ask for a report; it is built by a worker once this transaction commits. A commune
+    official's report is always their commune's; only staff write its text."""
+    check(user, "report.create")
+    if user.role == Role.COMMUNE:
+        commune = user.commune
+    if user.role != Role.STAFF:
+        number = shortcomings = next_steps = ""
+    if not 2001 <= year <= 2100:
+        raise DomainError(_("Choose a year between 2001 and 2100."), field="year")
+    report = Report.objects.create(year=year, commune=commune, format=format, number=number,
+                                   shortcomings=shortcomings, next_steps=next_steps,
+                                   requested_by=user)
+    transaction.on_commit(lambda: _dispatch(report.pk))
+    return report
+
+
+def report_request_scheduled() -> Report:
+    """The weekly draft of the current plan year's district report (Celery beat)."""
+    plan = Plan.objects.order_by("-year").first()
+    year = plan.year if plan else timezone.localdate().year
+    with transaction.atomic():
+        report = Report.objects.create(year=year, format=Report.Format.PDF, scheduled=True)
+        transaction.on_commit(lambda: _dispatch(report.pk))
+    return report
+
+
+@transaction.atomic
+def report_rebuild(*, user, report: Report) -> None:
+    """Build a draft again (the file is replaced atomically); an issued report never changes."""
+    check(user, "report.create", report)
+    updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
+        status=JobStatus.QUEUED, progress=0, message="", attempts=0)
+    if not updated:
+        raise DomainError(_("Only a finished draft can be built again; an issued report keeps "
+                            "the file it printed."))
+    transaction.on_commit(lambda: _dispatch(report.pk))
+
+
+@transaction.atomic
+def report_issue(*, user, report: Report) -> None:
+    """Issue a built report: from now on its file and snapshot never change."""
+    check(user, "report.issue", report)
+    updated = Report.objects.filter(pk=report.pk, status=JobStatus.DONE,
+                                    issued_at__isnull=True).update(issued_at=timezone.now(),
+                                                                   issued_by=user)
+    if not updated:
+        raise DomainError(_("Only a finished report that is not issued yet can be issued."))
+
+
+@transaction.atomic
+def report_delete(*, user, report: Report) -> None:
+    check(user, "report.create", report)
+    if report.is_issued:
+        raise DomainError(_("An issued report cannot be deleted."))
+    if user.role != Role.STAFF and report.requested_by_id != user.pk:
+        raise DomainError(_("Only the person who asked for a draft, or the Economic "
+                            "Department, may delete it."))
+    if report.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        raise DomainError(_("The report is being built; wait until it is done."))
+    if report.file:
+        report.file.delete(save=False)
+    report.delete()

@@ -17,12 +17,6 @@ from reports.forms import PlanForm, TargetFormSet, TaskFormSet, TaskReportForm
 from reports.models import Plan, TaskReport
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    check(request.user, "report.view")
-    return render(request, "reports/report_list.html", {"plan": selectors.plan_latest()})
-
-
 def _year(request) -> int:
     plan = selectors.plan_latest()
     return int_param(request.GET, "year", plan.year if plan else timezone.localdate().year,

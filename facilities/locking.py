@@ -1,0 +1,106 @@
+"""Locked years: once the district issues its report for a year, that year's statuses, energy
+records, attendance and CP measures refuse every change until a staff member unlocks it.
+
+The check sits at every door: services (pages), importers (bulk writes), model clean() (the
+admin's forms) and model save()/delete() as the last guard for anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import check
+from melinh_sxsh.lib.errors import DomainError
+
+
+def _models():
+    # facilities.models imports the YearLocked mixin from here; read the models lazily.
+    from facilities.models import YearLock, YearLockEvent
+
+    return YearLock, YearLockEvent
+
+
+def locked_years() -> set[int]:
+    year_lock_model, _event = _models()
+    return set(year_lock_model.objects.values_list("year", flat=True))
+
+
+def locked_message(year: int) -> str:
+    return _("The year %(year)s is locked because its report was issued; ask the Economic "
+             "Department to unlock it before changing its data.") % {"year": year}
+
+
+def ensure_open(*years: int | None) -> None:
+    """Raise DomainError if any of the years is locked."""
+    wanted = {year for year in years if year}
+    if not wanted:
+        return
+    year_lock_model, _event = _models()
+    closed = sorted(set(year_lock_model.objects.filter(year__in=wanted).values_list(
+        "year", flat=True)))
+    if closed:
+        raise DomainError(locked_message(closed[0]))
+
+
+class YearLocked(models.Model):
+    """A record that belongs to a year; it cannot be saved or deleted while that year (or the
+    year it had before the change) is locked."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        ensure_open(self.locked_year(), self._stored_year())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_open(self._stored_year(), self.locked_year())
+        return super().delete(*args, **kwargs)
+
+    def locked_year(self) -> int | None:
+        raise NotImplementedError
+
+    def _stored_year(self) -> int | None:
+        if self.pk is None:
+            return None
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        return stored.locked_year() if stored is not None else None
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            ensure_open(self.locked_year(), self._stored_year())
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+
+def rows_in_locked_years(years: Iterable[int]) -> set[int]:
+    """Which of these years are locked (one query): for importers checking many rows."""
+    year_lock_model, _event = _models()
+    return set(year_lock_model.objects.filter(year__in=set(years)).values_list("year",
+                                                                                flat=True))
+
+
+@transaction.atomic
+def year_lock(*, user, year: int, note: str = ""):
+    check(user, "year.lock")
+    YearLock, YearLockEvent = _models()  # noqa: N806
+    lock, created = YearLock.objects.get_or_create(year=year, defaults={"locked_by": user})
+    if not created:
+        raise DomainError(_("The year %(year)s is already locked.") % {"year": year})
+    YearLockEvent.objects.create(year=year, action=YearLockEvent.Action.LOCK, note=note, by=user)
+    return lock
+
+
+@transaction.atomic
+def year_unlock(*, user, year: int, note: str = "") -> None:
+    check(user, "year.lock")
+    YearLock, YearLockEvent = _models()  # noqa: N806
+    deleted, _count = YearLock.objects.filter(year=year).delete()
+    if not deleted:
+        raise DomainError(_("The year %(year)s is not locked.") % {"year": year})
+    YearLockEvent.objects.create(year=year, action=YearLockEvent.Action.UNLOCK, note=note,
+                                 by=user)

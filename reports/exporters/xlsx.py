@@ -1,0 +1,116 @@
+"""The progress report as a workbook: KPIs, communes, the facilities counted, campaigns and
+funding; frozen headers, number formats and widths that fit."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from campaigns.models import Campaign
+from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE, new_write_only_workbook, write_table
+from reports import kpis
+from reports.exporters.base import Exporter, ReportData
+
+INT, TWO, THREE = "#,##0", "#,##0.00", "#,##0.000"
+
+
+def _percent(value):
+    rounded = kpis.round_half_up(value, kpis.PERCENT_PLACES)
+    return None if rounded is None else float(rounded)
+
+
+def _met(flag) -> str:
+    return "Đạt" if flag else "Không đạt"
+
+
+class XlsxExporter(Exporter):
+    identifier = "xlsx"
+    extension = "xlsx"
+    content_type = XLSX_CONTENT_TYPE
+
+    def render_bytes(self, data: ReportData) -> bytes:
+        workbook = new_write_only_workbook()
+        self.kpi_sheet(workbook.create_sheet("Chỉ tiêu"), data)
+        self.commune_sheet(workbook.create_sheet("Xã, thị trấn"), data)
+        self.saver_sheet(workbook.create_sheet("Cơ sở tiết kiệm"), data)
+        self.campaign_sheet(workbook.create_sheet("Hoạt động"), data)
+        self.funding_sheet(workbook.create_sheet("Kinh phí"), data)
+        buffer = BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def kpi_sheet(self, sheet, data: ReportData) -> None:
+        f = data.figures
+        base, year = f.baseline_year, f.year
+        rows = [
+            ("Cơ sở đang hoạt động", f.active.baseline, f.active.current, None, None, None,
+             None, None),
+            ("Cơ sở nhận thức được lợi ích của SXSH", f.aware.baseline, f.aware.current,
+             _percent(f.aware.change_percent), _percent(f.aware.change_points),
+             float(f.aware.target.value), f.aware.target.mode, _met(f.aware.met)),
+            ("Cơ sở đang áp dụng SXSH", f.applying.baseline, f.applying.current, None, None,
+             None, None, None),
+            ("Cơ sở áp dụng SXSH tiết kiệm năng lượng", f.saving.baseline, f.saving.current,
+             _percent(f.saving.change_percent), _percent(f.saving.change_points),
+             float(f.saving.target.value), f.saving.target.mode, _met(f.saving.met)),
+            ("– trong đó tiết kiệm trong khoảng chỉ tiêu (đạt)", None, f.in_band, None, None,
+             None, None, None),
+            ("– trong đó tiết kiệm vượt khoảng chỉ tiêu (vượt)", None, f.above_band, None, None,
+             None, None, None),
+            ("Cán bộ quản lý nhà nước về SXSH", None, f.officers.current, None, None,
+             float(f.officers.target), "absolute", _met(f.officers.met)),
+            ("Năng lượng tiết kiệm (TOE)", None,
+             float(kpis.round_half_up(f.energy_saved_toe, kpis.TOE_PLACES)), None, None, None,
+             None, None),
+        ]
+        write_table(sheet, ["Chỉ tiêu", f"Năm {base}", f"Năm {year}", "Tăng, giảm (%)",
+                            "Tăng, giảm (điểm %)", "Chỉ tiêu kế hoạch", "Cách tính", "Đánh giá"],
+                    rows, widths=[48, 12, 12, 15, 18, 16, 12, 12],
+                    number_formats={1: INT, 2: "#,##0.###", 3: TWO, 4: TWO, 5: TWO})
+
+    def commune_sheet(self, sheet, data: ReportData) -> None:
+        base, year = data.figures.baseline_year, data.figures.year
+        rows = ((row.code, row.name, row.kpis.active.current, row.kpis.aware.baseline,
+                 row.kpis.aware.current, _percent(row.kpis.aware.change_points),
+                 row.kpis.applying.current, row.kpis.saving.baseline, row.kpis.saving.current,
+                 float(kpis.round_half_up(row.kpis.energy_saved_toe, kpis.TOE_PLACES)))
+                for row in data.table)
+        write_table(sheet, ["Mã", "Xã, thị trấn", "Đang hoạt động", f"Nhận thức {base}",
+                            f"Nhận thức {year}", "Tăng, giảm (điểm %)", f"Áp dụng {year}",
+                            f"Tiết kiệm {base}", f"Tiết kiệm {year}", "TOE tiết kiệm"],
+                    rows, widths=[8, 18, 14, 14, 14, 18, 12, 13, 13, 14],
+                    number_formats={2: INT, 3: INT, 4: INT, 5: TWO, 6: INT, 7: INT, 8: INT,
+                                    9: THREE})
+
+    def saver_sheet(self, sheet, data: ReportData) -> None:
+        rows = ((row.name, row.tax_code, row.commune, row.baseline_year,
+                 float(kpis.round_half_up(row.sec_baseline, kpis.PERCENT_PLACES)),
+                 float(kpis.round_half_up(row.sec_current, kpis.PERCENT_PLACES)),
+                 row.product_unit, _percent(row.ratio * 100),
+                 "Vượt" if row.above_band else "Đạt",
+                 float(kpis.round_half_up(row.energy_saved_toe, kpis.TOE_PLACES)))
+                for row in data.savers)
+        write_table(sheet, ["Tên cơ sở", "Mã số thuế", "Xã, thị trấn", "Năm cơ sở",
+                            "Suất tiêu hao năm cơ sở (kgOE/đvsp)",
+                            f"Suất tiêu hao năm {data.year} (kgOE/đvsp)", "Đơn vị sản phẩm",
+                            "Mức tiết kiệm (%)", "Đánh giá", "TOE tiết kiệm"],
+                    rows, widths=[40, 16, 16, 10, 18, 18, 16, 14, 10, 14],
+                    number_formats={4: TWO, 5: TWO, 7: TWO, 9: THREE})
+
+    def campaign_sheet(self, sheet, data: ReportData) -> None:
+        campaigns = (Campaign.objects.filter(starts_on__year=data.year)
+                     .select_related("lead_unit").order_by("starts_on", "id"))
+        rows = ((c.starts_on, c.get_kind_display(), c.title, c.lead_unit.name, c.place,
+                 c.people_reached, c.copies_printed, c.broadcasts_aired) for c in campaigns)
+        write_table(sheet, ["Ngày", "Loại", "Tên hoạt động", "Đơn vị chủ trì", "Địa điểm",
+                            "Số người", "Số bản in", "Số lần phát sóng"], rows,
+                    widths=[12, 20, 50, 34, 28, 10, 10, 14],
+                    number_formats={0: "DD/MM/YYYY", 5: INT, 6: INT, 7: INT})
+
+    def funding_sheet(self, sheet, data: ReportData) -> None:
+        funding = data.activity.funding
+        rows = [(row.source_name, row.planned_vnd, row.spent_vnd, row.rest_vnd)
+                for row in funding.rows]
+        rows.append(("Tổng cộng", funding.planned_vnd, funding.spent_vnd, funding.rest_vnd))
+        write_table(sheet, ["Nguồn kinh phí", "Dự toán (đồng)", "Đã chi (đồng)",
+                            "Còn lại (đồng)"], rows, widths=[40, 18, 18, 18],
+                    number_formats={1: INT, 2: INT, 3: INT})

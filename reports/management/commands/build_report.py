@@ -1,0 +1,35 @@
+import shutil
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Commune
+from melinh_sxsh.lib.jobs import JobStatus
+from reports.building import report_build
+from reports.models import Report
+
+
+class Command(BaseCommand):
+    help = "Build a report synchronously through the same service as the worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--commune", help="5-digit commune code; the district when left out")
+        parser.add_argument("--format", choices=[f.value for f in Report.Format], required=True)
+        parser.add_argument("--out", required=True)
+
+    def handle(self, *args, **options):
+        commune = None
+        if options["commune"]:
+            commune = Commune.objects.filter(code=options["commune"]).first()
+            if commune is None:
+                raise CommandError(f"Không có xã, thị trấn mã {options['commune']}.",
+                                   returncode=2)
+        report = Report.objects.create(year=options["year"], commune=commune,
+                                       format=options["format"])
+        report_build(report.pk)
+        report.refresh_from_db()
+        if report.status != JobStatus.DONE:
+            raise CommandError(report.message or "Không lập được báo cáo.", returncode=1)
+        with report.file.open("rb") as source, open(options["out"], "wb") as target:
+            shutil.copyfileobj(source, target)
+        self.stdout.write(f"{options['out']} ({report.checksum})")
