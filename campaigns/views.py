@@ -109,7 +109,11 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.user, pk, "campaign.change")
     if request.method == "POST":
-        services.campaign_delete(user=request.user, campaign=campaign)
+        try:
+            services.campaign_delete(user=request.user, campaign=campaign)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("campaigns:detail", pk=pk)
         messages.success(request, _("The campaign was deleted."))
         return redirect("campaigns:index")
     return render(request, "campaigns/campaign_confirm_delete.html", {"campaign": campaign})
@@ -149,8 +153,13 @@ def _attendance(pk: int, attendance_id: int) -> Attendance:
 @login_required
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
-    services.attendance_remove(user=request.user, attendance=_attendance(pk, attendance_id))
-    messages.success(request, _("The facility was removed from the campaign."))
+    try:
+        services.attendance_remove(user=request.user,
+                                   attendance=_attendance(pk, attendance_id))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The facility was removed from the campaign."))
     return redirect("campaigns:detail", pk=pk)
 
 
@@ -160,9 +169,13 @@ def attendance_people(request: HttpRequest, pk: int, attendance_id: int) -> Http
     attendance = _attendance(pk, attendance_id)
     form = PeopleForm(request.POST)
     if form.is_valid():
-        services.attendance_set_people(user=request.user, attendance=attendance,
-                                       people=form.cleaned_data["people"])
-        messages.success(request, _("Saved."))
+        try:
+            services.attendance_set_people(user=request.user, attendance=attendance,
+                                           people=form.cleaned_data["people"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
     else:
         _form_errors(request, form)
     return redirect("campaigns:detail", pk=pk)

@@ -16,3 +16,33 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = code
+
+
+class DomainErrorMiddleware:
+    """A broken domain rule that a view did not turn into a form error becomes a message and a
+    way back, never a 500 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.http import HttpResponse, HttpResponseRedirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from melinh_sxsh.lib.errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        if getattr(request, "htmx", False):
+            response = HttpResponse(exception.message, status=409, content_type="text/plain")
+            return response
+        messages.error(request, exception.message)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()},
+                                               require_https=request.is_secure()):
+            back = "/"
+        return HttpResponseRedirect(back)

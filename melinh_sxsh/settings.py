@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "melinh_sxsh.middleware.DomainErrorMiddleware",
     # Axes must come last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]

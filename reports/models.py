@@ -174,8 +174,10 @@ class Report(BackgroundJob):
         return f"{self.year} {self.commune or ''} {self.format}".strip()
 
     @property
-    def scope_commune_id(self) -> int | None:
-        return self.commune_id
+    def scope_commune_id(self) -> int:
+        # A district report lists every commune's facilities: it belongs to no single
+        # commune, so a commune official may not open it (0 matches no commune).
+        return self.commune_id or 0
 
     @property
     def is_issued(self) -> bool:

@@ -3,26 +3,19 @@ a unit officer, leadership, an administrator and an outsider (no longer active).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from accounts.models import Commune, Role, Unit, User
-
-REQUIRE_ALL = os.environ.get("SXSH_REQUIRE_ALL") == "1"
+from tests.sxsh_env import REQUIRE_ALL, need  # noqa: F401  (tests import need from here)
 
 COMMUNE_A = "08989"  # Thị trấn Quang Minh
 COMMUNE_B = "09019"  # Xã Tiền Phong
 
 
-def need(service: str, available: bool, why: str = "") -> None:
-    """Skip a test that needs a missing service, or fail when the run must have everything."""
-    if available:
-        return
-    message = f"{service} is not available{': ' + why if why else ''}"
-    if REQUIRE_ALL:
-        pytest.fail(f"{message} (SXSH_REQUIRE_ALL=1)")
-    pytest.skip(message)
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    # Every test gets its own media folder: uploaded and generated files never mix.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

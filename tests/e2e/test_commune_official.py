@@ -4,7 +4,7 @@ and cannot open another commune's facility."""
 import pytest
 
 from facilities.models import FacilityYearStatus, Stage
-from tests.e2e.conftest import screenshot
+from tests.browser import screenshot
 from tests.factories import FacilityFactory, StatusFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
