@@ -198,6 +198,10 @@ class CPMeasure(YearLocked):
         indexes = [
             # "Facilities with a measure implemented in / by year y" of the KPI engine.
             models.Index(fields=["status", "implemented_on"], name="measure_implemented"),
+            # The KPI engine's per-facility EXISTS "a measure implemented by / in year y":
+            # without the facility first, SQLite scans every implemented measure per facility.
+            models.Index(fields=["facility", "status", "implemented_on"],
+                         name="measure_facility_implemented"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ Plain functions over querysets, returning dataclasses. The dashboard, the PDF, t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -25,9 +26,10 @@ from django.db.models import (
 from accounts.models import Commune, Role, User
 from audits import energy
 from audits.models import CPMeasure, CPTechnique, EnergyRecord, QualityFlag
-from audits.selectors import energy_records_by_facility
+from audits.selectors import energy_records_light
 from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingLine, FundingSource
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.sql import raw_rows, year_of
 from reports.models import DEFAULT_BAND, Plan
 
 
@@ -193,24 +195,31 @@ def _latest_stage(year: int) -> Subquery:
     return Subquery(statuses.order_by("-year").values("stage")[:1])
 
 
+def _first_evidence() -> dict[str, Any]:
+    """The first year of each kind of awareness evidence: aware(y) holds when any is <= y.
+    Three scalar subqueries per facility, however many years are evaluated."""
+    def first(queryset, field: str) -> Subquery:
+        return Subquery(queryset.filter(facility=OuterRef("pk")).order_by(field)
+                        .values(field)[:1])
+
+    return {
+        "aware_status": first(FacilityYearStatus.objects.filter(stage__gte=Stage.AWARE),
+                              "year"),
+        "aware_attended": first(Attendance.objects.all(), "campaign__starts_on"),
+        "aware_measure": first(CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED),
+                               "implemented_on"),
+    }
+
+
 def _flags(year: int) -> dict[str, Any]:
-    """Annotations telling, for one year, whether a facility is active, aware, applying."""
-    implemented = CPMeasure.objects.filter(facility=OuterRef("pk"),
-                                           status=CPMeasure.Status.IMPLEMENTED)
-    stage_seen = Exists(FacilityYearStatus.objects.filter(
-        facility=OuterRef("pk"), year__lte=year, stage__gte=Stage.AWARE))
-    attended = Exists(Attendance.objects.filter(facility=OuterRef("pk"),
-                                                campaign__starts_on__year__lte=year))
-    measure_by = Exists(implemented.filter(implemented_on__year__lte=year))
-    measure_in = Exists(implemented.filter(implemented_on__year=year))
+    """Annotations for one year: active, the latest stage, a measure implemented in the year."""
+    implemented = CPMeasure.objects.filter(
+        facility=OuterRef("pk"), status=CPMeasure.Status.IMPLEMENTED,
+        implemented_on__gte=date(year, 1, 1), implemented_on__lt=date(year + 1, 1, 1))
     return {
         f"active_{year}": ExpressionWrapper(_active_q(year), output_field=BooleanField()),
-        # aware(y) contains applying(y): an applying status is a stage >= aware, and a
-        # measure implemented in y is one implemented by y.
-        f"aware_{year}": ExpressionWrapper(Q(stage_seen) | Q(attended) | Q(measure_by),
-                                           output_field=BooleanField()),
         f"stage_{year}": _latest_stage(year),
-        f"measure_{year}": measure_in,
+        f"measure_{year}": Exists(implemented),
     }
 
 
@@ -219,23 +228,31 @@ def evaluate(years: list[int] | range, scope: Scope = Scope(),
     """Compute the facility sets of every figure for the given years, in a fixed number of
     queries (three), whatever the number of facilities, records or years."""
     years = sorted(set(years))
-    annotations: dict[str, Any] = {}
+    annotations: dict[str, Any] = _first_evidence()
     for year in years:
         annotations.update(_flags(year))
-    rows = scope.facilities().annotate(**annotations).values(
-        "pk", "commune_id", *annotations.keys())
+    names = list(annotations)
+    rows = raw_rows(scope.facilities().order_by().annotate(**annotations).values_list(
+        "pk", "commune_id", *names))
     evaluation = Evaluation(scope, band, {y: YearSets(y) for y in years}, {})
+    at = {name: index for index, name in enumerate(names, start=2)}
     for row in rows:
-        pk = row["pk"]
-        evaluation.commune_of[pk] = row["commune_id"]
+        pk = row[0]
+        evaluation.commune_of[pk] = row[1]
+        # aware(y) contains applying(y): an applying status is a stage >= aware, and a
+        # measure implemented in y is one implemented by y.
+        first_aware = min((year for year in (row[at["aware_status"]],
+                                             year_of(row[at["aware_attended"]]),
+                                             year_of(row[at["aware_measure"]]))
+                           if year is not None), default=None)
         for year in years:
-            if not row[f"active_{year}"]:
+            if not row[at[f"active_{year}"]]:
                 continue
             sets = evaluation.years[year]
             sets.active.add(pk)
-            if row[f"aware_{year}"]:
+            if first_aware is not None and first_aware <= year:
                 sets.aware.add(pk)
-            if row[f"stage_{year}"] == Stage.APPLYING or row[f"measure_{year}"]:
+            if row[at[f"stage_{year}"]] == Stage.APPLYING or row[at[f"measure_{year}"]]:
                 sets.applying.add(pk)
     _add_savings(evaluation)
     return evaluation
@@ -247,9 +264,7 @@ def _add_savings(evaluation: Evaluation) -> None:
     applying = set().union(*(sets.applying for sets in evaluation.years.values()))
     if not applying:
         return
-    # A subquery, not a list of ids: the number of queries stays the same at any size.
-    candidates = evaluation.scope.facilities().filter(pk__in=_applying_subquery(evaluation))
-    records = energy_records_by_facility(candidates)
+    records = energy_records_light(applying, max(evaluation.years))
     low, high = evaluation.band
     for year, sets in evaluation.years.items():
         for pk in sets.applying:
@@ -268,17 +283,6 @@ def _add_savings(evaluation: Evaluation) -> None:
             sets.saved_toe[pk] = energy.energy_saved_toe(base, current)
             sets.sec[pk] = (base.year, energy.record_sec(base), energy.record_sec(current),
                             current.product_unit)
-
-
-def _applying_subquery(evaluation: Evaluation) -> QuerySet[Facility]:
-    condition = Q(pk__in=[])
-    annotations: dict[str, Any] = {}
-    for year in evaluation.years:
-        annotations[f"stage_{year}"] = _latest_stage(year)
-        annotations[f"measure_{year}"] = _flags(year)[f"measure_{year}"]
-        condition |= _active_q(year) & (Q(**{f"stage_{year}": Stage.APPLYING})
-                                        | Q(**{f"measure_{year}": True}))
-    return evaluation.scope.facilities().annotate(**annotations).filter(condition).values("pk")
 
 
 # ---- figures compared with the baseline --------------------------------------------------------

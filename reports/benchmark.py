@@ -1,0 +1,401 @@
+"""`manage.py benchmark`: a synthetic city in a database of its own, and the figures of the
+performance issue, each the median of five runs after a warm-up."""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import django
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+RUNS = 5
+
+
+@dataclass(frozen=True)
+class City:
+    facilities: int
+    years: range
+
+
+def median_time(function, runs: int = RUNS) -> float:
+    function()  # warm-up: caches, compiled templates, the database's own buffers
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples), 4)
+
+
+def count_queries(function) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured.captured_queries)
+
+
+# ---- the synthetic city ----------------------------------------------------------------------
+
+def build_city(city: City, seed: int = 2018) -> None:
+    """N facilities over the communes, a status for every year, energy records for 40% of
+    them, 50 campaigns a year with attendance, CP measures. Bulk inserts, no history."""
+    from accounts.models import Commune, Role, Unit, User
+    from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
+    from campaigns.models import Attendance, Campaign
+    from facilities.models import Facility, FacilityYearStatus, Sector, Stage
+    from reports.demo import load as load_plan
+
+    rng = random.Random(seed)
+    communes = list(Commune.objects.all())
+    sectors = list(Sector.objects.all())
+    units = list(Unit.objects.all())
+    carriers = {c.code: c for c in EnergyCarrier.objects.all()}
+    techniques = list(CPTechnique.objects.all())
+    User.objects.create(username="bench-staff", role=Role.STAFF, is_sxsh_officer=True)
+    load_plan()
+    first_year, last_year = city.years.start, city.years.stop - 1
+
+    facilities = []
+    for n in range(city.facilities):
+        opened = rng.choice([None, 2000, 2010, first_year, last_year])
+        closed = last_year - 1 if n % 50 == 0 and (opened or 0) < last_year else None
+        facility = Facility(
+            tax_code=f"01{n:08d}", name=f"Công ty TNHH Sản xuất {n:06d}",
+            commune=communes[n % len(communes)], sector=sectors[n % len(sectors)],
+            address=f"Lô {n % 97}, Cụm công nghiệp {n % 13}", product_unit="tấn",
+            employees=rng.randint(5, 500),
+            first_year=opened, last_year=closed)
+        facility.refresh_keys()
+        facilities.append(facility)
+    Facility.objects.bulk_create(facilities, batch_size=2000)
+    ids = list(Facility.objects.order_by("pk").values_list("pk", flat=True))
+
+    statuses, stage = [], {}
+    for pk in ids:
+        current = Stage.UNAWARE
+        for year in city.years:
+            roll = rng.random()
+            if roll < 0.3:
+                current = min(current + 1, Stage.APPLYING)
+            statuses.append(FacilityYearStatus(facility_id=pk, year=year, stage=current))
+        stage[pk] = current
+    FacilityYearStatus.objects.bulk_create(statuses, batch_size=5000)
+
+    with_records = [pk for pk in ids if rng.random() < 0.4]
+    records = []
+    for pk in with_records:
+        output = Decimal(rng.randint(500, 5000))
+        for year in city.years:
+            records.append(EnergyRecord(facility_id=pk, year=year, output=output,
+                                        product_unit="tấn", is_baseline=year == last_year - 1))
+    EnergyRecord.objects.bulk_create(records, batch_size=5000)
+    uses = []
+    record_ids = EnergyRecord.objects.order_by("pk").values_list("pk", "year")
+    for record_id, year in record_ids:
+        factor = Decimal(1) - Decimal(rng.randint(0, 25)) / 100 * (year - first_year) / 3
+        uses.append(EnergyUse(record_id=record_id, carrier=carriers["ELEC"],
+                              quantity=(Decimal(800_000) * factor).quantize(Decimal("0.01"))))
+        if rng.random() < 0.5:
+            uses.append(EnergyUse(record_id=record_id, carrier=carriers["COAL12"],
+                                  quantity=Decimal(rng.randint(50, 400))))
+    EnergyUse.objects.bulk_create(uses, batch_size=5000)
+
+    measures = [CPMeasure(facility_id=pk, technique=rng.choice(techniques),
+                          description="Giải pháp", investment_vnd=rng.randint(20, 800) * 10**6,
+                          yearly_saving_vnd=rng.randint(10, 300) * 10**6,
+                          status=CPMeasure.Status.IMPLEMENTED,
+                          implemented_on=date(rng.choice(list(city.years)), 6, 1))
+                for pk in ids if stage[pk] == Stage.APPLYING and rng.random() < 0.5]
+    CPMeasure.objects.bulk_create(measures, batch_size=5000)
+
+    campaigns = [Campaign(kind=rng.choice(Campaign.Kind.values), title=f"Hoạt động {year}-{n}",
+                          lead_unit=rng.choice(units), starts_on=date(year, 1 + n % 12, 10),
+                          people_reached=rng.randint(20, 200))
+                 for year in city.years for n in range(50)]
+    Campaign.objects.bulk_create(campaigns)
+    attendance = []
+    for campaign_id in Campaign.objects.values_list("pk", flat=True):
+        for pk in rng.sample(ids, min(len(ids), 30)):
+            attendance.append(Attendance(campaign_id=campaign_id, facility_id=pk,
+                                         people=rng.randint(1, 3)))
+    Attendance.objects.bulk_create(attendance, batch_size=5000)
+
+
+def facilities_file(count: int, path: Path) -> None:
+    """An N-row facilities template, new tax codes, written as an office would."""
+    from openpyxl import Workbook
+
+    from facilities.exports import HEADERS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Cơ sở")
+    sheet.append(HEADERS)
+    communes = ["Quang Minh", "Tiền Phong", "Chi Đông", "Kim Hoa", "Văn Khê"]
+    for n in range(count):
+        sheet.append([f"02{n:08d}", f"Hộ kinh doanh Số {n}", communes[n % len(communes)],
+                      f"Thôn {n % 40}", "25", "Hộ kinh doanh", "TTCN", "Cửa sắt", "tấn",
+                      n % 40 + 1, 2015, None, "Nguyễn Văn A", "0912345678", None])
+    workbook.save(path)
+
+
+# ---- the reference SQL ------------------------------------------------------------------------
+
+def reference_counts(year: int, band_low: Decimal) -> dict[str, int]:
+    """One hand-written statement per district figure, to compare the engine with."""
+    active = ("(f.first_year IS NULL OR f.first_year <= %(y)s) AND "
+              "(f.last_year IS NULL OR f.last_year >= %(y)s)")
+    implemented_by = ("EXISTS (SELECT 1 FROM audits_cpmeasure m WHERE m.facility_id = f.id AND "
+                      "m.status = 'implemented' AND m.implemented_on < %(next)s)")
+    implemented_in = ("EXISTS (SELECT 1 FROM audits_cpmeasure m WHERE m.facility_id = f.id AND "
+                      "m.status = 'implemented' AND m.implemented_on >= %(start)s AND "
+                      "m.implemented_on < %(next)s)")
+    latest_applying = ("(SELECT s.stage FROM facilities_facilityyearstatus s WHERE "
+                       "s.facility_id = f.id AND s.year <= %(y)s ORDER BY s.year DESC "
+                       "LIMIT 1) = 3")
+    applying = f"({active}) AND ({latest_applying} OR {implemented_in})"
+    statements = {
+        "active": f"SELECT COUNT(*) FROM facilities_facility f WHERE {active}",
+        "aware": f"""SELECT COUNT(*) FROM facilities_facility f WHERE ({active}) AND (
+            EXISTS (SELECT 1 FROM facilities_facilityyearstatus s WHERE s.facility_id = f.id
+                    AND s.year <= %(y)s AND s.stage >= 1)
+            OR EXISTS (SELECT 1 FROM campaigns_attendance a JOIN campaigns_campaign c
+                       ON c.id = a.campaign_id WHERE a.facility_id = f.id
+                       AND c.starts_on < %(next)s)
+            OR {implemented_by})""",
+        "applying": f"SELECT COUNT(*) FROM facilities_facility f WHERE {applying}",
+        "saving": f"""
+            WITH toe AS (
+                SELECT r.id, r.facility_id, r.year, r.output, r.product_unit, r.is_baseline,
+                       SUM(u.quantity * c.toe_per_unit) AS toe
+                FROM audits_energyrecord r
+                JOIN audits_energyuse u ON u.record_id = r.id
+                JOIN audits_energycarrier c ON c.id = u.carrier_id
+                GROUP BY r.id, r.facility_id, r.year, r.output, r.product_unit, r.is_baseline),
+            base AS (
+                SELECT * FROM (
+                    SELECT toe.*, ROW_NUMBER() OVER (
+                        PARTITION BY facility_id
+                        ORDER BY CASE WHEN is_baseline THEN 0 ELSE 1 END,
+                                 CASE WHEN is_baseline THEN -year ELSE year END) AS n
+                    FROM toe WHERE year < %(y)s) ranked WHERE n = 1)
+            SELECT COUNT(*) FROM facilities_facility f
+            JOIN toe cur ON cur.facility_id = f.id AND cur.year = %(y)s
+            JOIN base ON base.facility_id = f.id
+            WHERE {applying} AND cur.output > 0 AND base.output > 0 AND base.toe > 0
+              AND LOWER(TRIM(cur.product_unit)) = LOWER(TRIM(base.product_unit))
+              AND 1 - (cur.toe * base.output) / (base.toe * cur.output) >= %(low)s""",
+    }
+    params = {"y": year, "start": date(year, 1, 1), "next": date(year + 1, 1, 1),
+              "low": float(band_low / 100)}
+    counts = {}
+    with connection.cursor() as cursor:
+        for figure, sql in statements.items():
+            cursor.execute(sql, params)
+            counts[figure] = cursor.fetchone()[0]
+    return counts
+
+
+# ---- the measurements --------------------------------------------------------------------------
+
+def measure(city: City, work: Path) -> dict:
+    from openpyxl import load_workbook
+
+    from accounts.models import User
+    from facilities.exports import HEADERS, facility_export, facility_rows
+    from facilities.models import Facility
+    from facilities.selectors import with_stage
+    from melinh_sxsh.lib.xlsx import new_write_only_workbook
+    from reports import kpis
+    from reports.exporters import PdfExporter, gather
+
+    year = city.years.stop - 1
+    targets = kpis.targets_for(year)
+    results: dict = {}
+
+    def engine():
+        evaluation = kpis.evaluate([targets.baseline_year, year], band=targets.band)
+        figures = kpis.summarize(evaluation, year=year, targets=targets)
+        kpis.commune_table(evaluation, year=year, targets=targets,
+                           officers=figures.officers.current)
+        return figures
+
+    results["kpi_engine_s"] = median_time(engine)
+    results["kpi_queries"] = count_queries(engine)
+    results["kpi_reference_sql_s"] = median_time(lambda: reference_counts(year, targets.band[0]))
+    figures, reference = engine(), reference_counts(year, targets.band[0])
+    engine_counts = {"active": figures.active.current, "aware": figures.aware.current,
+                     "applying": figures.applying.current, "saving": figures.saving.current}
+    if engine_counts != reference:
+        raise RuntimeError(f"the engine {engine_counts} and the SQL {reference} disagree")
+    results["kpi_counts"] = engine_counts
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-staff"))
+
+    def page(path: str):
+        def get():
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        return get
+
+    results["dashboard_s"] = median_time(page(f"/?year={year}"))
+    results["dashboard_queries"] = count_queries(page(f"/?year={year}"))
+    results["facility_list_s"] = median_time(page(f"/facilities/?year={year}"))
+    results["facility_list_queries"] = count_queries(page(f"/facilities/?year={year}"))
+
+    exporter = PdfExporter()
+
+    def pdf_total():
+        exporter.render(gather(year=year))
+
+    html = exporter.html(gather(year=year))
+
+    def pdf_weasyprint_only():
+        from weasyprint import HTML
+
+        from reports.exporters.pdf import STATIC
+
+        HTML(string=html, base_url=str(STATIC)).write_pdf()
+
+    results["pdf_total_s"] = median_time(pdf_total)
+    results["pdf_weasyprint_only_s"] = median_time(pdf_weasyprint_only)
+
+    queryset = with_stage(Facility.objects.all(), year).order_by("name_sort", "id")
+    rows = list(facility_rows(queryset))
+
+    def raw_export():
+        workbook = new_write_only_workbook()
+        sheet = workbook.create_sheet("Cơ sở sản xuất")
+        sheet.append([*HEADERS, f"Mức độ năm {year}"])
+        for row in rows:
+            sheet.append(row)
+        workbook.save(BytesIO())
+
+    results["export_s"] = median_time(lambda: facility_export(queryset, year))
+    results["export_raw_s"] = median_time(raw_export)
+
+    source = work / "co-so.xlsx"
+    facilities_file(city.facilities, source)
+
+    def parse_only():
+        workbook = load_workbook(source, read_only=True)
+        for _row in workbook.worksheets[0].iter_rows(values_only=True):
+            pass
+        workbook.close()
+
+    def import_and_roll_back():
+        from facilities.importers import FacilityImporter
+        from melinh_sxsh.lib.importing import run_import
+
+        with transaction.atomic(), source.open("rb") as handle:
+            outcome = run_import(FacilityImporter(), handle, write=True)
+            assert outcome.created == city.facilities, outcome.errors[:3]
+            transaction.set_rollback(True)
+
+    results["import_s"] = median_time(import_and_roll_back)
+    results["import_parse_only_s"] = median_time(parse_only)
+    results["import_peak_rss_mb"] = import_rss(source)
+    return results
+
+
+def import_rss(source: Path) -> float:
+    """Peak memory of an import, measured in a fresh process that does nothing else."""
+    child = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--import-rss", str(source)],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=True)
+    return float(child.stdout.strip().splitlines()[-1])
+
+
+def import_rss_child(source: Path) -> float:
+    import resource
+
+    from facilities.importers import FacilityImporter
+    from melinh_sxsh.lib.importing import run_import
+
+    with transaction.atomic(), source.open("rb") as handle:
+        run_import(FacilityImporter(), handle, write=True)
+        transaction.set_rollback(True)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def describe_machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}"
+
+
+def run(city: City, work: Path) -> dict:
+    started = time.perf_counter()
+    build_city(city)
+    built = time.perf_counter() - started
+    results = measure(city, work)
+    vendor = connection.vendor
+    version = ".".join(str(part) for part in connection.Database.sqlite_version_info) \
+        if vendor == "sqlite" else str(connection.pg_version)
+    results.update({
+        "facilities": city.facilities,
+        "python": platform.python_version(), "django": django.get_version(),
+        "database": f"{vendor} {version}", "machine": describe_machine(),
+    })
+    extra = {"kpi_counts": results.pop("kpi_counts"), "build_city_s": round(built, 1)}
+    return {"results": {key: results[key] for key in KEYS}, "extra": extra}
+
+
+KEYS = ["kpi_engine_s", "kpi_queries", "kpi_reference_sql_s", "dashboard_s",
+        "dashboard_queries", "facility_list_s", "facility_list_queries", "pdf_total_s",
+        "pdf_weasyprint_only_s", "export_s", "export_raw_s", "import_s", "import_parse_only_s",
+        "import_peak_rss_mb", "facilities", "python", "django", "database", "machine"]
+
+TARGETS = [
+    ("kpi_engine_s <= 2 x kpi_reference_sql_s",
+     lambda r: r["kpi_engine_s"] <= 2 * r["kpi_reference_sql_s"]),
+    ("kpi_queries <= 15", lambda r: r["kpi_queries"] <= 15),
+    ("dashboard_queries <= 20", lambda r: r["dashboard_queries"] <= 20),
+    ("facility_list_queries <= 12", lambda r: r["facility_list_queries"] <= 12),
+    ("pdf_total_s <= 1.3 x pdf_weasyprint_only_s",
+     lambda r: r["pdf_total_s"] <= 1.3 * r["pdf_weasyprint_only_s"]),
+    ("export_s <= 1.5 x export_raw_s", lambda r: r["export_s"] <= 1.5 * r["export_raw_s"]),
+    ("import_s <= 3 x import_parse_only_s",
+     lambda r: r["import_s"] <= 3 * r["import_parse_only_s"]),
+    ("import_peak_rss_mb <= 400", lambda r: r["import_peak_rss_mb"] <= 400),
+]
+
+
+def table(results: dict) -> str:
+    lines = [f"{key:<24} {value}" for key, value in results.items()]
+    lines.append("")
+    for label, check in TARGETS:
+        lines.append(f"{'met ' if check(results) else 'MISSED'} {label}")
+    return "\n".join(lines)
+
+
+def dump(results: dict, path: str | None) -> None:
+    if path:
+        Path(path).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
+                              encoding="utf-8")

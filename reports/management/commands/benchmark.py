@@ -1,0 +1,106 @@
+"""Build a synthetic city in a database of its own and measure the portal on it."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def bench_database(work: Path) -> tuple[str, callable]:
+    """(DATABASE_URL of a fresh database, cleanup). A temporary SQLite file by default; with a
+    PostgreSQL DATABASE_URL, a new database beside it, dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{work / 'benchmark.sqlite3'}", lambda: None
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_benchmark"
+    admin = psycopg2.connect(dbname="postgres", user=config["USER"] or None,
+                             password=config["PASSWORD"] or None,
+                             host=config["HOST"] or None, port=config["PORT"] or None)
+    admin.autocommit = True
+
+    def execute(sql: str) -> None:
+        with admin.cursor() as cursor:
+            cursor.execute(sql)
+
+    execute(f'DROP DATABASE IF EXISTS "{name}"')
+    execute(f'CREATE DATABASE "{name}"')
+
+    def cleanup() -> None:
+        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    return re.sub(r"/[^/]*$", f"/{name}", url.split("?")[0]), cleanup
+
+
+class Command(BaseCommand):
+    help = "Measure the KPI engine, pages, PDF, export and import on a synthetic city."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--facilities", type=int, default=5000)
+        parser.add_argument("--years", default="2015-2018", help="first-last, e.g. 2015-2018")
+        parser.add_argument("--out", help="write the JSON here")
+        parser.add_argument("--child", action="store_true", help="(internal)")
+        parser.add_argument("--import-rss", help="(internal) measure one import's memory")
+
+    def handle(self, *args, **options):
+        if options["import_rss"]:
+            from reports.benchmark import import_rss_child
+
+            self.stdout.write(str(import_rss_child(Path(options["import_rss"]))))
+            return
+        match = re.fullmatch(r"(\d{4})-(\d{4})", options["years"])
+        if not match or int(match[1]) >= int(match[2]) or options["facilities"] < 100:
+            raise CommandError("--years FIRST-LAST (e.g. 2015-2018); --facilities >= 100",
+                               returncode=2)
+        years = range(int(match[1]), int(match[2]) + 1)
+        if options["child"]:
+            self.child(options["facilities"], years, options["out"])
+        else:
+            self.parent(options)
+
+    def parent(self, options) -> None:
+        with tempfile.TemporaryDirectory(prefix="sxsh-benchmark-") as work:
+            url, cleanup = bench_database(Path(work))
+            out = Path(work) / "results.json"
+            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true", "REDIS_URL": "",
+                   "MEDIA_ROOT": str(Path(work) / "media"), "LOG_LEVEL": "WARNING"}
+            try:
+                subprocess.run(
+                    [sys.executable, "manage.py", "benchmark", "--child", "--facilities",
+                     str(options["facilities"]), "--years", options["years"], "--out",
+                     str(out)], cwd=ROOT, env=env, check=True)
+            except subprocess.CalledProcessError as exc:
+                raise CommandError("the benchmark failed; see the output above",
+                                   returncode=1) from exc
+            finally:
+                cleanup()
+            data = json.loads(out.read_text(encoding="utf-8"))
+        from reports.benchmark import dump, table
+
+        self.stdout.write(table(data["results"]))
+        self.stdout.write(f"(city built in {data['extra']['build_city_s']} s; district counts "
+                          f"{data['extra']['kpi_counts']})")
+        dump(data["results"], options["out"])
+
+    def child(self, facilities: int, years: range, out: str) -> None:
+        from django.core.management import call_command
+        from django.test.utils import setup_test_environment
+
+        from reports.benchmark import City, run
+
+        call_command("migrate", verbosity=0)
+        setup_test_environment()  # the test client's host, and no query log (DEBUG off)
+        with tempfile.TemporaryDirectory(prefix="sxsh-bench-files-") as work:
+            data = run(City(facilities, years), Path(work))
+        Path(out).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
