@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Commune, Role, User
 from facilities.models import Facility, FacilityYearStatus, Sector, Stage
@@ -170,4 +170,18 @@ def load_statuses(rng: random.Random, facilities: list[Facility]) -> None:
                 facility=facility, year=year, stage=stage, note=note,
                 set_by=officials.get(facility.commune_id, staff)))
     bulk_create_with_history(statuses, FacilityYearStatus, batch_size=1000,
+                             default_change_reason="demo")
+    load_consent(facilities, statuses)
+
+
+def load_consent(facilities: list[Facility], statuses: list[FacilityYearStatus]) -> None:
+    """The enterprises applying CP in 2018 agreed to be named on the public pages (about one
+    facility in ten); no other facility did. Draws nothing from the random generator, so the
+    rest of the demo stays as it was."""
+    applying = {s.facility_id for s in statuses if s.year == 2018 and s.stage == Stage.APPLYING}
+    agreed = [f for f in facilities
+              if f.pk in applying and f.kind == Facility.Kind.ENTERPRISE]
+    for facility in agreed:
+        facility.public_consent = True
+    bulk_update_with_history(agreed, Facility, ["public_consent"], batch_size=500,
                              default_change_reason="demo")

@@ -13,7 +13,7 @@ class FacilityForm(forms.ModelForm):
         model = Facility
         fields = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                   "main_products", "product_unit", "employees", "first_year", "last_year",
-                  "contact_person", "phone", "email"]
+                  "contact_person", "phone", "email", "public_consent"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,6 +24,9 @@ class FacilityForm(forms.ModelForm):
             self.fields["commune"].queryset = Commune.objects.filter(pk=user.commune_id)
             self.fields["commune"].initial = user.commune_id
             self.fields["commune"].empty_label = None
+        if user.role != Role.STAFF:
+            # Consent to be named publicly is recorded by the district's staff only.
+            del self.fields["public_consent"]
         self.fields["tax_code"].help_text = _("10 digits, or 10 digits-3 digits for a branch.")
 
     def clean_tax_code(self) -> str:

@@ -75,6 +75,11 @@ class Facility(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Public pages name a facility only with its consent; staff alone set this.
+    public_consent = models.BooleanField(
+        _("agreed to be shown publicly"), default=False,
+        help_text=_("The facility agreed that its name may appear on the public pages "
+                    "(technology catalogue, demonstration models, events)."))
     # Derived from the name and address on every write (see refresh_keys): Vietnamese order
     # and diacritic-blind search need a plain column to sort and filter on in any database.
     name_sort = models.CharField(max_length=800, editable=False, default="")

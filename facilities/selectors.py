@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Max, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Commune
 from accounts.permissions import check, scope_queryset
@@ -48,6 +49,8 @@ def _display(model, field_name: str, value, names: dict) -> str:
     if value is None or value == "":
         return "—"
     field = model._meta.get_field(field_name)
+    if isinstance(field, BooleanField):
+        return _("yes") if value else _("no")
     if field.is_relation:
         return names.get((field_name, value), str(value))
     if field.choices:
@@ -78,13 +81,16 @@ def _entries(records, model, fields: list[str], names: dict, **extra) -> list[di
     return entries
 
 
-def history_of(facility: Facility, limit: int = 100) -> list[dict]:
-    """Who changed what and when, newest first: the facility and its statuses together.
-    Four queries whatever the length of the history."""
+def history_of(facility: Facility, limit: int = 100, *, with_consent: bool = False,
+               ) -> list[dict]:
+    """Who changed what and when, newest first: the facility and its statuses together, with
+    changes of the public consent when asked for (not for commune officials). Four queries
+    whatever the length of the history."""
     names = {("commune", c.id): str(c) for c in Commune.objects.all()}
     names.update({("sector", s.id): str(s) for s in Sector.objects.all()})
     facility_records = facility.history.select_related("history_user").order_by("history_date")
-    entries = _entries(facility_records, Facility, FACILITY_TRACKED, names,
+    tracked = FACILITY_TRACKED + (["public_consent"] if with_consent else [])
+    entries = _entries(facility_records, Facility, tracked, names,
                        object=lambda r: "facility")
     status_records = FacilityYearStatus.history.model.objects.filter(
         facility_id=facility.pk).select_related("history_user").order_by("history_date")

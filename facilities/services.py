@@ -25,6 +25,12 @@ logger = logging.getLogger(__name__)
 EDITABLE_FIELDS = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                    "main_products", "product_unit", "employees", "first_year", "last_year",
                    "contact_person", "phone", "email"]
+# Whether the public pages may name the facility: staff record the facility's consent.
+STAFF_FIELDS = ["public_consent"]
+
+
+def editable_fields(user) -> list[str]:
+    return EDITABLE_FIELDS + (STAFF_FIELDS if user.role == Role.STAFF else [])
 
 
 @dataclass
@@ -58,16 +64,17 @@ def facility_create(*, user, data: dict[str, Any]) -> Facility:
     if Facility.objects.filter(tax_code=data["tax_code"]).exists():
         raise DomainError(_("A facility with this tax code is already registered."),
                           field="tax_code")
-    facility = Facility(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    fields = editable_fields(user)
+    facility = Facility(**{k: v for k, v in data.items() if k in fields})
     facility.full_clean()
     facility.save()
     return facility
 
 
-def _changes_since(facility: Facility, version: int) -> list[Change]:
+def _changes_since(facility: Facility, version: int, fields: list[str]) -> list[Change]:
     opened = facility.history.filter(version=version).order_by("-history_date").first()
     changes = []
-    for name in EDITABLE_FIELDS:
+    for name in fields:
         field = Facility._meta.get_field(name)
         now = getattr(facility, field.attname)
         then = getattr(opened, field.attname) if opened is not None else None
@@ -94,13 +101,14 @@ def facility_update(*, user, facility_id: int, data: dict[str, Any],
     facility = Facility.objects.select_for_update().select_related("commune").get(pk=facility_id)
     check(user, "facility.change", facility)
     _check_commune(user, data.get("commune"))
+    fields = editable_fields(user)
     if facility.version != expected_version:
-        raise StaleEdit(_changes_since(facility, expected_version), facility.version)
+        raise StaleEdit(_changes_since(facility, expected_version, fields), facility.version)
     tax_code = data.get("tax_code", facility.tax_code)
     if Facility.objects.filter(tax_code=tax_code).exclude(pk=facility.pk).exists():
         raise DomainError(_("A facility with this tax code is already registered."),
                           field="tax_code")
-    for name in EDITABLE_FIELDS:
+    for name in fields:
         if name in data:
             setattr(facility, name, data[name])
     facility.version += 1

@@ -59,9 +59,12 @@ def facility_export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_GET
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(request.user, pk)
+    # Commune officials neither see nor set whether the public pages may name a facility.
+    show_consent = request.user.role != Role.COMMUNE
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "statuses": selectors.statuses_of(facility),
-        "history": selectors.history_of(facility),
+        "history": selectors.history_of(facility, with_consent=show_consent),
+        "show_consent": show_consent,
         "sections": sections_for(request.user, facility),
         "may_edit": can(request.user, "facility.change", facility),
         "may_delete": can(request.user, "facility.delete", facility),

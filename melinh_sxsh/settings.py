@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from melinh_sxsh.lib.env import env_bool, env_int, env_list, env_str
+from melinh_sxsh.lib.env import check_origins, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -26,6 +26,12 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", "")
+
+# Sites that may show the public progress card (/public/embed/progress/) in a frame, e.g. the
+# district portal; none by default. Each is written into a Content-Security-Policy header, so
+# anything but a plain origin (a space, a quote, a ";") is refused here.
+PUBLIC_EMBED_ORIGINS = check_origins("PUBLIC_EMBED_ORIGINS",
+                                     env_list(ENV, "PUBLIC_EMBED_ORIGINS", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
     "audits",
     "campaigns",
     "reports",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("audits/", include("audits.urls")),
     path("reports/", include("reports.urls")),
+    path("public/", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

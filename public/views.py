@@ -1,0 +1,90 @@
+"""The public pages: progress, news, events, documents and the technology catalogue, for
+anyone, without an account."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from campaigns import services as campaign_services
+from public import selectors
+from public.http import frame_ancestors, public_page, render_public
+from public.progress import district_progress, progress_year
+from reports import kpis
+
+PAGE_SIZE = 20
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render_public("public/home.html", {
+        "progress": district_progress(progress_year()), "news": selectors.news()[:3],
+        "upcoming": selectors.upcoming_events(today)[:5],
+        "recent": selectors.past_events(today)[:3], "nav": "home"})
+
+
+@public_page
+def event_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    page = Paginator(selectors.past_events(today), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_public("public/event_list.html", {
+        "upcoming": selectors.upcoming_events(today), "page": page, "nav": "events"})
+
+
+@public_page
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get(pk)
+    return render_public("public/event_detail.html", {
+        "event": event, "participation": selectors.participation(event), "nav": "events"})
+
+
+@public_page
+def news_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.news(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_public("public/news_list.html", {"page": page, "nav": "news"})
+
+
+@public_page
+def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_public("public/news_detail.html", {
+        "article": selectors.news_get(pk), "nav": "news"})
+
+
+@public_page
+def document_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.documents(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_public("public/document_list.html", {"page": page, "nav": "documents"})
+
+
+@public_page
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        # A library entry whose file is gone is a missing page, not a server error.
+        raise Http404 from None
+    if request.method == "GET":
+        campaign_services.document_count_download(document=document)
+    return FileResponse(handle, as_attachment=True, filename=document.original_name)
+
+
+@public_page
+def catalogue(request: HttpRequest) -> HttpResponse:
+    return render_public("public/catalogue.html", {
+        "rows": selectors.catalogue(), "models": selectors.demonstration_models(),
+        "nav": "catalogue"})
+
+
+@xframe_options_exempt
+@public_page
+def embed_progress(request: HttpRequest) -> HttpResponse:
+    """The headline figures in a card small enough for the district portal to frame."""
+    # Links inside the frame resolve against this site, so a relative address is enough.
+    response = render_public("public/embed_progress.html", {
+        "figures": kpis.kpis(year=progress_year())})
+    response["Content-Security-Policy"] = frame_ancestors()
+    return response
