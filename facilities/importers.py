@@ -162,7 +162,8 @@ class FacilityImporter(ScopedImporter):
             facility = existing.get(row.values["tax_code"])
             if facility is None:
                 facility = Facility(tax_code=row.values["tax_code"], **values)
-                facility.refresh_keys()
+                if write:
+                    facility.refresh_keys()
                 new.append(facility)
                 outcome.count("created", f"{facility.tax_code} – {facility.name}")
                 continue
@@ -173,7 +174,8 @@ class FacilityImporter(ScopedImporter):
             for key in diff:
                 setattr(facility, key, values[key])
             facility.version += 1
-            facility.refresh_keys()
+            if write:
+                facility.refresh_keys()
             changed_fields.update(diff)
             changed.append(facility)
             outcome.count("updated", f"{facility.tax_code} – {facility.name}")

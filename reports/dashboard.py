@@ -54,11 +54,13 @@ def scope_from(request: HttpRequest) -> DashboardScope:
     """Year, commune and sector from the address; a commune official is held to their own."""
     plan = selectors.plan_latest()
     year = int_param(request.GET, "year", plan.year if plan else 2018, 2001, 2100)
+    code = request.GET.get("commune", "")[:5]
     if request.user.role == Role.COMMUNE:
         commune = request.user.commune
     else:
-        commune = Commune.objects.filter(code=request.GET.get("commune", "")[:5]).first()
-    sector = Sector.objects.filter(code=request.GET.get("sector", "")[:2]).first()
+        commune = Commune.objects.filter(code=code).first() if code else None
+    sector_code = request.GET.get("sector", "")[:2]
+    sector = Sector.objects.filter(code=sector_code).first() if sector_code else None
     return DashboardScope(year, commune, sector)
 
 
@@ -94,7 +96,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     officers = kpis.officers_count()
     figures = kpis.summarize(evaluation, year=scope.year, targets=targets, officers=officers,
                              commune_code=scope.commune.code if scope.commune else None)
-    table = kpis.commune_table(evaluation, year=scope.year, targets=targets, officers=officers)
+    communes = list(Commune.objects.order_by("code"))
+    table = kpis.commune_table(evaluation, year=scope.year, targets=targets, officers=officers,
+                               communes=communes)
     sort = request.GET.get("sort", "name")
     table.sort(key=SORTS.get(sort.lstrip("-"), SORTS["name"]), reverse=sort.startswith("-"))
     activity = kpis.activity(scope.year, scope.commune.pk if scope.commune else None)
@@ -104,7 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "saving_progress": progress(figures.saving), "table": table, "sort": sort, "trend": trend,
         "activity": activity,
         "trend_chart": charts.data_uri(charts.trend_svg(trend, targets.band[0])),
-        "communes": Commune.objects.all() if request.user.role != Role.COMMUNE else [],
+        "communes": communes if request.user.role != Role.COMMUNE else [],
         "sectors": Sector.objects.all(), "unit_tasks": unit_tasks(request.user),
     })
 

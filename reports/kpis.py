@@ -449,14 +449,15 @@ class CommuneRow:
 
 
 def commune_table(evaluation: Evaluation, *, year: int, targets: Targets,
-                  officers: int | None = None) -> list[CommuneRow]:
+                  officers: int | None = None,
+                  communes: list[Commune] | None = None) -> list[CommuneRow]:
     """The indicators of every commune (one query for the communes, none per commune)."""
     ids_by_commune: dict[int, set[int]] = {}
     for pk, commune_id in evaluation.commune_of.items():
         ids_by_commune.setdefault(commune_id, set()).add(pk)
     officers = officers_count() if officers is None else officers
     rows = []
-    for commune in Commune.objects.order_by("code"):
+    for commune in communes if communes is not None else Commune.objects.order_by("code"):
         if evaluation.scope.commune_id and commune.pk != evaluation.scope.commune_id:
             continue
         figures = summarize(evaluation, year=year, targets=targets,

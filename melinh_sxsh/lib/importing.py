@@ -19,6 +19,7 @@ from typing import IO, Any, ClassVar
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ERROR_CODES
 
 from melinh_sxsh.lib.text import normalize
 from melinh_sxsh.lib.xlsx import check_xlsx, iter_rows
@@ -162,7 +163,7 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
     seen: dict[tuple, int] = {}
     for offset, cells in enumerate(rows_iter, start=1):
         number = header_number + offset
-        if all(_is_blank(value) for value, _type in cells):
+        if all(_is_blank(value) for value in cells):
             continue
         if len(rows) >= MAX_ROWS:
             outcome.errors.append(RowError(None, None, _(
@@ -171,8 +172,8 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
             return outcome
         row = Row(number, {}, headers)
         for key, (index, _written) in header_map.items():
-            value, data_type = cells[index] if index < len(cells) else (None, "n")
-            row.values[key] = _parse_cell(row, by_key[key], value, data_type)
+            value = cells[index] if index < len(cells) else None
+            row.values[key] = _parse_cell(row, by_key[key], value)
         key = tuple(row.values.get(k) for k in importer.key)
         if not row.errors and all(part is not None for part in key):
             if key in seen:
@@ -217,13 +218,13 @@ def _find_header(rows_iter, by_header, columns, importer, outcome):
         cells = next(rows_iter, None)
         if cells is None:
             break
-        names = [normalize(str(v)) if v is not None else "" for v, _t in cells]
+        names = [normalize(str(v)) if v is not None else "" for v in cells]
         matched = {name for name in names if name in by_header}
         if best is None or len(matched) > len(best[1]):
             best = (number, matched)
         if required <= matched and matched:
             mapping: dict[str, tuple[int, str]] = {}
-            for index, (value, _type) in enumerate(cells):
+            for index, value in enumerate(cells):
                 name = names[index]
                 if name not in by_header:
                     continue
@@ -254,14 +255,19 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _parse_cell(row: Row, column: Column, value: Any, data_type: str) -> Any:
-    if data_type == "f" or (isinstance(value, str) and value.startswith("=") and data_type != "s"):
-        row.error(column.key, _("the cell holds a formula (%(formula)s); paste its value instead")
-                  % {"formula": str(value)[:40]})
-        return None
-    if data_type == "e":
-        row.error(column.key, _("the cell holds an error value (%(value)s)") % {"value": value})
-        return None
+ERROR_VALUES = frozenset(ERROR_CODES)
+
+
+def _parse_cell(row: Row, column: Column, value: Any) -> Any:
+    if isinstance(value, str):
+        if value.startswith("="):
+            row.error(column.key, _("the cell holds a formula (%(formula)s); paste its value "
+                                    "instead") % {"formula": value[:40]})
+            return None
+        if value in ERROR_VALUES:
+            row.error(column.key, _("the cell holds an error value (%(value)s)")
+                      % {"value": value})
+            return None
     if _is_blank(value):
         if column.required:
             row.error(column.key, _("must not be empty"))
@@ -285,6 +291,9 @@ def parse_number(value: Any, *, integer: bool = False, minimum: Decimal | int | 
     """A numeric cell, or text in Vietnamese form: 1.234,5 and 1.500 (= 1500); 1.5 is refused."""
     if isinstance(value, bool):
         raise CellError(_("is not a number"))
+    if isinstance(value, int) and integer and (minimum is None or value >= minimum) and (
+            maximum is None or value <= maximum):
+        return value  # the common case of a whole-number cell, without Decimal round trips
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -389,7 +398,12 @@ def text_parser(max_length: int) -> Callable[[Any], str]:
     return parse
 
 
+_PLAIN = re.compile(r"^\S+( \S+)*$")
+
+
 def normalize_text(text: str) -> str:
+    if text.isascii() and _PLAIN.match(text):
+        return text  # nothing to collapse and nothing to compose
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
@@ -397,11 +411,16 @@ def choice_parser(options: dict[str, Any], label: str) -> Callable[[Any], Any]:
     """Match a coded value like a header (NFC, case folding, spaces); `options` keys are
     normalized already."""
 
+    seen: dict[Any, Any] = {}  # coded columns repeat a handful of values down a whole file
+
     def parse(value: Any) -> Any:
+        if value in seen:
+            return seen[value]
         if isinstance(value, float) and value == int(value):
             value = int(value)
         key = normalize(str(value))
         if key in options:
+            seen[value] = options[key]
             return options[key]
         raise CellError(_('"%(value)s" is not a known %(what)s') % {
             "value": str(value)[:60], "what": label})

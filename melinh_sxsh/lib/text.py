@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -26,10 +27,29 @@ def normalize(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "").casefold()).strip()
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(value: str) -> str:
-    """Lower-case ASCII without diacritics: 'Tiền Phong' -> 'tien phong'. For searching."""
+    """Lower-case text without diacritics: 'Tiền Phong' -> 'tien phong'. For searching."""
     text = unicodedata.normalize("NFD", normalize(value)).replace("đ", "d")
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _COMBINING.sub("", text)
+
+
+@lru_cache(maxsize=4096)
+def _weights(ch: str) -> tuple[str, str] | None:
+    """(primary token, tone digit) of one character, or None for what sorts as nothing.
+    Cached: names repeat the same few dozen letters, and imports sort tens of thousands."""
+    base, tone = _split_letter(ch)
+    if base in _LETTER_RANK:
+        return _token(100 + _LETTER_RANK[base]), _DIGITS36[TONE_RANK[tone]]
+    if base.isdigit():
+        return _token(10 + int(base)), "0"
+    if base.isspace():
+        return "01", ""
+    if base.isalnum():
+        return _token(200 + ord(base) % 1000), "0"
+    return None
 
 
 def _split_letter(ch: str) -> tuple[str, str]:
@@ -53,20 +73,16 @@ def sort_key(value: str) -> str:
     """
     primary, secondary = [], []
     for ch in unicodedata.normalize("NFC", value or "").casefold():
-        base, tone = _split_letter(ch)
-        if base in _LETTER_RANK:
-            primary.append(_token(100 + _LETTER_RANK[base]))
-        elif base.isdigit():
-            primary.append(_token(10 + int(base)))
-        elif base.isspace():
+        weights = _weights(ch)
+        if weights is None:
+            continue
+        token, tone = weights
+        if token == "01":  # a space: one separator between words, none at the start
             if primary and primary[-1] != "01":
                 primary.append("01")
             continue
-        elif base.isalnum():
-            primary.append(_token(200 + ord(base) % 1000))
-        else:
-            continue
-        secondary.append(_DIGITS36[TONE_RANK[tone]])
+        primary.append(token)
+        secondary.append(tone)
     if primary and primary[-1] == "01":
         primary.pop()
     return "".join(primary) + "00" + "".join(secondary)

@@ -50,10 +50,10 @@ def check_xlsx(handle: IO[bytes], size: int | None = None) -> None:
 
 
 def iter_rows(handle: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """Rows of the first sheet as (value, data_type) pairs, read as a stream (read-only mode).
+    """Rows of the first sheet as tuples of values, read as a stream (read-only mode).
 
-    Formulas are not evaluated (data_only=False) so that they can be refused with a message
-    instead of silently read as empty cells.
+    Formulas are not evaluated (data_only=False): a formula arrives as its text "=...", so that
+    it can be refused with a message instead of silently read as an empty cell.
     """
     try:
         workbook = load_workbook(handle, read_only=True, data_only=False)
@@ -64,8 +64,7 @@ def iter_rows(handle: IO[bytes]) -> Iterator[tuple[Any, ...]]:
             raise UnreadableFile(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
         try:
-            for row in sheet.iter_rows():
-                yield tuple((cell.value, getattr(cell, "data_type", "n")) for cell in row)
+            yield from sheet.iter_rows(values_only=True)
         except (KeyError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
             raise UnreadableFile(_("The file is damaged or truncated.")) from exc
         except Exception as exc:  # XML errors from a truncated sheet
@@ -106,12 +105,16 @@ def write_table(sheet, headers: list[str], rows: Iterable[Iterable[Any]],
     sheet.append(header_cells)
     formats = number_formats or {}
     for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            cell = text_cell(sheet, value)
-            if index in formats and value is not None:
+        # Plain values go in as they are; only formula-like text and formatted numbers need a
+        # cell object of their own (creating one per value doubles the cost of a big export).
+        cells = list(row)
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                cells[index] = text_cell(sheet, value)
+            elif index in formats and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = formats[index]
-            cells.append(cell)
+                cells[index] = cell
         sheet.append(cells)
 
 

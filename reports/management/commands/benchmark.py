@@ -51,13 +51,17 @@ class Command(BaseCommand):
         parser.add_argument("--years", default="2015-2018", help="first-last, e.g. 2015-2018")
         parser.add_argument("--out", help="write the JSON here")
         parser.add_argument("--child", action="store_true", help="(internal)")
-        parser.add_argument("--import-rss", help="(internal) measure one import's memory")
+        parser.add_argument("--import-measure", help="(internal) time and weigh one import")
 
     def handle(self, *args, **options):
-        if options["import_rss"]:
-            from reports.benchmark import import_rss_child
+        if options["import_measure"]:
+            from django.conf import settings
 
-            self.stdout.write(str(import_rss_child(Path(options["import_rss"]))))
+            from reports.benchmark import import_measure_child
+
+            settings.DEBUG = False  # no query log
+            self.stdout.write(json.dumps(import_measure_child(
+                Path(options["import_measure"]), options["facilities"])))
             return
         match = re.fullmatch(r"(\d{4})-(\d{4})", options["years"])
         if not match or int(match[1]) >= int(match[2]) or options["facilities"] < 100:
