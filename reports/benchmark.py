@@ -353,8 +353,10 @@ def run(city: City, work: Path) -> dict:
     built = time.perf_counter() - started
     results = measure(city, work)
     vendor = connection.vendor
-    version = ".".join(str(part) for part in connection.Database.sqlite_version_info) \
-        if vendor == "sqlite" else str(connection.pg_version)
+    if vendor == "sqlite":
+        version = ".".join(str(part) for part in connection.Database.sqlite_version_info)
+    else:
+        version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
     results.update({
         "facilities": city.facilities,
         "python": platform.python_version(), "django": django.get_version(),
