@@ -36,6 +36,6 @@ def render_public(template: str, context: dict[str, Any], status: int = 200) -> 
     return HttpResponse(render_to_string(template, context), status=status)
 
 
-def frame_ancestors() -> str:
+def frame_ancestors() -> list[str]:
     """Who may show the embeddable card in a frame: this site and PUBLIC_EMBED_ORIGINS."""
-    return " ".join(["frame-ancestors 'self'", *settings.PUBLIC_EMBED_ORIGINS])
+    return ["'self'", *settings.PUBLIC_EMBED_ORIGINS]
