@@ -166,6 +166,7 @@ def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> Http
 @login_required
 @require_POST
 def attendance_people(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
+    selectors.campaign_get(request.user, pk, "campaign.change")
     attendance = _attendance(pk, attendance_id)
     form = PeopleForm(request.POST)
     if form.is_valid():
