@@ -178,24 +178,26 @@ def reference_counts(year: int, band_low: Decimal) -> dict[str, int]:
             OR {implemented_by})""",
         "applying": f"SELECT COUNT(*) FROM facilities_facility f WHERE {applying}",
         "saving": f"""
-            WITH toe AS (
+            WITH applying AS (SELECT f.id FROM facilities_facility f WHERE {applying}),
+            toe AS (
                 SELECT r.id, r.facility_id, r.year, r.output, r.product_unit, r.is_baseline,
                        SUM(u.quantity * c.toe_per_unit) AS toe
                 FROM audits_energyrecord r
+                JOIN applying a ON a.id = r.facility_id
                 JOIN audits_energyuse u ON u.record_id = r.id
                 JOIN audits_energycarrier c ON c.id = u.carrier_id
+                WHERE r.year <= %(y)s
                 GROUP BY r.id, r.facility_id, r.year, r.output, r.product_unit, r.is_baseline),
-            base AS (
-                SELECT * FROM (
-                    SELECT toe.*, ROW_NUMBER() OVER (
-                        PARTITION BY facility_id
-                        ORDER BY CASE WHEN is_baseline THEN 0 ELSE 1 END,
-                                 CASE WHEN is_baseline THEN -year ELSE year END) AS n
-                    FROM toe WHERE year < %(y)s) ranked WHERE n = 1)
-            SELECT COUNT(*) FROM facilities_facility f
-            JOIN toe cur ON cur.facility_id = f.id AND cur.year = %(y)s
-            JOIN base ON base.facility_id = f.id
-            WHERE {applying} AND cur.output > 0 AND base.output > 0 AND base.toe > 0
+            ranked AS (
+                SELECT toe.*, ROW_NUMBER() OVER (
+                    PARTITION BY facility_id
+                    ORDER BY CASE WHEN is_baseline THEN 0 ELSE 1 END,
+                             CASE WHEN is_baseline THEN -year ELSE year END) AS n
+                FROM toe WHERE year < %(y)s),
+            base AS (SELECT * FROM ranked WHERE n = 1),
+            cur AS (SELECT * FROM toe WHERE year = %(y)s)
+            SELECT COUNT(*) FROM cur JOIN base ON base.facility_id = cur.facility_id
+            WHERE cur.output > 0 AND base.output > 0 AND base.toe > 0
               AND LOWER(TRIM(cur.product_unit)) = LOWER(TRIM(base.product_unit))
               AND 1 - (cur.toe * base.output) / (base.toe * cur.output) >= %(low)s - 1e-9""",
     }
