@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint worker beat messages clean
+.PHONY: install run test lint worker beat messages clean backup restore
 
 install: $(STAMP)
 
@@ -36,6 +36,15 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A melinh_sxsh beat --loglevel=info
+
+# The database and the media files in one archive under var/backups/; restore one with
+# `make restore FILE=var/backups/sxsh-....tar.gz` (it replaces what is there, then checks it).
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/sxsh-....tar.gz" && exit 2)
+	$(PY) manage.py restore "$(FILE)"
 
 # Refresh the Vietnamese catalogue after changing UI strings; translate, then compile.
 messages: install
