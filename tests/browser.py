@@ -52,6 +52,9 @@ def open_page(browser, live_server, request):
         context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
                                       locale="vi-VN")
         context.tracing.start(screenshots=True, snapshots=True)
+        # axe-core is added the way the browser tools add scripts: the page's own strict
+        # Content-Security-Policy stays in force for everything else.
+        context.add_init_script(path=str(AXE))
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -73,6 +76,21 @@ def open_page(browser, live_server, request):
         else:
             context.tracing.stop()
         context.close()
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def axe_check(page, context: str = "") -> None:
+    """No serious or critical accessibility violation on the page (axe-core, vendored)."""
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    assert violations == [], f"{context or page.url}: {violations}"
 
 
 def screenshot(page, name: str) -> None:
