@@ -8,6 +8,7 @@ transaction. A template is an `Importer` subclass registered under its kind.
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -63,16 +64,25 @@ class Column:
     width: int = 18
 
 
-@dataclass
 class Row:
-    number: int
-    values: dict[str, Any]
-    headers: dict[str, str]  # key -> header as written in the file
-    errors: list[RowError] = field(default_factory=list)
+    """One data row: its number as Excel shows it, its parsed values, its errors. Slotted: a
+    100,000-row file keeps every row in memory until all are checked."""
+
+    __slots__ = ("_errors", "headers", "number", "values")
+
+    def __init__(self, number: int, values: dict[str, Any], headers: dict[str, str]):
+        self.number, self.values, self.headers = number, values, headers
+        self._errors: list[RowError] | None = None
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self._errors or []
 
     def error(self, key: str | None, message: str) -> None:
         column = self.headers.get(key) if key else None
-        self.errors.append(RowError(self.number, column, message))
+        if self._errors is None:
+            self._errors = []
+        self._errors.append(RowError(self.number, column, message))
 
 
 @dataclass
@@ -147,6 +157,19 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
 
     Raises UnreadableFile when the file is not a readable, bounded .xlsx.
     """
+    # Tens of thousands of rows make objects that live until the end: the cyclic collector
+    # would walk them again and again for nothing (they hold no cycles to free).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_import(importer, handle, write=write, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
+                progress: Callable[[int], None] | None = None) -> Outcome:
     check_xlsx(handle)
     outcome = Outcome()
     columns = importer.columns()
@@ -190,9 +213,12 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
         outcome.errors.append(RowError(None, None, message))
         return outcome
     valid = [row for row in rows if not row.errors]
-    importer.prepare(valid)
-    for row in valid:
-        importer.check(row)
+    # In chunks, so that what the importer loads to check and to write stays small whatever
+    # the size of the file; all of it is still checked before anything is written.
+    for part in _chunks(valid):
+        importer.prepare(part)
+        for row in part:
+            importer.check(row)
     for row in rows:
         outcome.errors.extend(row.errors)
     if outcome.errors:
@@ -201,14 +227,24 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
         progress(70)
     if write:
         with transaction.atomic():
-            importer.plan_and_write(rows, outcome, write=True)
+            for part in _chunks(rows):
+                importer.plan_and_write(part, outcome, write=True)
             if outcome.errors:
                 transaction.set_rollback(True)
             else:
                 outcome.written = True
     else:
-        importer.plan_and_write(rows, outcome, write=False)
+        for part in _chunks(rows):
+            importer.plan_and_write(part, outcome, write=False)
     return outcome
+
+
+CHUNK = 2000
+
+
+def _chunks(rows: list[Row]):
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start:start + CHUNK]
 
 
 def _find_header(rows_iter, by_header, columns, importer, outcome):
