@@ -13,8 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audits.models import EnergyCarrier, EnergyRecord
 from audits.quality import quality_refresh_ids
 from audits.services import sync_lines
-from facilities.importers import BATCH, ScopedImporter, chunks, facilities_by_tax_code
-from facilities.locking import locked_message, rows_in_locked_years
+from facilities.importers import BATCH, FacilityYearImporter, chunks, facilities_by_tax_code
 from melinh_sxsh.lib.importing import (
     CellError,
     Column,
@@ -52,7 +51,7 @@ def carrier_header(carrier: EnergyCarrier) -> str:
 
 
 @register
-class EnergyImporter(ScopedImporter):
+class EnergyImporter(FacilityYearImporter):
     kind = "energy"
     title = gettext_lazy("Energy records")
     action = "energy.change"
@@ -87,22 +86,13 @@ class EnergyImporter(ScopedImporter):
                       '"%(example)s".') % {"example": "Điện (kWh)"}]
         return []
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.facilities = facilities_by_tax_code([row.values["tax_code"] for row in rows])
-        self.locked = rows_in_locked_years(row.values["year"] for row in rows)
-
-    def check(self, row: Row) -> None:
-        if row.values["year"] in self.locked:
-            row.error("year", locked_message(row.values["year"]))
-            return
-        facility = self.facilities.get(row.values["tax_code"])
-        own = self.own_commune_id
-        if facility is None or (own is not None and facility.commune_id != own):
-            row.error("tax_code", _("no facility with this tax code in your scope; import it "
-                                    "with the facilities template first"))
-            return
+    def check(self, row: Row) -> bool:
+        if not super().check(row):
+            return False
         if not _lines(row):
             row.error(None, _("no energy quantity: fill at least one energy carrier column"))
+            return False
+        return True
 
     def plan_and_write(self, rows: list[Row], outcome: Outcome, *, write: bool) -> None:
         facilities = facilities_by_tax_code([r.values["tax_code"] for r in rows])

@@ -11,6 +11,7 @@ from accounts.permissions import can, check
 from campaigns import selectors, services
 from campaigns.forms import FundingLineForm, ModelForm, MoveForm
 from campaigns.models import DemonstrationModel
+from campaigns.views import add_funding_line
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import int_param
 
@@ -97,15 +98,5 @@ def model_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def model_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    model = selectors.model_get(request.user, pk, "model.change")
-    form = FundingLineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.funding_line_add(user=request.user, owner=model, data=form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The funding line was added."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    add_funding_line(request, selectors.model_get(request.user, pk, "model.change"))
     return redirect("campaigns:model_detail", pk=pk)

@@ -223,18 +223,22 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 @login_required
 @require_POST
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.campaign_get(request.user, pk, "campaign.change")
-    form = FundingLineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.funding_line_add(user=request.user, owner=campaign, data=form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The funding line was added."))
-    else:
-        _form_errors(request, form)
+    add_funding_line(request, selectors.campaign_get(request.user, pk, "campaign.change"))
     return redirect("campaigns:detail", pk=pk)
+
+
+def add_funding_line(request: HttpRequest, owner) -> None:
+    """A funding line for a campaign or a demonstration model, from the posted form."""
+    form = FundingLineForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return
+    try:
+        services.funding_line_add(user=request.user, owner=owner, data=form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The funding line was added."))
 
 
 @login_required

@@ -194,8 +194,29 @@ class FacilityImporter(ScopedImporter):
                                      default_user=self.user, default_change_reason=reason)
 
 
+class FacilityYearImporter(ScopedImporter):
+    """Rows about a registered facility in a year (statuses, energy): the facility must be in
+    the user's scope and the year must not be locked."""
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.facilities = facilities_by_tax_code([row.values["tax_code"] for row in rows])
+        self.locked = rows_in_locked_years(row.values["year"] for row in rows)
+
+    def check(self, row: Row) -> bool:
+        if row.values["year"] in self.locked:
+            row.error("year", locked_message(row.values["year"]))
+            return False
+        facility = self.facilities.get(row.values["tax_code"])
+        own = self.own_commune_id
+        if facility is None or (own is not None and facility.commune_id != own):
+            row.error("tax_code", _("no facility with this tax code in your scope; import it "
+                                    "with the facilities template first"))
+            return False
+        return True
+
+
 @register
-class StatusImporter(ScopedImporter):
+class StatusImporter(FacilityYearImporter):
     kind = "statuses"
     title = gettext_lazy("Yearly statuses")
     action = "status.change"
@@ -213,19 +234,6 @@ class StatusImporter(ScopedImporter):
                    width=40),
         ]
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.facilities = facilities_by_tax_code([row.values["tax_code"] for row in rows])
-        self.locked = rows_in_locked_years(row.values["year"] for row in rows)
-
-    def check(self, row: Row) -> None:
-        if row.values["year"] in self.locked:
-            row.error("year", locked_message(row.values["year"]))
-            return
-        facility = self.facilities.get(row.values["tax_code"])
-        own = self.own_commune_id
-        if facility is None or (own is not None and facility.commune_id != own):
-            row.error("tax_code", _("no facility with this tax code in your scope; import it "
-                                    "with the facilities template first"))
 
     def plan_and_write(self, rows: list[Row], outcome: Outcome, *, write: bool) -> None:
         facilities = facilities_by_tax_code([r.values["tax_code"] for r in rows])
