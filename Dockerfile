@@ -17,6 +17,7 @@ COPY facilities ./facilities
 COPY campaigns ./campaigns
 COPY audits ./audits
 COPY reports ./reports
+COPY public ./public
 RUN pip install .
 COPY . .
 

@@ -149,7 +149,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT") or BASE_DIR / "var" / "media")
