@@ -42,7 +42,15 @@ def uses_toe(uses: Iterable[Any]) -> Decimal:
 
 def record_toe(record: Any) -> Decimal:
     """Total TOE of a record = Σ quantity × TOE per unit over its energy lines."""
-    return uses_toe(record.uses.all())
+    # Light records read in bulk (selectors.LiteRecord) keep their total: the KPI engine asks
+    # for it several times per record. Model instances never cache it, so it cannot go stale.
+    cached = getattr(record, "toe_cache", None)
+    if cached is not None:
+        return cached
+    total = uses_toe(record.uses.all())
+    if hasattr(record, "toe_cache"):
+        record.toe_cache = total
+    return total
 
 
 def sec_of(toe: Decimal, output: Decimal) -> Decimal | None:

@@ -222,12 +222,14 @@ class LiteRecord:
     """The fields of a record that audits/energy.py reads, without a model instance: the KPI
     engine reads tens of thousands of them."""
 
-    __slots__ = ("facility_id", "is_baseline", "output", "pk", "product_unit", "uses", "year")
+    __slots__ = ("facility_id", "is_baseline", "output", "pk", "product_unit", "toe_cache",
+                 "uses", "year")
 
     def __init__(self, pk, facility_id, year, output, product_unit, is_baseline):
         self.pk, self.facility_id, self.year = pk, facility_id, year
         self.output, self.product_unit, self.is_baseline = output, product_unit, is_baseline
         self.uses = _Lines()
+        self.toe_cache = None
 
 
 def energy_records_light(facility_ids, up_to_year: int) -> dict[int, list[LiteRecord]]:

@@ -166,6 +166,9 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
     finally:
         if collecting:
             gc.enable()
+        # What little cyclic garbage the import made is freed now, not in some later import
+        # that would find the collector paused again.
+        gc.collect()
 
 
 def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
