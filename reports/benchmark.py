@@ -305,8 +305,6 @@ def import_measure(source: Path, rows: int) -> dict:
 
 
 def import_measure_child(source: Path, rows: int) -> dict:
-    import resource
-
     from openpyxl import load_workbook
 
     from facilities.importers import FacilityImporter
@@ -327,8 +325,22 @@ def import_measure_child(source: Path, rows: int) -> dict:
 
     return {"import_s": median_time(import_and_roll_back),
             "import_parse_only_s": median_time(parse_only),
-            "import_peak_rss_mb": round(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "import_peak_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory map;
+    getrusage's ru_maxrss would also count the parent's, whose map a vfork'd child borrows
+    until its exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def describe_machine() -> str:

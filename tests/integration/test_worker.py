@@ -56,3 +56,26 @@ def test_a_worker_killed_mid_report_is_replaced_and_the_report_completes(start_w
     assert report.attempts == 2 and report.checksum
     assert not Report.objects.filter(status=JobStatus.RUNNING).exists()
     assert building.reports_requeue_stale() == []
+
+
+def test_an_uploaded_file_is_checked_and_written_by_the_worker(start_worker, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from facilities.models import Facility, ImportJob
+    from tests.facilities.xlsx_helpers import facilities_file
+
+    call_command("load_demo", stdout=StringIO())
+    before = Facility.objects.count()
+    start_worker()
+    client.force_login(User.objects.get(username="canbo.kinhte"))
+    response = client.post(reverse("facilities:import"), {
+        "kind": "facilities", "file": SimpleUploadedFile("co-so.xlsx", facilities_file(300))})
+    job = ImportJob.objects.get()
+    assert response.url == reverse("facilities:import_detail", args=[job.pk])
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == JobStatus.READY,
+             what="the check")
+    assert Facility.objects.count() == before  # checked, not written
+    client.post(reverse("facilities:import_confirm", args=[job.pk]))
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE,
+             what="the writing")
+    assert Facility.objects.count() == before + 300
