@@ -39,6 +39,7 @@ beat: install
 
 # The database and the media files in one archive under var/backups/; restore one with
 # `make restore FILE=var/backups/sxsh-....tar.gz` (it replaces what is there, then checks it).
+backup restore: export DEBUG ?= true
 backup: install
 	$(PY) manage.py backup
 
