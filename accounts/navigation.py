@@ -30,6 +30,7 @@ ITEMS = (
     NavItem(_("Import"), "facilities:import", "facility.import"),
     NavItem(_("Activities"), "campaigns:index", "campaign.view"),
     NavItem(_("Energy and CP measures"), "audits:index", "energy.view"),
+    NavItem(_("Data quality"), "audits:quality", "quality.view"),
     NavItem(_("Units' tasks"), "reports:tasks", "task.report"),
     NavItem(_("Budget"), "reports:budget", "budget.view"),
     NavItem(_("Reports"), "reports:index", "report.view", exact=True),
@@ -38,11 +39,11 @@ ITEMS = (
 
 
 def items_for(user: Any, path: str) -> list[dict[str, Any]]:
-    result = []
-    for item in ITEMS:
-        if not can(user, item.action):
-            continue
-        url = item.url()
-        active = path == url if item.exact or url == "/" else path.startswith(url)
-        result.append({"label": item.label, "url": url, "active": active})
-    return result
+    items = [(item, item.url()) for item in ITEMS if can(user, item.action)]
+
+    def matches(item: NavItem, url: str) -> bool:
+        return path == url if item.exact or url == "/" else path.startswith(url)
+
+    # The most specific address wins: /audits/quality/ is "Data quality", not "Energy".
+    current = max((url for item, url in items if matches(item, url)), key=len, default=None)
+    return [{"label": item.label, "url": url, "active": url == current} for item, url in items]
