@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +13,7 @@ from campaigns import selectors, services
 from campaigns.forms import DocumentForm
 from campaigns.models import Document
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import attachment_response
 
 
 def _may_upload(user) -> bool:
@@ -54,9 +55,9 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     check(request.user, "campaign.view")
     document = selectors.document_get(pk)
+    response = attachment_response(document.file, document.original_name)
     services.document_count_download(document=document)
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.original_name)
+    return response
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +20,7 @@ from campaigns.forms import (
 )
 from campaigns.models import Attachment, Attendance, Campaign, FundingLine
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import int_param
+from melinh_sxsh.lib.http import attachment_response, int_param
 
 
 def _form_errors(request, form) -> None:
@@ -216,8 +216,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     selectors.campaign_get(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, campaign_id=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.original_name)
+    return attachment_response(attachment.file, attachment.original_name)
 
 
 @login_required

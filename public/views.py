@@ -4,11 +4,12 @@ anyone, without an account."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from campaigns import services as campaign_services
+from melinh_sxsh.lib.http import attachment_response
 from public import selectors
 from public.http import frame_ancestors, public_page, render_public
 from public.progress import district_progress, progress_year
@@ -62,14 +63,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        # A library entry whose file is gone is a missing page, not a server error.
-        raise Http404 from None
+    response = attachment_response(document.file, document.original_name)
     if request.method == "GET":
         campaign_services.document_count_download(document=document)
-    return FileResponse(handle, as_attachment=True, filename=document.original_name)
+    return response
 
 
 @public_page

@@ -4,7 +4,7 @@ locking of years."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from accounts.permissions import can, check, scope_queryset
 from facilities import locking
 from facilities.models import YearLock, YearLockEvent
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.http import attachment_response
 from reports import selectors, services
 from reports.forms import LockForm, ReportForm
 from reports.models import Report
@@ -68,10 +69,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request.user, pk)
-    if not report.file:
-        raise Http404
-    return FileResponse(report.file.open("rb"), as_attachment=True,
-                        filename=report.file.name.rsplit("/", 1)[-1])
+    return attachment_response(report.file, report.file.name.rsplit("/", 1)[-1])
 
 
 def _act(request, pk: int, service, done: str, action: str = "report.view"):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from accounts.permissions import can, check
 from campaigns.models import FundingSource
 from campaigns.selectors import funding_lines
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import int_param
+from melinh_sxsh.lib.http import attachment_response, int_param
 from reports import kpis, selectors, services
 from reports.forms import PlanForm, TargetFormSet, TaskFormSet, TaskReportForm
 from reports.models import Plan, TaskReport
@@ -90,8 +90,7 @@ def task_report_file(request: HttpRequest, pk: int) -> HttpResponse:
     check(request.user, "plan.view", report.task)
     if not report.attachment:
         return redirect("reports:task_detail", pk=report.task_id)
-    return FileResponse(report.attachment.open("rb"), as_attachment=True,
-                        filename=report.attachment_name or "dinh-kem")
+    return attachment_response(report.attachment, report.attachment_name or "dinh-kem")
 
 
 @login_required

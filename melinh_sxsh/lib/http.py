@@ -1,6 +1,9 @@
-"""Reading request parameters without letting a bad value become a 500."""
+"""Request parameters and file downloads without letting a bad value become a 500."""
 
 from collections.abc import Mapping
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 
 
 def int_param(params: Mapping[str, str], name: str, default: int, minimum: int,
@@ -10,3 +13,14 @@ def int_param(params: Mapping[str, str], name: str, default: int, minimum: int,
     except (TypeError, ValueError):
         return default
     return value if minimum <= value <= maximum else default
+
+
+def attachment_response(file: FieldFile, filename: str) -> FileResponse:
+    """The stored file as a download; a record whose file is gone is a missing page."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename)

@@ -19,6 +19,7 @@ from reports.models import Report
 from tests.facilities.test_facility_views import form_data
 from tests.facilities.xlsx_helpers import facilities_file
 from tests.factories import FacilityFactory
+from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +305,22 @@ def test_the_domain_error_safety_net_turns_a_missed_error_into_a_message(login, 
     assert "Năm 2018 đã khóa" in response.content.decode()
     attendance.refresh_from_db()
     assert attendance.people == 1
+
+
+def test_a_download_whose_file_is_gone_is_404_not_500(login, cast):
+    """A file lost from the media volume (restore without media, disk error) is a missing page."""
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    downloads = [
+        (world.attachment.file, "campaigns:attachment_download",
+         [world.campaign.pk, world.attachment.pk]),
+        (world.document.file, "campaigns:document_download", [world.document.pk]),
+        (world.task_report.attachment, "reports:task_report_file", [world.task_report.pk]),
+        (world.report.file, "reports:report_download", [world.report.pk]),
+    ]
+    client = login(cast["staff"])
+    for file, url_name, args in downloads:
+        assert client.get(reverse(url_name, args=args)).status_code == 200, url_name
+        file.storage.delete(file.name)
+        assert client.get(reverse(url_name, args=args)).status_code == 404, url_name
+    world.document.refresh_from_db()
+    assert world.document.download_count == 1  # a failed download is not counted
