@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.permissions import can, check, scope_queryset
 from facilities import locking
 from facilities.models import YearLock, YearLockEvent
@@ -61,8 +60,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {
         "report": report, "may_issue": can(request.user, "report.issue", report),
         "may_rebuild": can(request.user, "report.create", report) and not report.is_issued,
-        "may_delete": not report.is_issued and (
-            request.user.role == Role.STAFF or report.requested_by_id == request.user.pk)})
+        "may_delete": services.may_delete(request.user, report)})
 
 
 @login_required

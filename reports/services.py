@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import check
+from accounts.permissions import can, check
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
@@ -115,12 +115,18 @@ def report_issue(*, user, report: Report) -> None:
         raise DomainError(_("Only a finished report that is not issued yet can be issued."))
 
 
+def may_delete(user, report: Report) -> bool:
+    """Who may delete a report: a draft, by whoever asked for it or the Economic Department."""
+    return (can(user, "report.create", report) and not report.is_issued
+            and (user.role == Role.STAFF or report.requested_by_id == user.pk))
+
+
 @transaction.atomic
 def report_delete(*, user, report: Report) -> None:
     check(user, "report.create", report)
     if report.is_issued:
         raise DomainError(_("An issued report cannot be deleted."))
-    if user.role != Role.STAFF and report.requested_by_id != user.pk:
+    if not may_delete(user, report):
         raise DomainError(_("Only the person who asked for a draft, or the Economic "
                             "Department, may delete it."))
     if report.status in (JobStatus.QUEUED, JobStatus.RUNNING):
