@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports import charts, kpis, selectors
-from reports.dashboard import FIRST_TREND_YEAR, progress
+from reports.dashboard import FIRST_TREND_YEAR
 
 # Plan 108/KH-UBND's year: what the dashboard shows too when no plan is entered.
 DEFAULT_YEAR = 2018
@@ -21,8 +21,6 @@ def progress_year() -> int:
 class DistrictProgress:
     figures: kpis.KPIs
     trend: list[kpis.TrendPoint]
-    aware_progress: int
-    saving_progress: int
 
     @property
     def trend_chart(self) -> str:
@@ -36,5 +34,4 @@ def district_progress(year: int) -> DistrictProgress:
     years = range(min(FIRST_TREND_YEAR, targets.baseline_year), year + 1)
     evaluation = kpis.evaluate(years, kpis.Scope(), targets.band)
     figures = kpis.summarize(evaluation, year=year, targets=targets)
-    return DistrictProgress(figures, kpis.trend(evaluation), progress(figures.aware),
-                            progress(figures.saving))
+    return DistrictProgress(figures, kpis.trend(evaluation))

@@ -64,17 +64,6 @@ def scope_from(request: HttpRequest) -> DashboardScope:
     return DashboardScope(year, commune, sector)
 
 
-def progress(comparison: kpis.Comparison) -> int:
-    """How far the change has come towards the target, 0-100, for the progress bar."""
-    target = comparison.target
-    change = comparison.change_points if target.mode == "points" else comparison.change_percent
-    if comparison.met:
-        return 100
-    if change is None or target.value <= 0 or change <= 0:
-        return 0
-    return min(100, int(change * 100 / target.value))
-
-
 TITLES = {
     "active": _("Facilities operating"),
     "aware": _("Facilities aware of cleaner production"),
@@ -104,8 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     activity = kpis.activity(scope.year, scope.commune.pk if scope.commune else None)
     trend = kpis.trend(evaluation)
     return render(request, "reports/dashboard.html", {
-        "scope": scope, "figures": figures, "aware_progress": progress(figures.aware),
-        "saving_progress": progress(figures.saving), "table": table, "sort": sort, "trend": trend,
+        "scope": scope, "figures": figures, "table": table, "sort": sort, "trend": trend,
         "activity": activity,
         "trend_chart": charts.data_uri(charts.trend_svg(trend, targets.band[0])),
         "communes": communes if request.user.role != Role.COMMUNE else [],

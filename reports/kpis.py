@@ -319,6 +319,18 @@ class Comparison:
             return self.current > self.baseline
         return change >= self.target.value
 
+    @property
+    def target_progress(self) -> int:
+        """How far the change has come towards the target, 0-100, for the progress bar."""
+        if self.target is None:
+            return 0
+        if self.met:
+            return 100
+        change = self.change_points if self.target.mode == "points" else self.change_percent
+        if change is None or self.target.value <= 0 or change <= 0:
+            return 0
+        return min(100, int(change * HUNDRED / self.target.value))
+
 
 @dataclass(frozen=True)
 class Officers:

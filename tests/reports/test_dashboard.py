@@ -52,6 +52,10 @@ def test_the_command_and_the_dashboard_print_the_same_figures(demo, login, capsy
     percent = f"{data['aware']['change_percent']:.2f}".replace(".", ",")
     assert f"{percent}%" in body
     assert data["aware"]["met"] is True and data["saving"]["current"] > 0
+    bars = re.findall(r'class="target-progress" max="100" value="(\d+)"', body)
+    figures = kpis.kpis(year=2018)
+    assert bars == [str(figures.aware.target_progress), str(figures.saving.target_progress)]
+    assert bars[0] == "100"  # the demo meets target 1
 
 
 def count_of(response) -> int:

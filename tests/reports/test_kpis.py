@@ -188,16 +188,30 @@ def test_change_modes_and_targets():
     assert figures.aware.change_percent == Decimal(50)
     assert figures.aware.change_points == Decimal(5)
     assert figures.aware.met is True  # 50 % >= the default +20 %
+    assert figures.aware.target_progress == 100
     plan = Plan.objects.create(code="1/KH", title="KH", year=2018, baseline_year=2017,
                                signed_on=date(2018, 1, 1))
     Target.objects.create(plan=plan, indicator="aware", mode="points", value=Decimal("6"))
     figures = kpis.kpis(year=2018)
     assert figures.targets.plan_code == "1/KH" and figures.aware.target.mode == "points"
     assert figures.aware.met is False  # 5 points < 6 points
+    assert figures.aware.target_progress == 83  # 5 of 6 points, rounded down
     data = figures.as_json()
     assert data["aware"] == {"baseline": 2, "current": 3, "change_percent": 50.0,
                              "change_points": 5.0, "target": 6, "target_mode": "points",
                              "met": False}
+
+
+@pytest.mark.parametrize(("baseline", "current", "progress"), [
+    (10, 11, 50),  # +10 % of +20 %
+    (10, 10, 0), (10, 8, 0),  # no change, or going back
+    (0, 0, 0),  # undefined change, not met
+    (10, 13, 100),  # beyond the target stays a full bar
+])
+def test_target_progress_is_the_share_of_the_target_reached(baseline, current, progress):
+    comparison = kpis.Comparison(baseline, current, 100, 100, kpis.TargetSpec(
+        "aware", "relative", Decimal(20)))
+    assert comparison.target_progress == progress
 
 
 def test_a_baseline_of_zero_gives_a_null_change():
