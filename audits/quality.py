@@ -25,7 +25,7 @@ from audits.models import CPMeasure, EnergyRecord, QualityFlag
 from audits.selectors import energy_records_by_facility
 from facilities.importers import chunks
 from facilities.models import Facility, FacilityYearStatus, Stage
-from melinh_sxsh.templatetags.sxsh import format_number
+from melinh_sxsh.lib.text import format_number
 
 Rule = QualityFlag.Rule
 SEC_JUMP_LIMIT = Decimal("0.5")  # "more than 50 %" against the previous year's record

@@ -13,7 +13,7 @@ import pygal
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
-from melinh_sxsh.templatetags.sxsh import format_number
+from melinh_sxsh.lib.text import format_number
 from reports.kpis import Activity, TrendPoint
 
 STYLE = Style(

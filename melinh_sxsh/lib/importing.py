@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ERROR_CODES
 
-from melinh_sxsh.lib.text import normalize
+from melinh_sxsh.lib.text import format_number, normalize
 from melinh_sxsh.lib.xlsx import check_xlsx, iter_rows
 
 MAX_ROWS = 100_000
@@ -194,7 +194,7 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
         if len(rows) >= MAX_ROWS:
             outcome.errors.append(RowError(None, None, _(
                 "The file has more than %(max)s data rows; split it into several files."
-            ) % {"max": f"{MAX_ROWS:,}".replace(",", ".")}))
+            ) % {"max": format_number(MAX_ROWS)}))
             return outcome
         row = Row(number, {}, headers)
         for key, (index, _written) in header_map.items():
@@ -359,7 +359,7 @@ def parse_number(value: Any, *, integer: bool = False, minimum: Decimal | int | 
         raise CellError(_("must not be negative") if minimum == 0 else
                         _("must be at least %(min)s") % {"min": minimum})
     if maximum is not None and number > maximum:
-        raise CellError(_("must be at most %(max)s") % {"max": f"{maximum:,}".replace(",", ".")})
+        raise CellError(_("must be at most %(max)s") % {"max": format_number(maximum)})
     if integer:
         if number != number.to_integral_value():
             raise CellError(_("must be a whole number"))

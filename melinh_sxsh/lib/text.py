@@ -1,10 +1,14 @@
-"""Vietnamese text: matching keys that ignore case and diacritics, and alphabetical order."""
+"""Vietnamese text: matching keys that ignore case and diacritics, alphabetical order, and
+numbers written the Vietnamese way (1.234,5)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+
+from django.utils import translation
 
 _SPACES = re.compile(r"\s+")
 
@@ -86,3 +90,28 @@ def sort_key(value: str) -> str:
     if primary and primary[-1] == "01":
         primary.pop()
     return "".join(primary) + "00" + "".join(secondary)
+
+
+def format_number(value, places: int = 0) -> str:
+    """1234.5 -> '1.234,5' in Vietnamese, '1,234.5' in English; None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    quantum = Decimal(1).scaleb(-places)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _dot, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    vietnamese = translation.get_language() != "en"
+    thousands, decimal = (".", ",") if vietnamese else (",", ".")
+    text = thousands.join(groups)
+    if places > 0:
+        text += decimal + fraction
+    return sign + text

@@ -1,36 +1,13 @@
 """Numbers in Vietnamese form (1.234,5) whatever the thousand-separator setting, and small
 helpers for query strings."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
-from django.utils import translation
+
+from melinh_sxsh.lib.text import format_number
 
 register = template.Library()
-
-
-def format_number(value, places: int = 0) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _dot, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    vietnamese = translation.get_language() != "en"
-    thousands, decimal = (".", ",") if vietnamese else (",", ".")
-    text = thousands.join(groups)
-    if places > 0:
-        text += decimal + fraction
-    return sign + text
 
 
 @register.filter

@@ -29,7 +29,7 @@ def demo(db):
 
 
 def vn(value, places=2):
-    from melinh_sxsh.templatetags.sxsh import format_number
+    from melinh_sxsh.lib.text import format_number
 
     return format_number(value, places)
 
