@@ -51,21 +51,6 @@ def energy_records_by_facility(facilities: QuerySet[Facility] | None = None,
     return dict(grouped)
 
 
-def facilities_with_measure_implemented_in(year: int) -> QuerySet:
-    """Ids of facilities with a CP measure implemented in year y (evidence of applying(y))."""
-    return (CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
-                                     implemented_on__year=year)
-            .order_by().values_list("facility_id", flat=True).distinct())
-
-
-def facilities_with_measure_implemented_by(year: int) -> QuerySet:
-    """Ids of facilities with a CP measure implemented in or before year y (evidence of
-    aware(y))."""
-    return (CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
-                                     implemented_on__year__lte=year)
-            .order_by().values_list("facility_id", flat=True).distinct())
-
-
 # ---- pages -----------------------------------------------------------------------------------
 
 def records_visible(user) -> QuerySet[EnergyRecord]:

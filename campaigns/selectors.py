@@ -70,12 +70,6 @@ def facility_candidates(*, q: str = "", commune_id: int | None = None,
     return facilities[:limit]
 
 
-def facilities_attended_by(year: int) -> QuerySet[Attendance]:
-    """Attendance at campaigns that started in or before `year`: awareness evidence for the KPI
-    engine (DESIGN.md, aware(y))."""
-    return Attendance.objects.filter(campaign__starts_on__year__lte=year)
-
-
 def model_get(user, pk: int, action: str = "campaign.view") -> DemonstrationModel:
     model = get_object_or_404(DemonstrationModel.objects.select_related("host__commune"), pk=pk)
     check(user, action, model)

@@ -441,10 +441,6 @@ def kpis(*, year: int, baseline_year: int | None = None, commune_id: int | None 
     return summarize(evaluation, year=year, targets=targets, commune_code=code)
 
 
-def band_of(evaluation: Evaluation) -> tuple[Decimal, Decimal]:
-    return evaluation.band
-
-
 # ---- the table of communes, the trend, the lists behind the numbers ---------------------------
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Unit
 from campaigns.models import Attachment, Attendance, Campaign, Document, FundingLine
-from campaigns.selectors import facilities_attended_by
+from reports import kpis
 from tests.factories import FacilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,10 +153,10 @@ def test_commune_official_sees_only_own_communes_attendance(login, cast, confere
 def test_attendance_is_awareness_evidence_by_start_year(conference, staff):
     facility = FacilityFactory()
     Attendance.objects.create(campaign=conference, facility=facility)
-    assert list(facilities_attended_by(2018).values_list("facility_id", flat=True)) == [
-        facility.pk]
-    assert facilities_attended_by(2017).count() == 0
-    assert facilities_attended_by(2019).count() == 1
+    evaluation = kpis.evaluate([2017, 2018, 2019])
+    assert evaluation[2018].aware == {facility.pk}
+    assert evaluation[2017].aware == set()
+    assert evaluation[2019].aware == {facility.pk}
     # Nothing is copied into the facility's statuses.
     assert not facility.statuses.exists()
 
