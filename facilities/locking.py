@@ -23,11 +23,6 @@ def _models():
     return YearLock, YearLockEvent
 
 
-def locked_years() -> set[int]:
-    year_lock_model, _event = _models()
-    return set(year_lock_model.objects.values_list("year", flat=True))
-
-
 def locked_message(year: int) -> str:
     return _("The year %(year)s is locked because its report was issued; ask the Economic "
              "Department to unlock it before changing its data.") % {"year": year}

@@ -139,9 +139,6 @@ class Importer:
     def plan_and_write(self, rows: list[Row], outcome: Outcome, *, write: bool) -> None:
         raise NotImplementedError
 
-    def template_example(self) -> list[Any]:
-        return [column.example for column in self.columns()]
-
 
 REGISTRY: dict[str, type[Importer]] = {}
 
@@ -383,24 +380,6 @@ def year_parser(minimum: int, *, future: bool = False) -> Callable[[Any], int]:
         return int(year)
 
     return parse
-
-
-_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DATE_RE.match(str(value).strip())
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            pass
-    raise CellError(_("must be a date written dd/mm/yyyy"))
 
 
 _TAX_RE = re.compile(r"^\d{10}(-\d{3})?$")
