@@ -16,7 +16,7 @@ from facilities.forms import BulkStatusForm, FacilityForm, StatusForm
 from facilities.models import Facility, Stage
 from facilities.sections import sections_for
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import int_param
+from melinh_sxsh.lib.http import int_param, safe_redirect_target
 
 PAGE_SIZE = 50
 
@@ -154,7 +154,8 @@ def status_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, _("The stage was saved."))
-    return redirect(request.POST.get("next") or reverse("facilities:detail", args=[pk]))
+    return redirect(safe_redirect_target(request, request.POST.get("next"),
+                                         reverse("facilities:detail", args=[pk])))
 
 
 @login_required

@@ -31,9 +31,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         from django.contrib import messages
         from django.http import HttpResponse, HttpResponseRedirect
-        from django.utils.http import url_has_allowed_host_and_scheme
 
         from melinh_sxsh.lib.errors import DomainError
+        from melinh_sxsh.lib.http import safe_redirect_target
 
         if not isinstance(exception, DomainError):
             return None
@@ -41,8 +41,5 @@ class DomainErrorMiddleware:
             response = HttpResponse(exception.message, status=409, content_type="text/plain")
             return response
         messages.error(request, exception.message)
-        back = request.META.get("HTTP_REFERER", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()},
-                                               require_https=request.is_secure()):
-            back = "/"
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(
+            safe_redirect_target(request, request.META.get("HTTP_REFERER"), "/"))

@@ -215,6 +215,20 @@ def test_status_with_bad_year_is_refused(login, cast, facility_a, year):
     assert not FacilityYearStatus.objects.exists()
 
 
+@pytest.mark.parametrize(("next_url", "expected"), [
+    ("/facilities/?page=2", "/facilities/?page=2"),
+    ("https://evil.example/phish", None),
+    ("//evil.example/phish", None),
+])
+def test_status_form_returns_only_within_the_site(login, cast, facility_a, next_url, expected):
+    response = login(cast["staff"]).post(
+        reverse("facilities:status_update", args=[facility_a.pk]),
+        {"year": 2018, "stage": Stage.AWARE, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        expected or reverse("facilities:detail", args=[facility_a.pk]))
+
+
 def test_bulk_status_all_or_nothing(login, cast, facility_a, facility_b):
     other = FacilityFactory(commune=facility_a.commune, tax_code="0100000003")
     client = login(cast["official_a"])
