@@ -1,7 +1,8 @@
 """The KPI engine: every figure the portal shows, prints or exports is computed here.
 
 Plain functions over querysets, returning dataclasses. The dashboard, the PDF, the workbook,
-`manage.py kpi` and the tests all call these; nothing else computes a figure.
+`manage.py kpi` and the tests all call these; nothing else computes a figure. What each figure
+means is written in docs/KPI.md.
 """
 
 from __future__ import annotations

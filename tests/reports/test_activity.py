@@ -1,4 +1,4 @@
-"""Activity figures by scope (docs/KPI.md, "Activity figures at a narrower scope"): known answers
+"""Activity figures by scope (docs/KPI.md, "Activity figures"): known answers
 for the district and for each commune, and the same commune figures on the dashboard, in the
 PDF and in the workbook."""
 
