@@ -11,7 +11,7 @@ from accounts.permissions import can, check
 from campaigns import selectors, services
 from campaigns.forms import FundingLineForm, ModelForm, MoveForm
 from campaigns.models import DemonstrationModel
-from campaigns.views import add_funding_line
+from campaigns.views import add_funding_line, reach_from, reach_label
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import int_param
 
@@ -21,11 +21,13 @@ from melinh_sxsh.lib.http import int_param
 def model_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
     year = int_param(request.GET, "year", 0, 2000, 2100)
-    models = selectors.model_list()
+    reach = reach_from(request.GET)
+    models = selectors.model_list(**reach)
     if year:
         models = models.filter(year=year)
     return render(request, "campaigns/model_list.html", {
-        "models": models, "may_create": can(request.user, "model.change")})
+        "models": models, "may_create": can(request.user, "model.change"),
+        "reach": reach_label(reach)})
 
 
 @login_required

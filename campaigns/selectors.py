@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import check, scope_queryset
@@ -28,10 +28,20 @@ def _spent(**owner) -> Subquery:
     return Subquery(lines.annotate(total=Sum("spent_vnd")).values("total")[:1])
 
 
-def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None,
-                  q: str = "") -> QuerySet[Campaign]:
-    campaigns = Campaign.objects.select_related("lead_unit").annotate(
-        facility_count=Count("attendances", distinct=True),
+def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None, q: str = "",
+                  reached: QuerySet[Attendance] | None = None) -> QuerySet[Campaign]:
+    """Campaigns with their people reached and facilities. With `reached` (the attendance of
+    one commune's or sector's facilities), only the campaigns those facilities took part in,
+    and `people` and `facility_count` are theirs, not the campaign's district-wide figures."""
+    if reached is None:
+        campaigns = Campaign.objects.annotate(facility_count=Count("attendances", distinct=True),
+                                              people=F("people_reached"))
+    else:
+        theirs = reached.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+        campaigns = Campaign.objects.filter(Exists(theirs)).annotate(
+            facility_count=Subquery(theirs.annotate(n=Count("pk")).values("n")[:1]),
+            people=Subquery(theirs.annotate(n=Sum("people")).values("n")[:1]))
+    campaigns = campaigns.select_related("lead_unit").annotate(
         spent=_spent(campaign=OuterRef("pk"))).order_by("-starts_on", "-id")
     if kind:
         campaigns = campaigns.filter(kind=kind)
@@ -42,6 +52,17 @@ def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None,
     for word in q.split()[:6]:
         campaigns = campaigns.filter(Q(title__icontains=word) | Q(place__icontains=word))
     return campaigns
+
+
+def attendance_reaching(user, *, commune: str = "", sector: str = "") -> QuerySet[Attendance]:
+    """Attendance by the facilities of a commune and/or a sector (codes), as far as the user
+    may see it: a commune official sees only their own commune's."""
+    reached = scope_queryset(user, Attendance.objects.all(), "facility__commune")
+    if commune:
+        reached = reached.filter(facility__commune__code=commune)
+    if sector:
+        reached = reached.filter(facility__sector__code=sector)
+    return reached
 
 
 def campaign_get(user, pk: int, action: str = "campaign.view") -> Campaign:
@@ -76,10 +97,16 @@ def model_get(user, pk: int, action: str = "campaign.view") -> DemonstrationMode
     return model
 
 
-def model_list() -> QuerySet[DemonstrationModel]:
-    return DemonstrationModel.objects.select_related("host__commune").annotate(
+def model_list(*, commune: str = "", sector: str = "") -> QuerySet[DemonstrationModel]:
+    """Demonstration models; with a commune or sector code, those hosted by its facilities."""
+    models = DemonstrationModel.objects.select_related("host__commune").annotate(
         tour_count=Count("study_tours", distinct=True),
         spent=_spent(model=OuterRef("pk"))).order_by("-year", "title")
+    if commune:
+        models = models.filter(host__commune__code=commune)
+    if sector:
+        models = models.filter(host__sector__code=sector)
+    return models
 
 
 def funding_lines(*, year: int | None = None, source: str = "") -> QuerySet[FundingLine]:

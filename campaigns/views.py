@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Unit
+from accounts.models import Commune, Unit
 from accounts.permissions import can, check
 from campaigns import selectors, services
 from campaigns.forms import (
@@ -35,13 +35,32 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
     params = request.GET
     kind = params.get("kind", "") if params.get("kind") in Campaign.Kind.values else ""
+    reach = reach_from(params)
+    reached = selectors.attendance_reaching(request.user, **reach) if any(reach.values()) else None
     campaigns = selectors.campaign_list(
         kind=kind, unit=params.get("unit", "")[:20], q=params.get("q", "")[:100],
-        year=int_param(params, "year", 0, 2000, 2100) or None)
+        year=int_param(params, "year", 0, 2000, 2100) or None, reached=reached)
     page = Paginator(campaigns, 30).get_page(params.get("page"))
     return render(request, "campaigns/campaign_list.html", {
         "page": page, "kinds": Campaign.Kind.choices, "units": Unit.objects.all(),
-        "may_create": can(request.user, "campaign.change")})
+        "may_create": can(request.user, "campaign.change"), "reach": reach_label(reach),
+        "reach_codes": reach})
+
+
+def reach_from(params) -> dict[str, str]:
+    """The commune and sector codes a list is limited to (the dashboard's scope)."""
+    return {"commune": params.get("commune", "")[:5], "sector": params.get("sector", "")[:2]}
+
+
+def reach_label(reach: dict[str, str]) -> str:
+    """'Thị trấn Quang Minh, C25' for the note above a limited list; empty when not limited."""
+    parts = []
+    if reach["commune"]:
+        commune = Commune.objects.filter(code=reach["commune"]).first()
+        parts.append(str(commune) if commune else reach["commune"])
+    if reach["sector"]:
+        parts.append(f"C{reach['sector']}")
+    return ", ".join(parts)
 
 
 @login_required

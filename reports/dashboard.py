@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Commune, Role
-from accounts.permissions import check
+from accounts.permissions import can, check
 from facilities.models import Facility, Sector
 from melinh_sxsh.lib.http import int_param
 from reports import charts, kpis, selectors
@@ -44,6 +44,10 @@ class DashboardScope:
         if self.sector:
             parts.append(f"sector={self.sector.code}")
         return "&".join(parts)
+
+    @property
+    def whole_district(self) -> bool:
+        return self.commune is None and self.sector is None
 
     def kpi_scope(self) -> kpis.Scope:
         return kpis.Scope(self.commune.pk if self.commune else None,
@@ -90,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                communes=communes)
     sort = request.GET.get("sort", "name")
     table.sort(key=SORTS.get(sort.lstrip("-"), SORTS["name"]), reverse=sort.startswith("-"))
-    activity = kpis.activity(scope.year, scope.commune.pk if scope.commune else None)
+    activity = kpis.activity(scope.year, scope.kpi_scope())
     trend = kpis.trend(evaluation)
     return render(request, "reports/dashboard.html", {
         "scope": scope, "figures": figures, "table": table, "sort": sort, "trend": trend,
@@ -98,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend_chart": charts.data_uri(charts.trend_svg(trend, targets.band[0])),
         "communes": communes if request.user.role != Role.COMMUNE else [],
         "sectors": Sector.objects.all(), "unit_tasks": unit_tasks(request.user),
+        "may_view_budget": can(request.user, "budget.view"),
     })
 
 

@@ -1,7 +1,8 @@
 """The KPI engine: every figure the portal shows, prints or exports is computed here.
 
 Plain functions over querysets, returning dataclasses. The dashboard, the PDF, the workbook,
-`manage.py kpi` and the tests all call these; nothing else computes a figure.
+`manage.py kpi` and the tests all call these; nothing else computes a figure. What each figure
+means is written in docs/KPI.md.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from accounts.models import Commune, Role, User
 from audits import energy
@@ -130,13 +131,23 @@ class Scope:
     commune_id: int | None = None
     sector_id: int | None = None
 
-    def facilities(self) -> QuerySet[Facility]:
-        facilities = Facility.objects.all()
+    @property
+    def whole_district(self) -> bool:
+        """No commune and no sector: the scope of the district-only figures (copies, broadcasts,
+        budget)."""
+        return not self.commune_id and not self.sector_id
+
+    def of_facility(self, path: str = "") -> Q:
+        """The scope as a condition on a facility reached through `path` (e.g. "host__")."""
+        condition = Q()
         if self.commune_id:
-            facilities = facilities.filter(commune_id=self.commune_id)
+            condition &= Q(**{f"{path}commune_id": self.commune_id})
         if self.sector_id:
-            facilities = facilities.filter(sector_id=self.sector_id)
-        return facilities
+            condition &= Q(**{f"{path}sector_id": self.sector_id})
+        return condition
+
+    def facilities(self) -> QuerySet[Facility]:
+        return Facility.objects.filter(self.of_facility())
 
 
 @dataclass
@@ -496,6 +507,10 @@ def members(evaluation: Evaluation, figure: str, year: int) -> list[int]:
 
 
 # ---- activity figures ---------------------------------------------------------------------------
+# At the district's scope a campaign counts with its own figures. At a narrower scope (a commune,
+# a sector) only what reached the scope's facilities counts: campaigns they attended, the people
+# they sent, the models they host. Copies, broadcasts and the budget are not split by facility:
+# they exist only district-wide (None, or marked as the district's, at a narrower scope).
 
 @dataclass(frozen=True)
 class KindRow:
@@ -504,18 +519,25 @@ class KindRow:
     campaigns: int
     people_reached: int
     facilities_reached: int
-    copies_printed: int
-    broadcasts_aired: int
+    copies_printed: int | None
+    broadcasts_aired: int | None
 
 
 @dataclass(frozen=True)
 class Activity:
-    """What was done in a year: campaigns by kind, demonstration models by status, funding."""
+    """What was done in a year in a scope: campaigns by kind, demonstration models by status,
+    and the district's funding (never split by commune, whatever the scope)."""
 
     year: int
+    scope: Scope
     kinds: list[KindRow]
+    facilities_reached: int
     models_by_status: list[tuple[str, str, int]]
     funding: Funding
+
+    @property
+    def whole_district(self) -> bool:
+        return self.scope.whole_district
 
     @property
     def campaigns(self) -> int:
@@ -526,32 +548,93 @@ class Activity:
         return sum(row.people_reached for row in self.kinds)
 
     @property
+    def copies_printed(self) -> int | None:
+        return sum(row.copies_printed for row in self.kinds) if self.whole_district else None
+
+    @property
+    def broadcasts_aired(self) -> int | None:
+        return sum(row.broadcasts_aired for row in self.kinds) if self.whole_district else None
+
+    @property
     def models(self) -> int:
         return sum(count for _status, _label, count in self.models_by_status)
 
 
-def activity(year: int, commune_id: int | None = None) -> Activity:
-    """Campaigns that started in the year by kind (facilities reached counted in the scope),
-    demonstration models of the year by status, and funding by source. Four queries."""
-    campaigns = Campaign.objects.filter(starts_on__year=year)
-    reached = Attendance.objects.filter(campaign__starts_on__year=year)
-    if commune_id:
-        reached = reached.filter(facility__commune_id=commune_id)
-    reached_by_kind = dict(reached.values("campaign__kind").annotate(
-        n=Count("facility", distinct=True)).values_list("campaign__kind", "n"))
-    sums = {row["kind"]: row for row in campaigns.values("kind").annotate(
-        n=Count("id"), people=Sum("people_reached"), copies=Sum("copies_printed"),
-        broadcasts=Sum("broadcasts_aired"))}
-    kinds = [KindRow(kind, str(label), sums.get(kind, {}).get("n", 0),
-                     sums.get(kind, {}).get("people") or 0, reached_by_kind.get(kind, 0),
-                     sums.get(kind, {}).get("copies") or 0,
-                     sums.get(kind, {}).get("broadcasts") or 0)
-             for kind, label in Campaign.Kind.choices]
-    by_status = dict(DemonstrationModel.objects.filter(year=year).values("status").annotate(
-        n=Count("id")).values_list("status", "n"))
+def activity(year: int, scope: Scope = Scope()) -> Activity:
+    """Campaigns that started in the year, by kind; demonstration models of the year by status;
+    funding by source (the district's).
+
+    District: every campaign, with its own people reached, copies and broadcasts; facilities
+    reached = distinct facilities that attended. Narrower scope: campaigns with at least one
+    attendance by a facility of the scope; people reached = the people those attendances sent;
+    facilities reached = distinct facilities of the scope that attended; models hosted by the
+    scope's facilities; no copies or broadcasts. Six queries at most, whatever the data."""
+    reached = Attendance.objects.filter(scope.of_facility("facility__"),
+                                        campaign__starts_on__year=year)
+    if scope.whole_district:
+        sums = {row["kind"]: row for row in Campaign.objects.filter(starts_on__year=year)
+                .values("kind").annotate(n=Count("id"), people=Sum("people_reached"),
+                                         copies=Sum("copies_printed"),
+                                         broadcasts=Sum("broadcasts_aired"))}
+        facilities_by_kind = dict(reached.values("campaign__kind").annotate(
+            n=Count("facility", distinct=True)).values_list("campaign__kind", "n"))
+    else:
+        sums = {row["campaign__kind"]: row for row in reached.values("campaign__kind").annotate(
+            n=Count("campaign", distinct=True), people=Sum("people"),
+            facilities=Count("facility", distinct=True))}
+        facilities_by_kind = {kind: row["facilities"] for kind, row in sums.items()}
+
+    def district_only(got: dict, key: str) -> int | None:
+        return int(got.get(key) or 0) if scope.whole_district else None
+
+    kinds = []
+    for kind, label in Campaign.Kind.choices:
+        got = sums.get(kind, {})
+        kinds.append(KindRow(kind, str(label), got.get("n", 0), int(got.get("people") or 0),
+                             facilities_by_kind.get(kind, 0), district_only(got, "copies"),
+                             district_only(got, "broadcasts")))
+    facilities = reached.aggregate(n=Count("facility", distinct=True))["n"]
+    by_status = dict(DemonstrationModel.objects.filter(scope.of_facility("host__"), year=year)
+                     .values("status").annotate(n=Count("id")).values_list("status", "n"))
     statuses = [(status, str(label), by_status.get(status, 0))
                 for status, label in DemonstrationModel.Status.choices]
-    return Activity(year, kinds, statuses, funding_by_source(year))
+    return Activity(year, scope, kinds, facilities, statuses, funding_by_source(year))
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One campaign of the year with what it counts for in the scope (see activity)."""
+
+    campaign_id: int
+    starts_on: date
+    kind_label: str
+    title: str
+    lead_unit: str
+    place: str
+    people_reached: int
+    facilities_reached: int
+    copies_printed: int | None
+    broadcasts_aired: int | None
+
+
+def campaigns_reached(year: int, scope: Scope = Scope()) -> list[CampaignRow]:
+    """The campaigns `activity` counts, one row each, in date order; their rows add up to its
+    figures. One query."""
+    campaigns = Campaign.objects.filter(starts_on__year=year).select_related("lead_unit")
+    if scope.whole_district:
+        campaigns = campaigns.annotate(people=F("people_reached"),
+                                       facilities=Count("attendances"))
+    else:
+        in_scope = scope.of_facility("attendances__facility__")
+        campaigns = campaigns.annotate(
+            people=Sum("attendances__people", filter=in_scope),
+            facilities=Count("attendances", filter=in_scope)).filter(facilities__gt=0)
+    whole = scope.whole_district
+    return [CampaignRow(c.pk, c.starts_on, c.get_kind_display(), c.title, c.lead_unit.name,
+                        c.place, int(c.people or 0), c.facilities,
+                        c.copies_printed if whole else None,
+                        c.broadcasts_aired if whole else None)
+            for c in campaigns.order_by("starts_on", "id")]
 
 
 def officers_list() -> list[User]:
@@ -574,9 +657,9 @@ class TechniqueRow:
 def measures_by_technique(year: int, scope: Scope = Scope()) -> list[TechniqueRow]:
     """CP measures implemented in the year, by technique, with investment and savings. Two
     queries."""
-    measures = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
-                                        implemented_on__year=year,
-                                        facility__in=scope.facilities())
+    measures = CPMeasure.objects.filter(scope.of_facility("facility__"),
+                                        status=CPMeasure.Status.IMPLEMENTED,
+                                        implemented_on__year=year)
     rows = {row["technique_id"]: row for row in measures.values("technique_id").annotate(
         n=Count("id"), facilities=Count("facility", distinct=True),
         investment=Sum("investment_vnd"), saving=Sum("yearly_saving_vnd"))}

@@ -31,6 +31,7 @@ class ReportData:
     table: list[kpis.CommuneRow]
     trend: list[kpis.TrendPoint]
     activity: kpis.Activity
+    campaigns: list[kpis.CampaignRow]
     measures: list[kpis.TechniqueRow]
     quality: kpis.DataQuality
     savers: list[kpis.SaverRow]
@@ -67,7 +68,7 @@ def gather(*, year: int, commune: Commune | None = None, number: str = "",
         plan=Plan.objects.filter(year=year).first(), targets=targets, figures=figures,
         table=kpis.commune_table(evaluation, year=year, targets=targets, officers=officers),
         trend=kpis.trend(evaluation),
-        activity=kpis.activity(year, commune.pk if commune else None),
+        activity=kpis.activity(year, scope), campaigns=kpis.campaigns_reached(year, scope),
         measures=kpis.measures_by_technique(year, scope),
         quality=kpis.data_quality(year, scope), savers=kpis.savers(evaluation, year),
     )

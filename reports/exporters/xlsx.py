@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from campaigns.models import Campaign
 from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE, new_write_only_workbook, write_table
 from reports import kpis
 from reports.exporters.base import Exporter, ReportData
@@ -33,7 +32,11 @@ class XlsxExporter(Exporter):
         self.commune_sheet(workbook.create_sheet("Xã, thị trấn"), data)
         self.saver_sheet(workbook.create_sheet("Cơ sở tiết kiệm"), data)
         self.campaign_sheet(workbook.create_sheet("Hoạt động"), data)
-        self.funding_sheet(workbook.create_sheet("Kinh phí"), data)
+        self.kind_sheet(workbook.create_sheet("Theo loại hoạt động"), data)
+        self.model_sheet(workbook.create_sheet("Mô hình trình diễn"), data)
+        # The budget is never split by commune: a commune's workbook says whose it is.
+        self.funding_sheet(workbook.create_sheet(
+            "Kinh phí" if data.activity.whole_district else "Kinh phí toàn huyện"), data)
         buffer = BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -56,7 +59,8 @@ class XlsxExporter(Exporter):
              None, None, None),
             ("– trong đó tiết kiệm vượt khoảng chỉ tiêu (vượt)", None, f.above_band, None, None,
              None, None, None),
-            ("Cán bộ quản lý nhà nước về SXSH", None, f.officers.current, None, None,
+            ("Cán bộ quản lý nhà nước về SXSH" + (" (toàn huyện)" if data.commune else ""),
+             None, f.officers.current, None, None,
              float(f.officers.target), "absolute", _met(f.officers.met)),
             ("Năng lượng tiết kiệm (TOE)", None,
              float(kpis.round_half_up(f.energy_saved_toe, kpis.TOE_PLACES)), None, None, None,
@@ -97,20 +101,61 @@ class XlsxExporter(Exporter):
                     number_formats={4: TWO, 5: TWO, 7: TWO, 9: THREE})
 
     def campaign_sheet(self, sheet, data: ReportData) -> None:
-        campaigns = (Campaign.objects.filter(starts_on__year=data.year)
-                     .select_related("lead_unit").order_by("starts_on", "id"))
-        rows = ((c.starts_on, c.get_kind_display(), c.title, c.lead_unit.name, c.place,
-                 c.people_reached, c.copies_printed, c.broadcasts_aired) for c in campaigns)
-        write_table(sheet, ["Ngày", "Loại", "Tên hoạt động", "Đơn vị chủ trì", "Địa điểm",
-                            "Số người", "Số bản in", "Số lần phát sóng"], rows,
-                    widths=[12, 20, 50, 34, 28, 10, 10, 14],
-                    number_formats={0: "DD/MM/YYYY", 5: INT, 6: INT, 7: INT})
+        """Each campaign the report counts; at a commune's scope, the commune's people and
+        facilities (the rows add up to the activity figures)."""
+        headers = ["Ngày", "Loại", "Tên hoạt động", "Đơn vị chủ trì", "Địa điểm"]
+        widths = [12, 20, 50, 34, 28]
+        if data.activity.whole_district:
+            headers += ["Số người", "Số cơ sở tham gia", "Số bản in", "Số lần phát sóng"]
+            rows = ((c.starts_on, c.kind_label, c.title, c.lead_unit, c.place, c.people_reached,
+                     c.facilities_reached, c.copies_printed, c.broadcasts_aired)
+                    for c in data.campaigns)
+            widths += [10, 12, 10, 14]
+        else:
+            headers += [f"Số người của {data.scope_label}", f"Số cơ sở của {data.scope_label}"]
+            rows = ((c.starts_on, c.kind_label, c.title, c.lead_unit, c.place, c.people_reached,
+                     c.facilities_reached) for c in data.campaigns)
+            widths += [18, 18]
+        write_table(sheet, headers, rows, widths=widths,
+                    number_formats={0: "DD/MM/YYYY", 5: INT, 6: INT, 7: INT, 8: INT})
+
+    def kind_sheet(self, sheet, data: ReportData) -> None:
+        activity = data.activity
+        headers = ["Loại hoạt động", "Số hoạt động", "Số người", "Số cơ sở tham gia"]
+        if activity.whole_district:
+            headers += ["Số bản in", "Số lần phát sóng"]
+
+        def cells(row) -> tuple:
+            base = (row.label, row.campaigns, row.people_reached, row.facilities_reached)
+            return base + ((row.copies_printed, row.broadcasts_aired)
+                           if activity.whole_district else ())
+
+        rows = [cells(row) for row in activity.kinds if row.campaigns]
+        total = ("Tổng cộng", activity.campaigns, activity.people_reached,
+                 activity.facilities_reached)
+        if activity.whole_district:
+            total += (activity.copies_printed, activity.broadcasts_aired)
+        rows.append(total)
+        write_table(sheet, headers, rows, widths=[28, 12, 12, 16, 12, 16],
+                    number_formats={1: INT, 2: INT, 3: INT, 4: INT, 5: INT})
+
+    def model_sheet(self, sheet, data: ReportData) -> None:
+        activity = data.activity
+        rows = [(label.capitalize(), count) for _status, label, count in
+                activity.models_by_status]
+        rows.append(("Tổng cộng", activity.models))
+        title = "Trạng thái" if activity.whole_district else (
+            f"Trạng thái (mô hình tại cơ sở của {data.scope_label})")
+        write_table(sheet, [title, "Số mô hình"], rows, widths=[48, 12],
+                    number_formats={1: INT})
 
     def funding_sheet(self, sheet, data: ReportData) -> None:
         funding = data.activity.funding
         rows = [(row.source_name, row.planned_vnd, row.spent_vnd, row.rest_vnd)
                 for row in funding.rows]
         rows.append(("Tổng cộng", funding.planned_vnd, funding.spent_vnd, funding.rest_vnd))
-        write_table(sheet, ["Nguồn kinh phí", "Dự toán (đồng)", "Đã chi (đồng)",
+        source = "Nguồn kinh phí" if data.activity.whole_district else (
+            "Nguồn kinh phí (toàn huyện, không phân bổ theo xã)")
+        write_table(sheet, [source, "Dự toán (đồng)", "Đã chi (đồng)",
                             "Còn lại (đồng)"], rows, widths=[40, 18, 18, 18],
                     number_formats={1: INT, 2: INT, 3: INT})

@@ -101,7 +101,7 @@ def test_workbook_numbers_equal_the_kpi_json(demo, login):
     with report.file.open("rb") as handle:
         workbook = load_workbook(BytesIO(handle.read()))
     assert workbook.sheetnames == ["Chỉ tiêu", "Xã, thị trấn", "Cơ sở tiết kiệm", "Hoạt động",
-                                   "Kinh phí"]
+                                   "Theo loại hoạt động", "Mô hình trình diễn", "Kinh phí"]
     sheet = workbook["Chỉ tiêu"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     data = kpi("--year", "2018")
