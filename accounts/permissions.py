@@ -10,10 +10,33 @@ Two questions, in this order:
 Objects tell the checker where they belong through two optional attributes: `scope_commune_id`
 (the commune an object belongs to, or None when it belongs to the whole district) and
 `scope_unit_id` (the implementing unit that owns it).
+
+Naming a facility. Whatever names a facility (its name, tax code, a link to it) or shows figures
+that are its own (energy records, SEC, savings, CP measures) follows the facility page: a commune
+official sees their commune's facilities only, and on a district-wide page another commune's
+facility is left out, never named. The public sees a facility only when it agreed to be shown
+(`Facility.public_consent`). `may_name` answers it for one facility.
+
+District-wide activities keep their page for everyone and hide what is another commune's inside
+it: a campaign shows a commune official only their commune's attendance, and a demonstration
+model hosted by another commune's facility is shown (its title, technology, status, study tours:
+the district's own text, which must not name the host) with the host as "a facility of
+<commune>": no name, no link, no energy result, no CP measures. A model is an activity others
+are invited to visit, so a 404 would hide the district's work; the host is what is not theirs.
+
+Small groups. An aggregate (a sum, a median) over a group of facilities identifies a member
+when the group is small: it is shown only for groups of at least `MIN_GROUP_SIZE` facilities,
+or when every facility in the group is one the viewer may name anyway (`may_show_group`). This
+holds for the public pages (the catalogue by sector and technique, the energy saved) and for a
+commune official on district-wide pages.
+
+Report drafts. A report is rebuilt or deleted (`report.change`) by the Economic Department or by
+the person who asked for it, and by nobody else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -49,12 +72,20 @@ RULES: dict[str, frozenset[str]] = {
     "report.view": EVERYONE,
     "report.create": frozenset({STAFF, COMMUNE, LEADER}),
     "report.issue": frozenset({STAFF}),
+    # Build a draft again, or delete it: see OWN_REQUEST_ACTIONS.
+    "report.change": frozenset({STAFF, COMMUNE, LEADER}),
     "year.lock": frozenset({STAFF}),
     "system.admin": frozenset({ADMIN}),
 }
 
 # Actions a unit officer may take only on objects of their own unit.
 OWN_UNIT_ACTIONS = frozenset({"campaign.change", "task.report"})
+# Actions that only staff and the person who asked for the object (`requested_by_id`) may take.
+OWN_REQUEST_ACTIONS = frozenset({"report.change"})
+
+# The smallest group of facilities whose aggregates (sums, medians) may be shown to someone who
+# may not name every facility in it (see the module's docstring, "Small groups").
+MIN_GROUP_SIZE = 3
 
 M = TypeVar("M", bound=Model)
 
@@ -89,6 +120,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return False
     if role == UNIT and action in OWN_UNIT_ACTIONS:
         return getattr(obj, "scope_unit_id", None) == user.unit_id
+    if role != STAFF and action in OWN_REQUEST_ACTIONS:
+        return getattr(obj, "requested_by_id", None) == user.pk
     return True
 
 
@@ -113,3 +146,29 @@ def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -
     if role == COMMUNE and commune_path is not None:
         return queryset.filter(**{f"{commune_path}_id": user.commune_id})
     return queryset
+
+
+def may_name(viewer: Any, facility: Any) -> bool:
+    """Whether a page shown to `viewer` may name `facility` or show figures that are its own.
+
+    `viewer` is a user, or None for the public pages (which are the same for everyone, signed in
+    or not): the public sees a facility only with its consent; a user, a facility within their
+    scope (can_see).
+    """
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return bool(facility.public_consent)
+    return can_see(viewer, facility)
+
+
+def may_show_group(viewer: Any, facilities: Iterable[Any] | QuerySet) -> bool:
+    """Whether an aggregate over `facilities` may be shown to `viewer` (None: the public).
+
+    A queryset is read only up to MIN_GROUP_SIZE rows (one small query); a list may repeat a
+    facility (e.g. one per measure) and counts it once.
+    """
+    if isinstance(facilities, QuerySet):
+        facilities = facilities[:MIN_GROUP_SIZE]
+    members = {facility.pk: facility for facility in facilities}
+    if len(members) >= MIN_GROUP_SIZE:
+        return True
+    return all(may_name(viewer, facility) for facility in members.values())

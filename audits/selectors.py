@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import check, scope_queryset
+from accounts.permissions import check, may_show_group, scope_queryset
 from audits import energy
 from audits.models import (
     CPMeasure,
@@ -161,10 +161,13 @@ def median(values: list) -> Decimal | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def catalogue(*, with_names: bool) -> list[CatalogueRow]:
+def catalogue(viewer, *, with_names: bool = False) -> list[CatalogueRow]:
     """Implemented CP measures grouped by sector and technique, with the number of facilities
     and the medians of investment, yearly saving and payback (over measures with a saving).
-    District-wide; facility names only when asked for (staff). One query."""
+    District-wide; facility names only when asked for (staff). A group whose figures `viewer`
+    (a user, or None for the public pages) may not see is left out: fewer than
+    MIN_GROUP_SIZE facilities, one of them not one the viewer may name
+    (accounts/permissions.may_show_group). One query."""
     groups: dict[tuple, list[CPMeasure]] = defaultdict(list)
     measures = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED).select_related(
         "facility__sector", "technique")
@@ -172,6 +175,8 @@ def catalogue(*, with_names: bool) -> list[CatalogueRow]:
         groups[(measure.facility.sector, measure.technique)].append(measure)
     rows = []
     for (sector, technique), items in groups.items():
+        if not may_show_group(viewer, [m.facility for m in items]):
+            continue
         names = sorted({m.facility.name for m in items}, key=sort_key) if with_names else []
         paybacks = [m.payback_years for m in items if m.payback_years is not None]
         rows.append(CatalogueRow(

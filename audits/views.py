@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.permissions import can, check
+from accounts.permissions import MIN_GROUP_SIZE, can, check
 from audits import selectors, services
 from audits.filters import QualityFilter, RecordFilter
 from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet
@@ -176,4 +176,5 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     check(request.user, "energy.view")
     with_names = request.user.role == Role.STAFF
     return render(request, "audits/catalogue.html", {
-        "rows": selectors.catalogue(with_names=with_names), "with_names": with_names})
+        "rows": selectors.catalogue(request.user, with_names=with_names),
+        "with_names": with_names, "min_group": MIN_GROUP_SIZE})

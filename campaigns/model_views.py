@@ -22,12 +22,9 @@ def model_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
     year = int_param(request.GET, "year", 0, 2000, 2100)
     reach = reach_from(request.GET)
-    models = selectors.model_list(**reach)
-    if year:
-        models = models.filter(year=year)
     return render(request, "campaigns/model_list.html", {
-        "models": models, "may_create": can(request.user, "model.change"),
-        "reach": reach_label(reach)})
+        "models": selectors.model_list(request.user, year=year, **reach),
+        "may_create": can(request.user, "model.change"), "reach": reach_label(reach)})
 
 
 @login_required
@@ -36,17 +33,17 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.model_get(request.user, pk)
     order = DemonstrationModel.ORDER
     index = order.index(model.status)
+    host = selectors.model_host(request.user, model)
     return render(request, "campaigns/model_detail.html", {
         "model": model, "may_change": can(request.user, "model.change", model),
         "transitions": model.transitions.select_related("moved_by"),
         "study_tours": model.study_tours.select_related("lead_unit"),
-        "funding_lines": model.funding_lines.select_related("source"),
+        "funding_lines": host.funding_lines,
         "next_status": DemonstrationModel.Status(order[index + 1]) if index + 1 < len(order)
         else None,
         "previous_status": DemonstrationModel.Status(order[index - 1]) if index else None,
         "funding_form": FundingLineForm(initial={"year": model.year}),
-        "measures": model.cp_measures.select_related("technique"),
-        "result": selectors.model_result(model),
+        "host": host,
     })
 
 

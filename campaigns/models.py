@@ -78,7 +78,8 @@ class DemonstrationModel(models.Model):
 
     @property
     def scope_commune_id(self) -> None:
-        # A model is a district activity: every commune may read it.
+        # A model is a district activity: every commune may read it, but only the host's
+        # commune sees who the host is (accounts/permissions.py, "Naming a facility").
         return None
 
     def clean(self) -> None:
@@ -203,6 +204,11 @@ class Attendance(YearLocked):
     @property
     def scope_unit_id(self) -> int:
         return self.campaign.lead_unit_id
+
+    @property
+    def scope_commune_id(self) -> int:
+        # The campaign is the district's; who took part is the facility's commune's.
+        return self.facility.commune_id
 
     def locked_year(self) -> int:
         return self.campaign.starts_on.year

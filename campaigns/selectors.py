@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import check, scope_queryset
+from accounts.models import Commune
+from accounts.permissions import check, may_name, scope_queryset
 from audits import energy
 from audits.selectors import energy_records_by_facility
 from campaigns.models import (
@@ -97,15 +98,23 @@ def model_get(user, pk: int, action: str = "campaign.view") -> DemonstrationMode
     return model
 
 
-def model_list(*, commune: str = "", sector: str = "") -> QuerySet[DemonstrationModel]:
-    """Demonstration models; with a commune or sector code, those hosted by its facilities."""
+def model_list(user, *, year: int | None = None, commune: str = "",
+               sector: str = "") -> list[DemonstrationModel]:
+    """Every model (a district activity), or with a commune or sector code those hosted by its
+    facilities; each with `host_named`: whether the page may name its host to this user
+    (accounts/permissions.may_name)."""
     models = DemonstrationModel.objects.select_related("host__commune").annotate(
         tour_count=Count("study_tours", distinct=True),
         spent=_spent(model=OuterRef("pk"))).order_by("-year", "title")
+    if year:
+        models = models.filter(year=year)
     if commune:
         models = models.filter(host__commune__code=commune)
     if sector:
         models = models.filter(host__sector__code=sector)
+    models = list(models)
+    for model in models:
+        model.host_named = may_name(user, model.host)
     return models
 
 
@@ -141,6 +150,28 @@ class ModelResult:
     sec_after: Decimal | None
     ratio: Decimal | None
     saved_toe: Decimal | None
+
+
+@dataclass(frozen=True)
+class ModelHost:
+    """What a model's page shows of its host: all of it when the user may name the host;
+    otherwise only its commune: neither its measures, nor its energy result, nor the model's
+    funding (which counts the host's own money)."""
+
+    named: bool
+    facility: Facility | None
+    commune: Commune
+    measures: list
+    result: ModelResult | None
+    funding_lines: list
+
+
+def model_host(user, model: DemonstrationModel) -> ModelHost:
+    if not may_name(user, model.host):
+        return ModelHost(False, None, model.host.commune, [], None, [])
+    return ModelHost(True, model.host, model.host.commune,
+                     list(model.cp_measures.select_related("technique")), model_result(model),
+                     list(model.funding_lines.select_related("source")))
 
 
 def model_result(model: DemonstrationModel) -> ModelResult | None:

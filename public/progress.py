@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
+
+from accounts.permissions import may_show_group
+from facilities.models import Facility
+from melinh_sxsh.lib.sql import ids_subquery
+from public.selectors import PUBLIC
 from reports import charts, kpis, selectors
 from reports.dashboard import FIRST_TREND_YEAR
 
@@ -21,6 +27,9 @@ def progress_year() -> int:
 class DistrictProgress:
     figures: kpis.KPIs
     trend: list[kpis.TrendPoint]
+    # The energy saved is a sum over the saving facilities: shown only when they are many
+    # enough or all agreed to be shown (accounts/permissions.may_show_group).
+    energy_saved_shown: bool
 
     @property
     def trend_chart(self) -> str:
@@ -34,4 +43,6 @@ def district_progress(year: int) -> DistrictProgress:
     years = range(min(FIRST_TREND_YEAR, targets.baseline_year), year + 1)
     evaluation = kpis.evaluate(years, kpis.Scope(), targets.band)
     figures = kpis.summarize(evaluation, year=year, targets=targets)
-    return DistrictProgress(figures, kpis.trend(evaluation))
+    savers = Facility.objects.filter(
+        pk__in=ids_subquery(evaluation[year].saving, connection.vendor))
+    return DistrictProgress(figures, kpis.trend(evaluation), may_show_group(PUBLIC, savers))

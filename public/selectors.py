@@ -16,6 +16,8 @@ from campaigns.models import Campaign, DemonstrationModel, Document
 from melinh_sxsh.lib.text import sort_key
 
 ARTICLE = Campaign.Kind.WEB_ARTICLE
+# The viewer of every public page, for accounts/permissions: the public, signed in or not.
+PUBLIC = None
 
 
 def published() -> QuerySet[Campaign]:
@@ -86,8 +88,10 @@ def document_get(pk: int) -> Document:
 
 def catalogue() -> list[audits_selectors.CatalogueRow]:
     """The staff catalogue's figures (implemented measures by sector and technique, facility
-    counts, medians), with the names of the facilities that agreed to be shown. Two queries."""
-    rows = audits_selectors.catalogue(with_names=False)
+    counts, medians), with the names of the facilities that agreed to be shown. A group of
+    fewer than MIN_GROUP_SIZE facilities is shown only when all of them agreed: its medians
+    would be one facility's own figures (accounts/permissions.may_show_group). Two queries."""
+    rows = audits_selectors.catalogue(PUBLIC)
     named: dict[tuple[int | None, int], set[str]] = defaultdict(set)
     consenting = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED,
                                           facility__public_consent=True)

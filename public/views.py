@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from accounts.permissions import MIN_GROUP_SIZE
 from campaigns import services as campaign_services
 from melinh_sxsh.lib.http import attachment_response
 from public import selectors
 from public.http import frame_ancestors, public_page, render_public
 from public.progress import district_progress, progress_year
-from reports import kpis
 
 PAGE_SIZE = 20
 
@@ -73,7 +73,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render_public("public/catalogue.html", {
         "rows": selectors.catalogue(), "models": selectors.demonstration_models(),
-        "nav": "catalogue"})
+        "min_group": MIN_GROUP_SIZE, "nav": "catalogue"})
 
 
 @xframe_options_exempt
@@ -81,8 +81,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def embed_progress(request: HttpRequest) -> HttpResponse:
     """The headline figures in a card small enough for the district portal to frame."""
     # Links inside the frame resolve against this site, so a relative address is enough.
+    progress = district_progress(progress_year())
     response = render_public("public/embed_progress.html", {
-        "figures": kpis.kpis(year=progress_year())})
+        "figures": progress.figures, "energy_saved_shown": progress.energy_saved_shown})
     # The strict policy stays; only who may frame the card widens (django-csp merges it).
     response._csp_replace = {"frame-ancestors": frame_ancestors()}
     return response

@@ -59,8 +59,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "reports/_report_status.html" if request.htmx else "reports/report_detail.html"
     return render(request, template, {
         "report": report, "may_issue": can(request.user, "report.issue", report),
-        "may_rebuild": can(request.user, "report.create", report) and not report.is_issued,
-        "may_delete": services.may_delete(request.user, report)})
+        "may_rebuild": services.may_change_draft(request.user, report),
+        "may_delete": services.may_change_draft(request.user, report)})
 
 
 @login_required
@@ -92,13 +92,13 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.report_rebuild, _("The report is being built again."),
-                "report.create")
+                "report.change")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request.user, pk, "report.create")
+    report = _report(request.user, pk, "report.change")
     if request.method == "GET":
         return render(request, "reports/report_confirm_delete.html", {"report": report})
     try:

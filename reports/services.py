@@ -93,8 +93,9 @@ def report_request_scheduled() -> Report:
 
 @transaction.atomic
 def report_rebuild(*, user, report: Report) -> None:
-    """Build a draft again (the file is replaced atomically); an issued report never changes."""
-    check(user, "report.create", report)
+    """Build a draft again (the file is replaced atomically); an issued report never changes.
+    Only staff and the person who asked for the report may (permissions: report.change)."""
+    check(user, "report.change", report)
     updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
         status=JobStatus.QUEUED, progress=0, message="", attempts=0)
@@ -115,20 +116,18 @@ def report_issue(*, user, report: Report) -> None:
         raise DomainError(_("Only a finished report that is not issued yet can be issued."))
 
 
-def may_delete(user, report: Report) -> bool:
-    """Who may delete a report: a draft, by whoever asked for it or the Economic Department."""
-    return (can(user, "report.create", report) and not report.is_issued
-            and (user.role == Role.STAFF or report.requested_by_id == user.pk))
+def may_change_draft(user, report: Report) -> bool:
+    """Whether the page offers to rebuild or delete the report: a draft, and the user may
+    change it (staff, or the person who asked for it)."""
+    return not report.is_issued and can(user, "report.change", report)
 
 
 @transaction.atomic
 def report_delete(*, user, report: Report) -> None:
-    check(user, "report.create", report)
+    """Delete a draft and its file; only staff and the person who asked for it may."""
+    check(user, "report.change", report)
     if report.is_issued:
         raise DomainError(_("An issued report cannot be deleted."))
-    if not may_delete(user, report):
-        raise DomainError(_("Only the person who asked for a draft, or the Economic "
-                            "Department, may delete it."))
     if report.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         raise DomainError(_("The report is being built; wait until it is done."))
     if report.file:

@@ -8,7 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from accounts.permissions import RULES, can, can_see, check, scope_queryset
+from accounts.permissions import (
+    MIN_GROUP_SIZE,
+    RULES,
+    can,
+    can_see,
+    check,
+    may_name,
+    may_show_group,
+    scope_queryset,
+)
 
 ROLES = ["staff", "official_a", "unit", "leader", "admin"]
 
@@ -34,6 +43,7 @@ EXPECTED = {
     "report.view": {"staff", "official_a", "unit", "leader", "admin"},
     "report.create": {"staff", "official_a", "leader"},
     "report.issue": {"staff"},
+    "report.change": {"staff", "official_a", "leader"},
     "year.lock": {"staff"},
     "system.admin": {"admin"},
 }
@@ -109,3 +119,60 @@ def test_scope_queryset(cast, commune_a):
     assert set(scoped.values_list("commune_id", flat=True)) == {commune_a.id}
     assert scope_queryset(cast["official_a"], users, None).count() == users.count()
     assert scope_queryset(AnonymousUser(), users, "commune").count() == 0
+
+
+def report(commune_id, requested_by_id):
+    return SimpleNamespace(scope_commune_id=commune_id, requested_by_id=requested_by_id)
+
+
+def test_a_report_is_rebuilt_or_deleted_by_staff_or_whoever_asked_for_it(cast, commune_a):
+    """report.change: one rule for building a draft again and for deleting it."""
+    staff, official, leader = cast["staff"], cast["official_a"], cast["leader"]
+    for asker in (staff, official, leader, None):
+        draft = report(commune_a.id, asker.pk if asker else None)
+        allowed = {name for name in ("staff", "official_a", "leader", "unit", "admin",
+                                     "official_b") if can(cast[name], "report.change", draft)}
+        assert allowed == {"staff"} | ({asker.username} if asker else set()), asker
+    # Someone else's draft: 403 inside the scope, 404 outside it.
+    with pytest.raises(PermissionDenied):
+        check(leader, "report.change", report(commune_a.id, staff.pk))
+    with pytest.raises(Http404):
+        check(cast["official_b"], "report.change", report(commune_a.id, cast["official_b"].pk))
+
+
+def facility(commune_id, consent=False, pk=None):
+    return SimpleNamespace(pk=pk or object(), scope_commune_id=commune_id,
+                           public_consent=consent)
+
+
+def test_who_may_name_a_facility(cast, commune_a, commune_b):
+    mine, theirs = facility(commune_a.id), facility(commune_b.id)
+    for name in ("staff", "unit", "leader", "admin"):
+        assert may_name(cast[name], mine) and may_name(cast[name], theirs), name
+    assert may_name(cast["official_a"], mine) and not may_name(cast["official_a"], theirs)
+    assert not may_name(cast["outsider"], mine)
+    # The public pages (no user, or nobody signed in): only with the facility's consent.
+    for public in (None, AnonymousUser()):
+        assert not may_name(public, mine)
+        assert may_name(public, facility(commune_a.id, consent=True))
+
+
+def test_aggregates_of_small_groups(cast, commune_a, commune_b):
+    assert MIN_GROUP_SIZE == 3
+    agreed = [facility(commune_a.id, consent=True, pk=n) for n in range(3)]
+    refused = [facility(commune_a.id, pk=10 + n) for n in range(3)]
+    # The public: a group of one facility that did not agree is hidden; three are shown;
+    # two that both agreed are shown.
+    assert not may_show_group(None, refused[:1])
+    assert may_show_group(None, refused)
+    assert may_show_group(None, agreed[:2])
+    assert not may_show_group(None, [agreed[0], refused[0]])
+    # The same facility twice (one row per measure) is still one facility.
+    assert not may_show_group(None, [refused[0], refused[0], refused[0]])
+    # A commune official: a small group of their commune only.
+    official_b = cast["official_b"]
+    assert not may_show_group(official_b, refused[:2])
+    assert may_show_group(official_b, [facility(commune_b.id, pk=20)])
+    assert may_show_group(cast["official_a"], refused[:2])
+    assert may_show_group(cast["leader"], refused[:1])
+    assert may_show_group(None, [])

@@ -44,9 +44,9 @@ def test_median():
     assert median([0, 25, 50, 100]) == Decimal("37.5")
 
 
-def test_known_answers(measures):
+def test_known_answers(measures, staff):
     facility_a, second, facility_b = measures
-    rows = catalogue(with_names=True)
+    rows = catalogue(staff, with_names=True)
     table = [(row.sector.code if row.sector else None, row.technique.code, row.facilities,
               row.measures, row.median_investment, row.median_saving, row.median_payback)
              for row in rows]
@@ -58,7 +58,31 @@ def test_known_answers(measures):
         (None, "EQUIPMENT", 1, 1, 60 * M, 40 * M, Decimal("1.5")),
     ]
     assert rows[1].facility_names == sorted([facility_a.name, second.name])
-    assert catalogue(with_names=False)[1].facility_names == []
+    assert catalogue(staff)[1].facility_names == []
+
+
+def groups(rows) -> list[tuple]:
+    return [(row.sector.code if row.sector else None, row.technique.code) for row in rows]
+
+
+def test_a_small_group_is_shown_to_a_commune_official_only_when_it_is_all_theirs(
+        measures, cast):
+    """Fewer than 3 facilities: the medians are nearly one facility's figures."""
+    everything = [("22", "TECHNOLOGY"), ("25", "HOUSEKEEPING"), (None, "EQUIPMENT")]
+    for name in ("staff", "leader", "unit", "admin"):
+        assert groups(catalogue(cast[name])) == everything, name
+    # C25 and the sector-less group are commune A's; C22 is commune B's.
+    assert groups(catalogue(cast["official_a"])) == [("25", "HOUSEKEEPING"),
+                                                     (None, "EQUIPMENT")]
+    assert groups(catalogue(cast["official_b"])) == [("22", "TECHNOLOGY")]
+
+
+def test_three_facilities_make_a_group_anyone_may_see(measures, cast, commune_b):
+    facility_a = measures[0]
+    third = make_facility(commune_b, "0100000005", "Công ty Cơ khí E", sector=facility_a.sector)
+    make_measure(third, "HOUSEKEEPING", investment=10 * M, saving=5 * M, implemented_on=DAY)
+    assert ("25", "HOUSEKEEPING") in groups(catalogue(cast["official_b"]))
+    assert ("25", "HOUSEKEEPING") in groups(catalogue(None))  # the public
 
 
 def test_the_page_runs_a_bounded_number_of_queries(login, staff, measures,
@@ -76,6 +100,10 @@ def test_the_page_shows_names_to_staff_only(login, cast, measures):
     staff_page = login(cast["staff"]).get(URL).content.decode()
     assert facility_a.name in staff_page
     assert "150.000.000" in staff_page and "37.500.000" in staff_page
-    for name in ("leader", "official_a", "official_b", "unit"):
+    for name in ("leader", "official_a", "unit"):
         page = login(cast[name]).get(URL).content.decode()
         assert facility_a.name not in page and "150.000.000" in page, name
+    # Commune A's two facilities are too few to show their medians in commune B.
+    page = login(cast["official_b"]).get(URL).content.decode()
+    assert facility_a.name not in page and "150.000.000" not in page
+    assert "800.000.000" in page

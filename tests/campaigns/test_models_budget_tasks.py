@@ -213,3 +213,37 @@ def test_model_links_host_measures_and_shows_the_measured_result(login, cast, st
     model_update(user=staff, model_id=model.pk, data={"cp_measures": []},
                  expected_version=model.version)
     assert not model.cp_measures.exists()
+
+
+def test_a_model_hosted_in_another_commune_does_not_name_or_figure_its_host(login, cast, staff):
+    """A model is the district's: every commune official reads it, but only the host's commune
+    (and the district's departments) sees the host's name, its result, measures and funding."""
+    from campaigns.services import model_create
+    from tests.audits.conftest import make_measure, make_record
+
+    host = FacilityFactory(name="Công ty Gốm Chủ Trì", tax_code="0109999991",
+                           commune=cast["official_a"].commune)
+    make_record(host, 2017, "1000", {"COAL56": "200"}, baseline=True)
+    make_record(host, 2018, "1000", {"COAL56": "176"})
+    measure = make_measure(host, implemented_on=date(2018, 3, 1),
+                           description="Bảo ôn đường ống hơi")
+    model = model_create(user=staff, data={
+        "title": "Lò hơi", "host": host, "technology": "x", "year": 2018, "before_year": 2017,
+        "after_year": 2018, "cp_measures": [measure]})
+    make_line("DOANH_NGHIEP", 2018, 480_000_000, 465_000_000, {"model": model})
+    detail = reverse("campaigns:model_detail", args=[model.pk])
+    figures = ("12,00%", "Bảo ôn đường ống hơi", "465.000.000")
+    for name in ("official_a", "staff", "leader", "unit"):
+        client = login(cast[name])
+        page = client.get(detail).content.decode()
+        assert host.name in page and reverse("facilities:detail", args=[host.pk]) in page, name
+        assert all(figure in page for figure in figures), name
+        assert host.name in client.get(reverse("campaigns:models")).content.decode(), name
+    client = login(cast["official_b"])
+    page = client.get(detail).content.decode()
+    assert "Lò hơi" in page and "một cơ sở của Thị trấn Quang Minh" in page
+    assert host.name not in page and reverse("facilities:detail", args=[host.pk]) not in page
+    assert not any(figure in page for figure in figures)
+    listing = client.get(reverse("campaigns:models")).content.decode()
+    assert "một cơ sở của Thị trấn Quang Minh" in listing
+    assert host.name not in listing and "465.000.000" not in listing

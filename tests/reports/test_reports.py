@@ -271,3 +271,44 @@ def test_build_report_command(demo, tmp_path):
         assert "Liberation-Serif" in fonts.stdout
         lines = [line for line in fonts.stdout.splitlines() if "Liberation" in line]
         assert lines and all(" yes " in line for line in lines)  # embedded
+
+
+def built_draft(user, commune=None) -> Report:
+    report = Report.objects.create(year=2018, commune=commune, format="xlsx", requested_by=user)
+    building.report_build(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def test_only_staff_and_whoever_asked_rebuild_or_delete_a_draft(login, cast):
+    """One rule (report.change) for both: a leader may not rebuild or delete the draft staff
+    asked for, nor a commune official their commune's draft someone else asked for."""
+    commune = cast["official_a"].commune
+    theirs = built_draft(cast["staff"], commune)
+    for name in ("leader", "official_a"):
+        client = login(cast[name])
+        page = client.get(reverse("reports:report_detail", args=[theirs.pk])).content.decode()
+        assert reverse("reports:report_rebuild", args=[theirs.pk]) not in page, name
+        assert reverse("reports:report_delete", args=[theirs.pk]) not in page, name
+        assert client.post(reverse("reports:report_rebuild", args=[theirs.pk])).status_code \
+            == 403, name
+        assert client.get(reverse("reports:report_delete", args=[theirs.pk])).status_code \
+            == 403, name
+        assert client.post(reverse("reports:report_delete", args=[theirs.pk])).status_code \
+            == 403, name
+    theirs.refresh_from_db()
+    assert theirs.status == JobStatus.DONE and theirs.attempts == 1  # not queued again
+    # Their own drafts they rebuild and delete; staff do both to anyone's.
+    for name, asker in (("leader", "leader"), ("official_a", "official_a"),
+                        ("staff", "leader")):
+        mine = built_draft(cast[asker], commune)
+        client = login(cast[name])
+        page = client.get(reverse("reports:report_detail", args=[mine.pk])).content.decode()
+        assert reverse("reports:report_rebuild", args=[mine.pk]) in page, name
+        response = client.post(reverse("reports:report_rebuild", args=[mine.pk]))
+        assert response.status_code == 302, name
+        mine.refresh_from_db()
+        assert mine.status == JobStatus.QUEUED, name
+        Report.objects.filter(pk=mine.pk).update(status=JobStatus.DONE)
+        client.post(reverse("reports:report_delete", args=[mine.pk]))
+        assert not Report.objects.filter(pk=mine.pk).exists(), name

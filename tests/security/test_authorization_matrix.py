@@ -94,8 +94,10 @@ MATRIX = {
     "reports:report_detail": ((R, OK, OK, 404, OK, OK, OK), POST_405),
     "reports:report_download": ((R, OK, OK, 404, OK, OK, OK), POST_405),
     "reports:report_issue": (POST_ONLY_GET, (R, R, 403, 404, 403, 403, 403)),
-    "reports:report_rebuild": (POST_ONLY_GET, (R, R, R, 404, 403, R, 403)),
-    "reports:report_delete": ((R, OK, OK, 404, 403, OK, 403), (R, R, R, 404, 403, R, 403)),
+    # a draft is rebuilt or deleted by staff or by whoever asked for it (here: staff)
+    "reports:report_rebuild": (POST_ONLY_GET, (R, R, 403, 404, 403, 403, 403)),
+    "reports:report_delete": ((R, OK, 403, 404, 403, 403, 403),
+                              (R, R, 403, 404, 403, 403, 403)),
     "reports:locks": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
     "reports:officers": READ_ONLY,
     "reports:figure": READ_ONLY,
@@ -208,3 +210,112 @@ def test_only_the_administrator_works_in_the_admin(login, cast):
             response = login(cast[role]).get(reverse(probe))
             assert response.status_code == 302 and "/admin/login/" in response.url
         assert login(cast["admin"]).get(reverse(probe)).status_code == 200
+
+
+# ---- no page names a facility its reader may not see -----------------------------------------
+#
+# Every address of the matrix (and a few more objects: commune B's report as a PDF and as a
+# workbook, the study tour, the dashboard's lists), rendered for every role: a commune official
+# must never find the name or the tax code of another commune's facility, in a page, a fragment,
+# an export or a report; on the public pages nobody finds a facility that did not agree to be
+# shown (commune A's `withdrawn` took its consent back, and hosts the demonstration model).
+
+FRAGMENT = {"HTTP_HX_REQUEST": "true"}
+
+
+def page_text(response) -> str:
+    """What a reader of the response sees: HTML with its entities decoded, the cells of a
+    workbook, the text of a PDF."""
+    from html import unescape
+    from io import BytesIO
+
+    content = (b"".join(response.streaming_content) if response.streaming
+               else response.content)
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(content), read_only=True)
+        return "\n".join(str(value) for sheet in book.worksheets
+                         for row in sheet.iter_rows(values_only=True) for value in row
+                         if value is not None)
+    if "pdf" in kind and len(content) > 500:  # the world's attachments are stubs
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    return unescape(content.decode("utf-8", "replace"))
+
+
+def leak_addresses(world, other_commune_code: str) -> list[str]:
+    """Each address of the matrix as it is, and asking for the other commune's scope; the
+    dashboard's lists of every figure; commune B's objects."""
+    from reports.kpis import FIGURES
+
+    ask = f"year=2018&of=2018&commune={other_commune_code}&sector=25&q=0100000"
+    urls = []
+    for name in sorted(MATRIX):
+        url = address(name, world)
+        urls += [url, url + ("&" if "?" in url else "?") + ask]
+    urls += [reverse("reports:figure", args=[figure]) + "?" + ask for figure in FIGURES]
+    urls += [reverse("campaigns:detail", args=[world.tour.pk]),
+             reverse("public:event_detail", args=[world.tour.pk])]
+    if world.report_b is not None:
+        urls += [reverse("reports:report_detail", args=[world.report_b.pk]),
+                 reverse("reports:report_download", args=[world.report_b.pk])]
+    return urls
+
+
+def forbidden_for(role: str, world, cast, url: str) -> list:
+    """The facilities whose name and tax code must not appear in what `role` reads at `url`."""
+    everyone = [world.facility, world.withdrawn, world.facility_b]
+    if url.startswith("/public/") or role == "anonymous":
+        return [f for f in everyone if not f.public_consent]
+    if role in ("official_a", "official_b"):
+        return [f for f in everyone if f.commune_id != cast[role].commune_id]
+    return []
+
+
+def build_pdf_report(report):
+    """Commune B's report as a PDF as well (the worker's own code)."""
+    from reports.building import report_build
+    from reports.models import Report
+
+    pdf = Report.objects.create(year=report.year, commune=report.commune, format="pdf",
+                                requested_by=report.requested_by)
+    report_build(pdf.pk)
+    return pdf
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_names_a_facility_its_reader_may_not_see(role, login, cast):
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"],
+                        official_b=cast["official_b"])
+    user = None if role == "anonymous" else cast[role]
+    other = (cast["official_a"] if role == "official_b" else cast["official_b"]).commune.code
+    urls = leak_addresses(world, other)
+    if role == "official_b":  # the one reader of B's report with something to hide from
+        pdf = build_pdf_report(world.report_b)
+        urls.append(reverse("reports:report_download", args=[pdf.pk]))
+    requests = [("get", url, {}) for url in urls]
+    if role in ("official_a", "official_b", "anonymous"):
+        # htmx fragments, and what a form posted empty answers (writes come last)
+        requests += [("get", url, FRAGMENT) for url in urls]
+        requests += [("post", url, {}) for url in urls if "logout" not in url]
+    leaks, seen = [], ""
+    for method, url, headers in requests:
+        response = getattr(login(user), method)(url, **headers)
+        text = page_text(response)
+        seen += text
+        for facility in forbidden_for(role, world, cast, url):
+            for secret in (facility.name, facility.tax_code):
+                if secret in text:
+                    leaks.append((method.upper(), url, response.status_code, secret))
+    assert leaks == [], f"{role} reads facilities it may not see"
+    # The search finds what it looks for: each role does read the facilities it may name.
+    may_read = {"anonymous": [world.facility], "official_a": [world.facility, world.withdrawn],
+                "official_b": [world.facility_b]}.get(
+        role, [world.facility, world.withdrawn, world.facility_b])
+    for facility in may_read:
+        assert facility.name in seen, (role, facility.name)
+        # The public pages never print a tax code.
+        assert role == "anonymous" or facility.tax_code in seen, (role, facility.tax_code)

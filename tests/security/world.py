@@ -1,4 +1,9 @@
-"""One of every kind of object, in commune A, for the authorization matrix."""
+"""One of every kind of object, in commune A, for the authorization matrix; with the official of
+commune B, a few of commune B's too, so that each commune has something the other must not see.
+
+Commune A has a facility that agreed to be shown publicly (`facility`) and one that withdrew its
+consent (`withdrawn`): the latter hosts the demonstration model, with energy records before and
+after and a CP measure the model demonstrates, and a published study tour visits it."""
 
 from __future__ import annotations
 
@@ -44,16 +49,37 @@ class World:
     job: ImportJob
     article: Campaign
     event: Campaign
+    withdrawn: object
+    tour: Campaign
+    facility_b: object | None = None
+    report_b: Report | None = None
+
+    def facilities_of(self, commune_id: int) -> list:
+        return [f for f in (self.facility, self.withdrawn, self.facility_b)
+                if f is not None and f.commune_id == commune_id]
 
 
-def build_world(*, staff, official_a) -> World:
+def build_world(*, staff, official_a, official_b=None) -> World:
     from facilities.models import Sector
 
+    sector = Sector.objects.get(code="25")
     facility = FacilityFactory(commune=official_a.commune, tax_code="0100000001",
-                               public_consent=True, sector=Sector.objects.get(code="25"))
+                               name="Công ty TNHH Cơ khí Đồng Ý", public_consent=True,
+                               sector=sector)
     StatusFactory(facility=facility, year=2018)
     record = make_record(facility, 2018, "100", {"ELEC": "1000"})
     measure = make_measure(facility, implemented_on=date(2018, 3, 1))
+    withdrawn = FacilityFactory(commune=official_a.commune, tax_code="0100000002",
+                                name="Công ty CP Gốm Rút Lại", public_consent=True,
+                                sector=sector)
+    withdrawn.public_consent = False  # it agreed once, then withdrew
+    withdrawn.save()
+    StatusFactory(facility=withdrawn, year=2018, stage=3)
+    make_record(withdrawn, 2017, "100", {"ELEC": "2000"}, baseline=True)
+    make_record(withdrawn, 2018, "100", {"ELEC": "1500"})
+    shown_measure = make_measure(withdrawn, "EQUIPMENT", investment=700_000_000,
+                                 saving=90_000_000, implemented_on=date(2018, 4, 1),
+                                 description="Lò nung tiết kiệm của Gốm Rút Lại")
     kinh_te, vhtt = Unit.objects.get(code="KINH_TE"), Unit.objects.get(code="TT_VHTT")
     campaign = Campaign.objects.create(kind="training_conference", title="Hội nghị",
                                        lead_unit=kinh_te, starts_on=date(2018, 5, 10))
@@ -64,8 +90,14 @@ def build_world(*, staff, official_a) -> World:
     source = FundingSource.objects.get(code="KHUYEN_CONG")
     line = FundingLine.objects.create(campaign=campaign, source=source, year=2018,
                                       planned_vnd=10, spent_vnd=5)
-    model = DemonstrationModel.objects.create(title="Mô hình", host=facility, technology="x",
-                                              year=2018, status="approved")
+    model = DemonstrationModel.objects.create(title="Mô hình", host=withdrawn, technology="x",
+                                              year=2018, status="approved", before_year=2017,
+                                              after_year=2018)
+    model.cp_measures.add(shown_measure)
+    tour = Campaign.objects.create(kind="study_tour", title="Tham quan mô hình",
+                                   lead_unit=kinh_te, starts_on=date(2018, 9, 5),
+                                   visited_model=model, is_public=True)
+    Attendance.objects.create(campaign=tour, facility=facility)
     document = Document(title="Sổ tay", kind="handbook", campaign=campaign, is_public=True,
                         original_name="so-tay.pdf", size=len(PDF))
     document.file.save("so-tay.pdf", ContentFile(PDF), save=True)
@@ -90,5 +122,31 @@ def build_world(*, staff, official_a) -> World:
     event = Campaign.objects.create(kind="workshop", title="Hội thảo công khai",
                                     lead_unit=kinh_te, starts_on=date(2018, 8, 1),
                                     is_public=True)
-    return World(facility, record, measure, campaign, attendance, attachment, line, model,
-                 document, plan, task, task_report, report, job, article, event)
+    world = World(facility, record, measure, campaign, attendance, attachment, line, model,
+                  document, plan, task, task_report, report, job, article, event, withdrawn,
+                  tour)
+    if official_b is not None:
+        add_commune_b(world, official_b)
+    return world
+
+
+def add_commune_b(world: World, official_b) -> None:
+    """A facility of commune B that took part in the same campaigns, and B's own report."""
+    from facilities.models import Sector
+    from reports.building import report_build
+
+    facility_b = FacilityFactory(commune=official_b.commune, tax_code="0100000009",
+                                 name="Hợp tác xã Dệt Tiền Phong",
+                                 sector=Sector.objects.get(code="13"))
+    StatusFactory(facility=facility_b, year=2018, stage=3)
+    make_record(facility_b, 2017, "50", {"ELEC": "800"}, baseline=True)
+    make_record(facility_b, 2018, "50", {"ELEC": "600"})
+    make_measure(facility_b, "EQUIPMENT", investment=50_000_000, saving=20_000_000,
+                 implemented_on=date(2018, 6, 1))
+    for campaign in (world.campaign, world.tour):
+        Attendance.objects.create(campaign=campaign, facility=facility_b, people=2)
+    report_b = Report.objects.create(year=2018, commune=official_b.commune, format="xlsx",
+                                     requested_by=official_b)
+    report_build(report_b.pk)
+    report_b.refresh_from_db()
+    world.facility_b, world.report_b = facility_b, report_b
