@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection
 from facilities import services
 from facilities.importers import FacilityImporter
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import run_import
 from reports.building import report_build
@@ -59,7 +60,7 @@ def test_two_people_save_the_same_facility_one_wins_the_other_is_told(staff, off
                                          expected_version=version,
                                          data={**data, "employees": 99}))
     refused = [e for e in errors if e is not None]
-    assert len(refused) == 1 and isinstance(refused[0], services.StaleEdit)
+    assert len(refused) == 1 and isinstance(refused[0], StaleEdit)
     facility.refresh_from_db()
     assert facility.version == version + 1
     assert (facility.address == "Địa chỉ A") != (facility.employees == 99)  # exactly one
@@ -106,7 +107,7 @@ def test_an_import_while_someone_edits_leaves_one_consistent_outcome(staff, offi
         assert history == ["Tên ban đầu", "Tên do xã sửa", "Tên theo tệp"]
         assert facility.version == version + 2
     else:  # the import went first; the edit, made on the older version, was refused
-        assert isinstance(errors[1], services.StaleEdit)
+        assert isinstance(errors[1], StaleEdit)
         assert history == ["Tên ban đầu", "Tên theo tệp"]
         assert facility.version == version + 1
     assert facility.name == "Tên theo tệp"
