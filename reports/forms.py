@@ -86,6 +86,7 @@ class TaskForm(ModelForm):
     class Meta:
         model = PlanTask
         fields = ["unit", "duty", "status"]
+        labels = {"unit": _("Unit")}
         widgets = {"duty": forms.Textarea(attrs={"rows": 2})}
 
     def validate_unique(self) -> None:

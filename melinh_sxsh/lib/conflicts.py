@@ -77,14 +77,19 @@ class StaleEdit(DomainError):
     """The record was saved by someone else after the form was opened; nothing was saved."""
 
     def __init__(self, *, current: Snapshot, version: int):
-        super().__init__(_("Someone else saved this record after you opened it. Your changes "
-                           "were not saved; check the differences below and save again."))
+        super().__init__(
+            _(
+                "Someone else saved this record after you opened it. Your changes "
+                "were not saved; check the differences below and save again."
+            )
+        )
         self.current = current
         self.version = version
 
 
-def check_version(instance, expected_version: int | None,
-                  describe: Callable[[Any], Snapshot]) -> None:
+def check_version(
+    instance, expected_version: int | None, describe: Callable[[Any], Snapshot]
+) -> None:
     """Refuse a save made on another version than the record's. Call it with the row locked
     (select_for_update) in the transaction that then raises the version and saves."""
     if expected_version != instance.version:
@@ -97,10 +102,13 @@ def changes(opened: Snapshot | None, current: Snapshot) -> list[Change]:
     if opened is None:
         unknown = _("(not known)")
         return [Change(label, unknown, value) for label, value in current.values()]
-    listed = [Change(label, opened[key][1] if key in opened else EMPTY, value)
-              for key, (label, value) in current.items()]
-    listed += [Change(label, value, EMPTY) for key, (label, value) in opened.items()
-               if key not in current]  # e.g. a line someone removed
+    listed = [
+        Change(label, opened[key][1] if key in opened else EMPTY, value)
+        for key, (label, value) in current.items()
+    ]
+    listed += [
+        Change(label, value, EMPTY) for key, (label, value) in opened.items() if key not in current
+    ]  # e.g. a line someone removed
     return [change for change in listed if change.yours != change.theirs]
 
 
@@ -127,18 +135,21 @@ class VersionedModelForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, edited=None, describe: Callable[[Any], Snapshot] | None = None,
-                 **kwargs):
+    def __init__(
+        self, *args, edited=None, describe: Callable[[Any], Snapshot] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if edited is None and self.instance.pk:
             edited = self.instance
         self.edited = edited
-        self.conflict: list[Change] | None = None
+        self.conflict: list[Change] | None = None  # set when a save was refused
+        self.conflict_message = ""
         if edited is None:
             return
         self.fields["version"].required = True
         self.fields["version"].error_messages["required"] = gettext_lazy(
-            "This form lacks the version of the record it was opened on; open it again.")
+            "This form lacks the version of the record it was opened on; open it again."
+        )
         self.fields["version"].initial = edited.version
         if not self.is_bound and describe is not None:
             self.fields["opened"].initial = sign(describe(edited))
@@ -155,7 +166,17 @@ class VersionedModelForm(ModelForm):
         """Show what changed since the form was opened, keep the input, and take the current
         version: the next save overwrites what is saved now."""
         self.conflict = changes(unsign(self.data.get(self.add_prefix("opened"))), exc.current)
-        self.add_error(None, exc.message)
+        self.conflict_message = exc.message  # shown above the differences, not as a field error
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = str(exc.version)
         self.data[self.add_prefix("opened")] = sign(exc.current)
+
+
+class VersionedAdmin:
+    """For a ModelAdmin of a versioned model: a change saved in the admin raises the version
+    too, so that an edit form opened before it is refused instead of silently undoing it."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)

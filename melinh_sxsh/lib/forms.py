@@ -47,8 +47,7 @@ def number_text(value: Any) -> str:
 def _problem(field: forms.Field, message: str) -> forms.ValidationError:
     """An error that names the field: it is also read away from the box, e.g. in a message."""
     label = capfirst(field.label) if field.label else _("This field")
-    return forms.ValidationError(_("%(field)s: %(problem)s") % {"field": label,
-                                                               "problem": message})
+    return forms.ValidationError(_("%(field)s: %(problem)s") % {"field": label, "problem": message})
 
 
 class NumberInput(forms.TextInput):
@@ -56,8 +55,12 @@ class NumberInput(forms.TextInput):
     which would speak the browser's language and read the number its own way."""
 
     def __init__(self, attrs: dict | None = None, *, decimal: bool = False):
-        defaults = {"inputmode": "decimal" if decimal else "numeric", "autocomplete": "off",
-                    "spellcheck": "false", "maxlength": MAX_LENGTH}
+        defaults = {
+            "inputmode": "decimal" if decimal else "numeric",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": MAX_LENGTH,
+        }
         super().__init__({**defaults, **(attrs or {})})
 
 
@@ -68,13 +71,21 @@ class NumberField(forms.Field):
     max_value, max_digits, decimal_places). Not negative unless min_value says otherwise.
     """
 
-    def __init__(self, *, decimal_places: int | None = 0, max_digits: int | None = None,
-                 min_value: int | Decimal | None = 0, max_value: int | Decimal | None = None,
-                 grouping: bool = True, **kwargs):
+    def __init__(
+        self,
+        *,
+        decimal_places: int | None = 0,
+        max_digits: int | None = None,
+        min_value: int | Decimal | None = 0,
+        max_value: int | Decimal | None = None,
+        grouping: bool = True,
+        **kwargs,
+    ):
         self.decimal_places = decimal_places or 0
         if max_value is None and max_digits is not None:
             max_value = Decimal(10) ** (max_digits - self.decimal_places) - Decimal(1).scaleb(
-                -self.decimal_places)
+                -self.decimal_places
+            )
         self.min_value, self.max_value, self.grouping = min_value, max_value, grouping
         kwargs.setdefault("widget", NumberInput(decimal=self.decimal_places > 0))
         kwargs.pop("localize", None)
@@ -89,28 +100,37 @@ class NumberField(forms.Field):
         if value in self.empty_values:
             return None
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            text = str(value)
-        else:
-            text = str(value).strip()
+            return self._checked(value)  # a number already, e.g. from a program
+        text = str(value).strip()
         if not text:
             return None
         if len(text) > MAX_LENGTH:
             raise _problem(self, _("the number is too long"))
         if _DOTTED.match(text) and not _grouped(text):
-            raise _problem(self, _(
-                '"%(text)s" is ambiguous: a dot groups thousands (1.500 is one thousand five '
-                "hundred); write decimals with a comma (1,5)") % {"text": text[:MAX_LENGTH]})
+            raise _problem(
+                self,
+                _(
+                    '"%(text)s" is ambiguous: a dot groups thousands (1.500 is one thousand five '
+                    "hundred); write decimals with a comma (1,5)"
+                )
+                % {"text": text[:MAX_LENGTH]},
+            )
+        return self._checked(text)
+
+    def _checked(self, value: str | int | Decimal) -> int | Decimal:
         try:
-            number = parse_number(text, minimum=self.min_value, maximum=self.max_value)
+            number = parse_number(value, minimum=self.min_value, maximum=self.max_value)
         except CellError as exc:
             raise _problem(self, exc.message) from None
+        number = Decimal(f"{Decimal(number):f}")  # 1.5E+3 -> 1500, as the person wrote it
         if self.decimal_places == 0:
             if number != number.to_integral_value():
                 raise _problem(self, _("must be a whole number"))
             return int(number)
         if number != number.quantize(Decimal(1).scaleb(-self.decimal_places)):
-            raise _problem(self, _("use at most %(places)s decimal places")
-                           % {"places": self.decimal_places})
+            raise _problem(
+                self, _("use at most %(places)s decimal places") % {"places": self.decimal_places}
+            )
         return number
 
 
@@ -183,8 +203,9 @@ class DateField(forms.DateField):
         try:
             return date(year, month, day)
         except ValueError:
-            raise _problem(self, _("%(text)s is not a date of the calendar (day/month/year)")
-                           % {"text": text}) from None
+            raise _problem(
+                self, _("%(text)s is not a date of the calendar (day/month/year)") % {"text": text}
+            ) from None
 
 
 def is_year(db_field: models.Field) -> bool:
@@ -202,16 +223,25 @@ def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
         return db_field.formfield(**kwargs)
     low, high = _limits(db_field)
     if isinstance(db_field, models.DecimalField):
-        return db_field.formfield(form_class=NumberField, **{"min_value": low if low is not None
-                                                             else 0, "max_value": high, **kwargs})
+        return db_field.formfield(
+            form_class=NumberField,
+            **{"min_value": low if low is not None else 0, "max_value": high, **kwargs},
+        )
     if is_year(db_field):
         # A year without a lower bound of its own is one of the plan's, from 2000 on; the
         # model's own rules say what is too late (the future, mostly), in their own words.
-        return db_field.formfield(form_class=YearField, **{
-            "min_value": low or 2000, "max_value": high if high is not None and high <= 9999
-            else None, **kwargs})
-    return db_field.formfield(form_class=NumberField, **{"min_value": low if low is not None
-                                                         else 0, "max_value": high, **kwargs})
+        return db_field.formfield(
+            form_class=YearField,
+            **{
+                "min_value": low or 2000,
+                "max_value": high if high is not None and high <= 9999 else None,
+                **kwargs,
+            },
+        )
+    return db_field.formfield(
+        form_class=NumberField,
+        **{"min_value": low if low is not None else 0, "max_value": high, **kwargs},
+    )
 
 
 def _limits(db_field: models.Field) -> tuple[Any, Any]:
