@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
 from facilities.admin import YearLockedAdmin
+from melinh_sxsh.lib.conflicts import VersionedAdmin
 
 
 @admin.register(EnergyCarrier)
@@ -21,7 +22,7 @@ class EnergyUseInline(admin.TabularInline):
 
 
 @admin.register(EnergyRecord)
-class EnergyRecordAdmin(YearLockedAdmin):
+class EnergyRecordAdmin(VersionedAdmin, YearLockedAdmin):
     list_display = ("facility", "year", "output", "product_unit", "is_baseline", "verified_at")
     list_filter = ("year", "is_baseline")
     search_fields = ("facility__name", "facility__tax_code")
@@ -30,7 +31,7 @@ class EnergyRecordAdmin(YearLockedAdmin):
 
 
 @admin.register(CPMeasure)
-class CPMeasureAdmin(YearLockedAdmin):
+class CPMeasureAdmin(VersionedAdmin, YearLockedAdmin):
     list_display = ("facility", "technique", "status", "implemented_on", "investment_vnd")
     list_filter = ("status", "technique")
     raw_id_fields = ("facility",)

@@ -5,9 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
 from audits.models import EnergyRecord, QualityFlag
+from melinh_sxsh.lib.forms import YearField
 from melinh_sxsh.lib.text import fold
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class YearFilter(django_filters.NumberFilter):
+    # A text box, not the browser's number box (lib/forms.py says why).
+    field_class = YearField
 
 
 class _Styled(django_filters.FilterSet):
@@ -26,7 +32,7 @@ class RecordFilter(_Styled):
     commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
                                                queryset=Commune.objects.all(), label=_("Commune"),
                                                empty_label=_("All communes"))
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(label=_("Year"))
     verified = django_filters.ChoiceFilter(choices=YES_NO, method="filter_verified",
                                            label=_("Verified"), empty_label=_("All"))
 
@@ -49,7 +55,7 @@ class QualityFilter(_Styled):
     commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
                                                queryset=Commune.objects.all(), label=_("Commune"),
                                                empty_label=_("All communes"))
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = QualityFlag

@@ -127,6 +127,7 @@ class EnergyImporter(FacilityYearImporter):
                     setattr(record, key, fields[key])
                 # What was verified is no longer what is stored.
                 record.verified_by = record.verified_at = None
+                record.version += 1  # an edit form opened before the import is now stale
                 changed.append(record)
                 outcome.count("updated", label)
             lines.append((record, wanted))
@@ -141,7 +142,7 @@ class EnergyImporter(FacilityYearImporter):
                 record.updated_at = now
             bulk_update_with_history(changed, EnergyRecord,
                                      ["output", "product_unit", "is_baseline", "source",
-                                      "verified_by", "verified_at", "updated_at"],
+                                      "verified_by", "verified_at", "updated_at", "version"],
                                      batch_size=BATCH,
                                      default_user=self.user, default_change_reason="import")
         sync_lines(lines, user=self.user, reason="import")

@@ -90,8 +90,10 @@ class EnergyRecord(YearLocked):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by each save of the edit form (lib/conflicts.py): a save on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["facility", "year"]
@@ -182,8 +184,10 @@ class CPMeasure(YearLocked):
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by each save of the edit form (lib/conflicts.py): a save on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["facility", "-implemented_on", "id"]

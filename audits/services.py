@@ -18,6 +18,7 @@ from audits.models import CPMeasure, EnergyRecord, EnergyUse
 from audits.quality import quality_refresh_ids
 from facilities.importers import BATCH, chunks
 from facilities.models import Facility
+from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
 
 RECORD_FIELDS = ["year", "output", "product_unit", "source", "is_baseline"]
@@ -114,12 +115,24 @@ def record_create(*, user, facility: Facility, data: dict[str, Any],
     return record
 
 
+def record_describe(record: EnergyRecord) -> Snapshot:
+    """What the edit form shows of a record, its energy lines included, for the conflict
+    rule."""
+    snapshot = describe(record, RECORD_FIELDS)
+    for use in record.uses.select_related("carrier").order_by("carrier_id"):
+        snapshot[f"use:{use.carrier_id}"] = [str(use.carrier), shown(use.quantity)]
+    return snapshot
+
+
 @transaction.atomic
-def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines) -> EnergyRecord:
-    """Change a record and replace its energy lines. A verified record that changes loses its
-    verification: what was verified is no longer what is stored."""
+def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines,
+                  expected_version: int | None) -> EnergyRecord:
+    """Change a record and replace its energy lines, if nobody saved it since version
+    `expected_version`. A verified record that changes loses its verification: what was
+    verified is no longer what is stored."""
     record = EnergyRecord.objects.select_for_update().select_related("facility").get(pk=record_id)
     check(user, "energy.change", record)
+    check_version(record, expected_version, record_describe)
     _check_year(data.get("year", record.year))
     _check_lines(lines)
     _check_unique_year(record.facility_id, data.get("year", record.year), exclude=record.pk)
@@ -131,6 +144,7 @@ def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines) -
     changed = sync_lines([(record, lines)], user=user) or changed
     if changed:
         record.verified_by = record.verified_at = None
+        record.version += 1
         _save_record(record, user)
     quality_refresh_ids([record.facility_id])
     return record
@@ -181,13 +195,22 @@ def measure_create(*, user, facility: Facility, data: dict[str, Any]) -> CPMeasu
     return measure
 
 
+def measure_describe(measure: CPMeasure) -> Snapshot:
+    """What the edit form shows of a measure, for the conflict rule."""
+    return describe(measure, MEASURE_FIELDS)
+
+
 @transaction.atomic
-def measure_update(*, user, measure_id: int, data: dict[str, Any]) -> CPMeasure:
+def measure_update(*, user, measure_id: int, data: dict[str, Any],
+                   expected_version: int | None) -> CPMeasure:
+    """Save an edit made on version `expected_version`; refuse it if the measure moved on."""
     measure = CPMeasure.objects.select_for_update().select_related("facility").get(pk=measure_id)
     check(user, "energy.change", measure)
+    check_version(measure, expected_version, measure_describe)
     for name in MEASURE_FIELDS:
         if name in data:
             setattr(measure, name, data[name])
+    measure.version += 1
     _clean_measure(measure)
     measure._history_user = user
     measure.save()

@@ -10,8 +10,9 @@ from accounts.models import Role
 from accounts.permissions import MIN_GROUP_SIZE, can, check
 from audits import selectors, services
 from audits.filters import QualityFilter, RecordFilter
-from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet
+from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet, energy_lines_initial
 from audits.models import EnergyRecord
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 
 PAGE_SIZE = 50
@@ -50,17 +51,21 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _record_form(request: HttpRequest, facility, record: EnergyRecord | None) -> HttpResponse:
     """The record form with its energy lines (create and edit share it)."""
     instance = record or EnergyRecord(facility=facility, product_unit=facility.product_unit)
-    form = EnergyRecordForm(request.POST or None, instance=instance)
-    formset = EnergyUseFormSet(request.POST or None, instance=instance, prefix="uses")
+    form = EnergyRecordForm(request.POST or None, instance=instance,
+                            describe=services.record_describe)
+    formset = EnergyUseFormSet(request.POST or None, initial=energy_lines_initial(record),
+                               prefix="uses")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data, lines = form.cleaned_data, formset.lines()
+        data, lines = form.record_data(), formset.lines()
         try:
             if record is None:
                 record = services.record_create(user=request.user, facility=facility,
                                                 data=data, lines=lines)
             else:
                 services.record_update(user=request.user, record_id=record.pk, data=data,
-                                       lines=lines)
+                                       lines=lines, expected_version=form.expected_version)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -108,15 +113,19 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _measure_form(request: HttpRequest, facility, measure) -> HttpResponse:
-    form = CPMeasureForm(request.POST or None, instance=measure)
+    form = CPMeasureForm(request.POST or None, instance=measure,
+                         describe=services.measure_describe)
     if request.method == "POST" and form.is_valid():
         try:
             if measure is None:
                 services.measure_create(user=request.user, facility=facility,
-                                        data=form.cleaned_data)
+                                        data=form.record_data())
             else:
                 services.measure_update(user=request.user, measure_id=measure.pk,
-                                        data=form.cleaned_data)
+                                        data=form.record_data(),
+                                        expected_version=form.expected_version)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:

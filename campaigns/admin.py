@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from campaigns.models import Attendance, Campaign, FundingSource
 from facilities.admin import YearLockedAdmin
+from melinh_sxsh.lib.conflicts import VersionedAdmin
 
 
 @admin.register(FundingSource)
@@ -17,7 +18,7 @@ class AttendanceAdmin(YearLockedAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("title", "kind", "lead_unit", "starts_on", "is_public")
     list_filter = ("kind", "lead_unit", "is_public")
     search_fields = ("title",)

@@ -4,24 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Commune, Role, Unit
 from campaigns.models import Attachment, Campaign, DemonstrationModel, Document, FundingLine
 from facilities.models import Facility
+from melinh_sxsh.lib.conflicts import VersionedModelForm
+from melinh_sxsh.lib.forms import ModelForm, NumberField
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PEOPLE = {"min_value": 1, "max_value": 10_000}
 
 
-class CampaignForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
         fields = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place",
                   "people_reached", "copies_printed", "broadcasts_aired", "description",
                   "visited_model", "is_public"]
-        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT,
-                   "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         if user.role == Role.UNIT:
             self.fields["lead_unit"].queryset = Unit.objects.filter(pk=user.unit_id)
             self.fields["lead_unit"].initial = user.unit_id
@@ -41,19 +39,17 @@ class AttendanceAddForm(forms.Form):
     facilities = forms.ModelMultipleChoiceField(Facility.objects.all(),
                                                 widget=forms.CheckboxSelectMultiple,
                                                 label=_("Facilities"))
-    people = forms.IntegerField(label=_("People each sent"), min_value=1, max_value=10_000,
-                                initial=1)
+    people = NumberField(label=_("People each sent"), initial=1, **PEOPLE)
 
 
 class AttendancePasteForm(forms.Form):
     tax_codes = forms.CharField(label=_("Tax codes, one per line or separated by commas"),
                                 widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
-    people = forms.IntegerField(label=_("People each sent"), min_value=1, max_value=10_000,
-                                initial=1)
+    people = NumberField(label=_("People each sent"), initial=1, **PEOPLE)
 
 
 class PeopleForm(forms.Form):
-    people = forms.IntegerField(min_value=1, max_value=10_000)
+    people = NumberField(label=_("People sent"), **PEOPLE)
 
 
 class AttachmentForm(forms.Form):
@@ -61,13 +57,13 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (documents up to 20 MB, photos up to 5 MB)"))
 
 
-class FundingLineForm(forms.ModelForm):
+class FundingLineForm(ModelForm):
     class Meta:
         model = FundingLine
         fields = ["source", "year", "planned_vnd", "spent_vnd", "note"]
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(ModelForm):
     file = forms.FileField(label=_("File (PDF, Word, Excel, PowerPoint; up to 20 MB)"))
 
     class Meta:
@@ -81,9 +77,7 @@ class DocumentForm(forms.ModelForm):
             self.fields["campaign"].required = True
 
 
-class ModelForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class DemonstrationModelForm(VersionedModelForm):
     class Meta:
         model = DemonstrationModel
         fields = ["title", "host", "technology", "year", "before_year", "after_year",
@@ -93,7 +87,6 @@ class ModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         self.fields["host"].queryset = Facility.objects.select_related("commune")
         self.fields["cp_measures"].widget = forms.CheckboxSelectMultiple()
         self.fields["cp_measures"].queryset = self.fields["cp_measures"].queryset.filter(

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can, check
 from campaigns import selectors, services
-from campaigns.forms import FundingLineForm, ModelForm, MoveForm
+from campaigns.forms import DemonstrationModelForm, FundingLineForm, MoveForm
 from campaigns.models import DemonstrationModel
 from campaigns.views import add_funding_line, reach_from, reach_label
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import int_param
 
@@ -51,9 +52,9 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def model_create(request: HttpRequest) -> HttpResponse:
     check(request.user, "model.change")
-    form = ModelForm(request.POST or None)
+    form = DemonstrationModelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        model = services.model_create(user=request.user, data=form.cleaned_data)
+        model = services.model_create(user=request.user, data=form.record_data())
         messages.success(request, _("The demonstration model was saved."))
         return redirect("campaigns:model_detail", pk=model.pk)
     return render(request, "campaigns/model_form.html", {"form": form})
@@ -63,11 +64,14 @@ def model_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.model_get(request.user, pk, "model.change")
-    form = ModelForm(request.POST or None, instance=model)
+    form = DemonstrationModelForm(request.POST or None, instance=model,
+                                  describe=services.model_describe)
     if request.method == "POST" and form.is_valid():
         try:
-            services.model_update(user=request.user, model_id=pk, data=form.cleaned_data,
-                                  expected_version=form.cleaned_data["version"] or 0)
+            services.model_update(user=request.user, model_id=pk, data=form.record_data(),
+                                  expected_version=form.expected_version)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:

@@ -22,6 +22,7 @@ from campaigns.models import (
 )
 from facilities.locking import ensure_open
 from facilities.models import Facility
+from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import CellError, parse_tax_code
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, PHOTOS, UploadRefused, check_upload
@@ -47,15 +48,19 @@ def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def campaign_describe(campaign: Campaign) -> Snapshot:
+    """What the edit form shows of a campaign, for the conflict rule."""
+    return describe(campaign, CAMPAIGN_FIELDS)
+
+
 @transaction.atomic
 def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
-                    expected_version: int) -> Campaign:
+                    expected_version: int | None) -> Campaign:
+    """Save an edit made on version `expected_version`; refuse it if the campaign moved on."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     check(user, "campaign.change", campaign)
     old_year = campaign.starts_on.year
-    if campaign.version != expected_version:
-        raise DomainError(_("Someone else saved this campaign after you opened it; reload the "
-                            "page to see their changes, then edit again."))
+    check_version(campaign, expected_version, campaign_describe)
     for name in CAMPAIGN_FIELDS:
         if name in data:
             setattr(campaign, name, data[name])
@@ -260,14 +265,18 @@ def model_create(*, user, data: dict[str, Any]) -> DemonstrationModel:
     return model
 
 
+def model_describe(model: DemonstrationModel) -> Snapshot:
+    """What the edit form shows of a demonstration model, for the conflict rule."""
+    return describe(model, MODEL_FIELDS + ["cp_measures"])
+
+
 @transaction.atomic
 def model_update(*, user, model_id: int, data: dict[str, Any],
-                 expected_version: int) -> DemonstrationModel:
+                 expected_version: int | None) -> DemonstrationModel:
+    """Save an edit made on version `expected_version`; refuse it if the model moved on."""
     model = DemonstrationModel.objects.select_for_update().get(pk=model_id)
     check(user, "model.change", model)
-    if model.version != expected_version:
-        raise DomainError(_("Someone else saved this model after you opened it; reload the "
-                            "page to see their changes, then edit again."))
+    check_version(model, expected_version, model_describe)
     for name in MODEL_FIELDS:
         if name in data:
             setattr(model, name, data[name])
@@ -298,7 +307,7 @@ def model_move(*, user, model_id: int, to_status: str, reason: str = "") -> Demo
     ModelTransition.objects.create(model=model, from_status=model.status, to_status=to_status,
                                    reason=reason.strip()[:500], moved_by=user)
     model.status = to_status
-    model.version += 1
-    model.save()
+    # Not a new version: the edit form does not show the status, so it cannot overwrite it.
+    model.save(update_fields=["status"])
     return model
 

@@ -19,6 +19,7 @@ from campaigns.forms import (
     PeopleForm,
 )
 from campaigns.models import Attachment, Attendance, Campaign, FundingLine
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response, int_param
 
@@ -97,7 +98,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_create(user=request.user, data=form.cleaned_data)
+            campaign = services.campaign_create(user=request.user, data=form.record_data())
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -110,11 +111,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.user, pk, "campaign.change")
-    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user,
+                        describe=services.campaign_describe)
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(user=request.user, campaign_id=pk, data=form.cleaned_data,
-                                     expected_version=form.cleaned_data["version"] or 0)
+            services.campaign_update(user=request.user, campaign_id=pk, data=form.record_data(),
+                                     expected_version=form.expected_version)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from facilities.models import Facility, FacilityYearStatus, Sector, YearLock, YearLockEvent
+from melinh_sxsh.lib.conflicts import VersionedAdmin
 from melinh_sxsh.lib.errors import DomainError
 
 
@@ -28,7 +29,7 @@ class YearLockedAdmin(admin.ModelAdmin):
 
 
 @admin.register(FacilityYearStatus)
-class FacilityYearStatusAdmin(YearLockedAdmin):
+class FacilityYearStatusAdmin(VersionedAdmin, YearLockedAdmin):
     list_display = ("facility", "year", "stage", "set_by")
     list_filter = ("year", "stage")
     search_fields = ("facility__name", "facility__tax_code")
@@ -36,7 +37,7 @@ class FacilityYearStatusAdmin(YearLockedAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("tax_code", "name", "commune", "sector", "first_year", "last_year")
     list_filter = ("commune", "group", "kind")
     search_fields = ("name", "tax_code")

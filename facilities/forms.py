@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Role
 from facilities.models import Facility, Stage
+from melinh_sxsh.lib.conflicts import VersionedModelForm
+from melinh_sxsh.lib.forms import YearField
 from melinh_sxsh.lib.importing import CellError, parse_tax_code
 
 
-class FacilityForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class FacilityForm(VersionedModelForm):
     class Meta:
         model = Facility
         fields = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
@@ -17,8 +17,6 @@ class FacilityForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-        self.fields["version"].required = bool(self.instance.pk)
         if user.role == Role.COMMUNE:
             # A commune official keeps facilities of their own commune only.
             self.fields["commune"].queryset = Commune.objects.filter(pk=user.commune_id)
@@ -43,15 +41,18 @@ class FacilityForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    year = forms.IntegerField(min_value=2000)
+    year = YearField(label=_("Year"))
     stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int)
     note = forms.CharField(max_length=500, required=False)
+    # The stage cell of the list posts the version of the status it showed (0: none); the
+    # facility page's form records a stage for any year and posts none.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class BulkStatusForm(forms.Form):
     facilities = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={
         "required": _("Select at least one facility.")})
-    year = forms.IntegerField(min_value=2000)
+    year = YearField(label=_("Year"))
     stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int, label=_("New stage"))
 
     def __init__(self, *args, **kwargs):

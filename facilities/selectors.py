@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import BooleanField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,14 @@ def with_stage(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
     """Annotate each facility with its stage in `year` (None when no status was set)."""
     stage = FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year=year).values("stage")
     return queryset.annotate(year_stage=Subquery(stage[:1]))
+
+
+def with_stage_version(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
+    """Annotate each facility with the version of its status in `year` (0 when none): what a
+    stage cell posts back, so that a stage someone set meanwhile is not overwritten unseen."""
+    version = FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year=year).values(
+        "version")
+    return queryset.annotate(year_stage_version=Coalesce(Subquery(version[:1]), 0))
 
 
 def statuses_of(facility: Facility) -> QuerySet[FacilityYearStatus]:

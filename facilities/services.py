@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
@@ -15,6 +14,7 @@ from accounts.models import Role
 from accounts.permissions import check, scope_queryset
 from facilities.locking import ensure_open
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
+from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import MAX_STORED_ERRORS, REGISTRY, run_import
 from melinh_sxsh.lib.jobs import JobStatus, job_claim, job_finish, job_progress
@@ -31,24 +31,6 @@ STAFF_FIELDS = ["public_consent"]
 
 def editable_fields(user) -> list[str]:
     return EDITABLE_FIELDS + (STAFF_FIELDS if user.role == Role.STAFF else [])
-
-
-@dataclass
-class Change:
-    field: str
-    label: str
-    theirs: Any  # the value saved by someone else since the form was opened
-    yours: Any  # the value when the form was opened
-
-
-class StaleEdit(DomainError):
-    """The record changed after the form was opened; nothing was saved."""
-
-    def __init__(self, changes: list[Change], current_version: int):
-        super().__init__(_("Someone else saved this record after you opened it. Your changes "
-                           "were not saved; check the differences below and save again."))
-        self.changes = changes
-        self.current_version = current_version
 
 
 def _check_commune(user, commune) -> None:
@@ -71,27 +53,9 @@ def facility_create(*, user, data: dict[str, Any]) -> Facility:
     return facility
 
 
-def _changes_since(facility: Facility, version: int, fields: list[str]) -> list[Change]:
-    opened = facility.history.filter(version=version).order_by("-history_date").first()
-    changes = []
-    for name in fields:
-        field = Facility._meta.get_field(name)
-        now = getattr(facility, field.attname)
-        then = getattr(opened, field.attname) if opened is not None else None
-        if opened is None or now != then:
-            changes.append(Change(name, str(field.verbose_name), _shown(facility, name),
-                                  _shown(opened, name) if opened is not None else "—"))
-    return changes
-
-
-def _shown(obj, name: str) -> str:
-    value = getattr(obj, name)
-    if value in (None, ""):
-        return "—"
-    field = Facility._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+def facility_describe(facility: Facility, *, user) -> Snapshot:
+    """What the edit form shows of a facility, for the conflict rule."""
+    return describe(facility, editable_fields(user))
 
 
 @transaction.atomic
@@ -102,8 +66,7 @@ def facility_update(*, user, facility_id: int, data: dict[str, Any],
     check(user, "facility.change", facility)
     _check_commune(user, data.get("commune"))
     fields = editable_fields(user)
-    if facility.version != expected_version:
-        raise StaleEdit(_changes_since(facility, expected_version, fields), facility.version)
+    check_version(facility, expected_version, lambda f: facility_describe(f, user=user))
     tax_code = data.get("tax_code", facility.tax_code)
     if Facility.objects.filter(tax_code=tax_code).exclude(pk=facility.pk).exists():
         raise DomainError(_("A facility with this tax code is already registered."),
@@ -136,10 +99,18 @@ def _check_year(year: int) -> None:
         raise DomainError(_("The year must be between 2000 and %(year)s.") % {"year": this_year})
 
 
+def status_describe(status: FacilityYearStatus) -> Snapshot:
+    """What the stage cell of the facility list shows, for the conflict rule."""
+    return describe(status, ["stage", "set_by"])
+
+
 @transaction.atomic
-def status_set(*, user, facility: Facility, year: int, stage: int,
-               note: str | None = None) -> FacilityYearStatus:
-    """Set a facility's stage for a year (creating the year's status if needed)."""
+def status_set(*, user, facility: Facility, year: int, stage: int, note: str | None = None,
+               expected_version: int | None = None) -> FacilityYearStatus:
+    """Set a facility's stage for a year (creating the year's status if needed).
+
+    With `expected_version` (the status's version where the stage was shown, 0 for none) the
+    change is refused if someone set the stage since: the person chose without seeing it."""
     check(user, "status.change", facility)
     _check_year(year)
     ensure_open(year)
@@ -149,6 +120,8 @@ def status_set(*, user, facility: Facility, year: int, stage: int,
         facility=facility, year=year,
         defaults={"stage": stage, "note": note or "", "set_by": user},
     )
+    if expected_version is not None and not created:
+        check_version(status, expected_version, status_describe)
     if not created and (status.stage != stage or (note is not None and note != status.note)):
         status.stage = stage
         if note is not None:

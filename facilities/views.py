@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from facilities.filters import FacilityFilter
 from facilities.forms import BulkStatusForm, FacilityForm, StatusForm
 from facilities.models import Facility, Stage
 from facilities.sections import sections_for
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import int_param, safe_redirect_target
 
@@ -34,7 +37,8 @@ def _filtered(request: HttpRequest):
 def facility_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "facility.view")
     facility_filter, year = _filtered(request)
-    page = Paginator(facility_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_stage_version(facility_filter.qs, year), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "facilities/facility_list.html", {
@@ -78,9 +82,8 @@ def facility_create(request: HttpRequest) -> HttpResponse:
     check(request.user, "facility.change")
     form = FacilityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            facility = services.facility_create(user=request.user, data=data)
+            facility = services.facility_create(user=request.user, data=form.record_data())
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
@@ -93,26 +96,20 @@ def facility_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(request.user, pk, "facility.change")
-    form = FacilityForm(request.POST or None, instance=facility, user=request.user)
-    changes = None
+    form = FacilityForm(request.POST or None, instance=facility, user=request.user,
+                        describe=partial(services.facility_describe, user=request.user))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.facility_update(user=request.user, facility_id=pk, data=data,
-                                     expected_version=form.cleaned_data["version"])
-        except services.StaleEdit as exc:
-            changes = exc.changes
-            form.add_error(None, exc.message)
-            # Keep the user's input; a second save means "overwrite what is saved now".
-            form.data = form.data.copy()
-            form.data["version"] = exc.current_version
+            services.facility_update(user=request.user, facility_id=pk, data=form.record_data(),
+                                     expected_version=form.expected_version)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("facilities:detail", pk=pk)
-    return render(request, "facilities/facility_form.html", {
-        "form": form, "facility": facility, "changes": changes})
+    return render(request, "facilities/facility_form.html", {"form": form, "facility": facility})
 
 
 @login_required
@@ -136,20 +133,31 @@ def status_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Set one facility's stage for a year; from the list (htmx) or the facility page."""
     facility = selectors.facility_get(request.user, pk, "status.change")
     form = StatusForm(request.POST)
-    error = None
+    error = conflict = None
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.status_set(user=request.user, facility=facility, **form.cleaned_data)
+            services.status_set(user=request.user, facility=facility, year=data["year"],
+                                stage=data["stage"], expected_version=data["version"],
+                                # the list's cell sends no note: it keeps the one recorded
+                                note=data["note"] if "note" in request.POST else None)
+        except StaleEdit as exc:
+            error = conflict = _(
+                "Someone else set the stage meanwhile: %(stage)s. Your choice is kept; save it "
+                "to overwrite.") % {"stage": exc.current["stage"][1]}
         except DomainError as exc:
             error = exc.message
     else:
-        error = _("Choose a stage and a valid year.")
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors) or _(
+            "Choose a stage and a valid year.")
     if request.htmx:
         year = form.cleaned_data.get("year") if form.is_valid() else None
-        row = selectors.with_stage(Facility.objects.filter(pk=pk), year or 0).first()
+        row = selectors.with_stage_version(selectors.with_stage(
+            Facility.objects.filter(pk=pk), year or 0), year or 0).first()
         return render(request, "facilities/_stage_cell.html", {
             "facility": row, "year": year, "stages": Stage.choices, "may_change": True,
-            "error": error, "saved": error is None})
+            "error": error, "saved": error is None, "conflict": conflict,
+            "chosen": form.cleaned_data.get("stage") if conflict else None})
     if error:
         messages.error(request, error)
     else:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from melinh_sxsh.lib.conflicts import VersionedAdmin
 from reports.models import Plan, PlanTask, Target
 
 
@@ -14,6 +15,6 @@ class PlanTaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "year", "baseline_year", "signed_on", "signer")
     inlines = [TargetInline, PlanTaskInline]

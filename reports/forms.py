@@ -2,30 +2,33 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Role
+from melinh_sxsh.lib.conflicts import VersionedModelForm
+from melinh_sxsh.lib.forms import ModelForm, YearField
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
 
-class TaskReportForm(forms.ModelForm):
+class TaskReportForm(VersionedModelForm):
+    """A progress report on a task; it also sets the task's status, so it is checked against
+    the task's version (`edited=task`)."""
+
     attachment = forms.FileField(label=_("Attachment (PDF, Word, Excel; up to 20 MB)"),
                                  required=False)
 
     class Meta:
         model = TaskReport
         fields = ["reported_on", "text", "status"]
-        widgets = {"reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "text": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = PlanTask.Status.choices
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedModelForm):
     class Meta:
         model = Plan
         fields = ["code", "title", "year", "baseline_year", "signed_on", "signer", "signer_title"]
-        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "title": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
         data = super().clean()
@@ -36,7 +39,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(ModelForm):
     class Meta:
         model = Target
         fields = ["indicator", "mode", "value", "band_low", "band_high"]
@@ -44,8 +47,6 @@ class TargetForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         low, high = data.get("band_low"), data.get("band_high")
-        if data.get("value") is not None and data["value"] < 0:
-            self.add_error("value", _("A target cannot be negative."))
         if data.get("indicator") == Target.Indicator.SAVING:
             if low is None or high is None:
                 self.add_error("band_low", _("The saving target needs its band, e.g. 8 to 13."))
@@ -59,29 +60,85 @@ class TargetForm(forms.ModelForm):
         return data
 
 
-class BaseTargetFormSet(forms.BaseInlineFormSet):
+class BaseTargetFormSet(forms.BaseFormSet):
     def clean(self):
         super().clean()
         seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
+        for form in self.kept_forms():
             indicator = form.cleaned_data.get("indicator")
             if indicator in seen:
                 raise forms.ValidationError(_("Each indicator has one target."))
             seen.add(indicator)
 
+    def kept_forms(self):
+        for form in self.forms:
+            if form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                yield form
 
-TargetFormSet = forms.inlineformset_factory(Plan, Target, form=TargetForm,
-                                            formset=BaseTargetFormSet, extra=0, min_num=1,
-                                            max_num=3, can_delete=True)
-TaskFormSet = forms.inlineformset_factory(Plan, PlanTask, fields=["unit", "duty", "status"],
-                                          extra=1, can_delete=True,
-                                          widgets={"duty": forms.Textarea(attrs={"rows": 2})})
+    def targets(self) -> dict[str, dict]:
+        """indicator -> its mode, value and band, for the service."""
+        return {form.cleaned_data["indicator"]: {k: form.cleaned_data.get(k) for k in
+                                                 ("mode", "value", "band_low", "band_high")}
+                for form in self.kept_forms()}
+
+
+class TaskForm(ModelForm):
+    class Meta:
+        model = PlanTask
+        fields = ["unit", "duty", "status"]
+        labels = {"unit": _("Unit")}
+        widgets = {"duty": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self) -> None:
+        pass  # tasks are matched by unit when saved; the formset refuses a unit twice
+
+
+class BaseTaskFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.kept_forms():
+            unit = form.cleaned_data.get("unit")
+            if unit in seen:
+                raise forms.ValidationError(_("Each unit has one task in a plan."))
+            seen.add(unit)
+
+    def kept_forms(self):
+        for form in self.forms:
+            if form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                yield form
+
+    def tasks(self) -> dict[int, dict]:
+        """unit id -> its duty and status, for the service."""
+        return {form.cleaned_data["unit"].pk: {"duty": form.cleaned_data["duty"],
+                                               "status": form.cleaned_data["status"]}
+                for form in self.kept_forms()}
+
+
+# Plain formsets: targets are matched by indicator and tasks by unit when saved, not by row id,
+# so that a row someone else removed meanwhile is a difference to show, not an error.
+TargetFormSet = forms.formset_factory(TargetForm, formset=BaseTargetFormSet, extra=0,
+                                      min_num=1, max_num=3, can_delete=True)
+TaskFormSet = forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=1,
+                                    can_delete=True)
+
+
+def targets_initial(plan: Plan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [{k: getattr(target, k) for k in ("indicator", "mode", "value", "band_low",
+                                             "band_high")} for target in plan.targets.all()]
+
+
+def tasks_initial(plan: Plan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [{"unit": task.unit_id, "duty": task.duty, "status": task.status}
+            for task in plan.tasks.all()]
 
 
 class ReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Plan year"), min_value=2001, max_value=2100)
+    year = YearField(label=_("Plan year"), min_value=2001, max_value=2100)
     commune = forms.ModelChoiceField(Commune.objects.all(), required=False,
                                      label=_("Scope"), empty_label=_("Whole district"))
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
@@ -102,7 +159,7 @@ class ReportForm(forms.Form):
 
 
 class LockForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"), min_value=2000, max_value=2100)
     action = forms.ChoiceField(choices=[("lock", _("Lock")), ("unlock", _("Unlock"))],
                                label=_("Action"))
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -20,6 +20,9 @@ class Plan(models.Model):
     signed_on = models.DateField(_("signed on"))
     signer = models.CharField(_("signer"), max_length=150, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # Raised by each save of the plan form, its targets and tasks included, and by a progress
+    # report that changes a task's status (lib/conflicts.py): a save on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-year"]
@@ -87,6 +90,8 @@ class PlanTask(models.Model):
                               default=Status.NOT_STARTED)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # Raised by each change of the task and by each progress report on it (lib/conflicts.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "unit__position"]

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import can, check
+from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
-from reports.models import Plan, PlanTask, Report, TaskReport
+from reports.models import Plan, PlanTask, Report, Target, TaskReport
+
+
+def task_describe(task: PlanTask) -> Snapshot:
+    """What the progress-report form shows of a task, for the conflict rule: its status and the
+    latest report posted on it."""
+    snapshot = describe(task, ["status"])
+    latest = task.reports.order_by("-created_at", "-id").first()
+    snapshot["latest_report"] = [_("Latest progress report"), EMPTY if latest is None else
+                                 f"{latest.reported_on:%d/%m/%Y} · {latest.text}"]
+    return snapshot
 
 
 @transaction.atomic
 def task_report_post(*, user, task: PlanTask, reported_on: date, text: str, status: str,
-                     attachment=None) -> TaskReport:
-    """A unit reports progress on its duty; the task takes the status the report gives."""
+                     expected_version: int | None, attachment=None) -> TaskReport:
+    """A unit reports progress on its duty; the task takes the status the report gives. The
+    report is refused if someone reported or changed the task since version
+    `expected_version`: its status would be overwritten unseen."""
+    task = PlanTask.objects.select_for_update().get(pk=task.pk)
     check(user, "task.report", task)
+    check_version(task, expected_version, task_describe)
     if reported_on > timezone.localdate():
         raise DomainError(_("The date of the report cannot be in the future."),
                           field="reported_on")
@@ -35,21 +53,105 @@ def task_report_post(*, user, task: PlanTask, reported_on: date, text: str, stat
         task=task, reported_on=reported_on, text=text.strip(), status=status,
         attachment=attachment or "", attachment_name=(attachment.name or "")[:255]
         if attachment else "", reported_by=user)
+    if task.status != status:
+        # The plan's form shows the task's status: an open plan form is now out of date.
+        Plan.objects.filter(pk=task.plan_id).update(version=F("version") + 1)
     task.status = status
     task.updated_by = user
-    task.save(update_fields=["status", "updated_by"])
+    task.version += 1
+    task.save(update_fields=["status", "updated_by", "version"])
     return report
 
 
+PLAN_FIELDS = ["code", "title", "year", "baseline_year", "signed_on", "signer", "signer_title"]
+TARGET_FIELDS = ["mode", "value", "band_low", "band_high"]
+
+# indicator -> {mode, value, band_low, band_high}; unit id -> {duty, status}
+Targets = dict[str, dict[str, Any]]
+Tasks = dict[int, dict[str, Any]]
+
+
+def plan_describe(plan: Plan) -> Snapshot:
+    """What the plan form shows, its targets and tasks included, for the conflict rule."""
+    snapshot = describe(plan, PLAN_FIELDS)
+    for target in plan.targets.all():
+        band = (f" ({shown(target.band_low)}–{shown(target.band_high)}%)"
+                if target.band_low is not None else "")
+        snapshot[f"target:{target.indicator}"] = [
+            target.get_indicator_display(),
+            f"{shown(target.value)} · {target.get_mode_display()}{band}"]
+    for task in plan.tasks.select_related("unit"):
+        snapshot[f"task:{task.unit_id}"] = [
+            _("Task of %(unit)s") % {"unit": task.unit},
+            f"{task.duty}\n{task.get_status_display()}"]
+    return snapshot
+
+
+def _save_plan(plan: Plan) -> None:
+    try:
+        plan.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages),
+                          field=None if field == "__all__" else field) from exc
+    try:
+        with transaction.atomic():  # someone may have saved a plan of the same year just now
+            plan.save()
+    except IntegrityError as exc:
+        raise DomainError(_("There is already a plan for %(year)s.") % {"year": plan.year},
+                          field="year") from exc
+
+
+def _sync_parts(plan: Plan, targets: Targets, tasks: Tasks, user) -> None:
+    """Make the plan's targets and tasks exactly the given ones (matched by indicator and by
+    unit): others go, changed ones are updated, new ones are added."""
+    for target in plan.targets.all():
+        if target.indicator not in targets:
+            target.delete()
+        elif any(getattr(target, k) != targets[target.indicator][k] for k in TARGET_FIELDS):
+            for k in TARGET_FIELDS:
+                setattr(target, k, targets[target.indicator][k])
+            target.save()
+    have = set(plan.targets.values_list("indicator", flat=True))
+    Target.objects.bulk_create([Target(plan=plan, indicator=indicator, **values)
+                                for indicator, values in targets.items() if indicator not in have])
+    for task in plan.tasks.all():
+        wanted = tasks.get(task.unit_id)
+        if wanted is None:
+            task.delete()
+        elif task.duty != wanted["duty"] or task.status != wanted["status"]:
+            task.duty, task.status, task.updated_by = wanted["duty"], wanted["status"], user
+            task.version += 1  # an open progress-report form of this task is now out of date
+            task.save()
+    have = set(plan.tasks.values_list("unit_id", flat=True))
+    PlanTask.objects.bulk_create([PlanTask(plan=plan, unit_id=unit_id, updated_by=user, **values)
+                                  for unit_id, values in tasks.items() if unit_id not in have])
+
+
 @transaction.atomic
-def plan_save(*, user, form, targets, tasks) -> Plan:
-    """Save a plan with its targets and its units' tasks: all of it, or nothing."""
+def plan_create(*, user, data: dict[str, Any], targets: Targets, tasks: Tasks) -> Plan:
+    """Record a plan with its targets and its units' tasks: all of it, or nothing."""
     check(user, "plan.change")
-    plan = form.save()
-    targets.instance = plan
-    targets.save()
-    tasks.instance = plan
-    tasks.save()
+    plan = Plan(**{k: v for k, v in data.items() if k in PLAN_FIELDS})
+    _save_plan(plan)
+    _sync_parts(plan, targets, tasks, user)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, user, plan_id: int, data: dict[str, Any], targets: Targets, tasks: Tasks,
+                expected_version: int | None) -> Plan:
+    """Save the plan form made on version `expected_version`, targets and tasks included; refuse
+    it if the plan moved on (someone saved it, or a unit's report changed a task's status)."""
+    check(user, "plan.change")
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    check_version(plan, expected_version, plan_describe)
+    for name in PLAN_FIELDS:
+        if name in data:
+            setattr(plan, name, data[name])
+    plan.version += 1
+    _save_plan(plan)
+    _sync_parts(plan, targets, tasks, user)
     return plan
 
 

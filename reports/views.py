@@ -10,10 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import can, check
 from campaigns.models import FundingSource
 from campaigns.selectors import funding_lines
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response, int_param
 from reports import kpis, selectors, services
-from reports.forms import PlanForm, TargetFormSet, TaskFormSet, TaskReportForm
+from reports.forms import (
+    PlanForm,
+    TargetFormSet,
+    TaskFormSet,
+    TaskReportForm,
+    targets_initial,
+    tasks_initial,
+)
 from reports.models import Plan, TaskReport
 
 
@@ -63,7 +71,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
     may_report = can(request.user, "task.report", task)
-    form = TaskReportForm(request.POST or None, request.FILES or None,
+    form = TaskReportForm(request.POST or None, request.FILES or None, edited=task,
+                          describe=services.task_describe,
                           initial={"reported_on": timezone.localdate(), "status": task.status})
     if request.method == "POST":
         check(request.user, "task.report", task)
@@ -71,8 +80,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.task_report_post(user=request.user, task=task,
                                           attachment=form.cleaned_data.get("attachment"),
+                                          expected_version=form.expected_version,
                                           **{k: form.cleaned_data[k] for k in
                                              ("reported_on", "text", "status")})
+            except StaleEdit as exc:
+                form.refuse_stale(exc)
             except DomainError as exc:
                 form.add_error(exc.field, exc.message)
             else:
@@ -105,15 +117,28 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The plan form with its targets and its units' tasks (create and edit share it)."""
     check(request.user, "plan.change")
     plan = get_object_or_404(Plan, pk=pk) if pk else None
     data = request.POST if request.method == "POST" else None
-    form = PlanForm(data, instance=plan)
-    targets = TargetFormSet(data, instance=plan, prefix="targets")
-    tasks = TaskFormSet(data, instance=plan, prefix="tasks")
+    form = PlanForm(data, instance=plan, describe=services.plan_describe)
+    targets = TargetFormSet(data, initial=targets_initial(plan), prefix="targets")
+    tasks = TaskFormSet(data, initial=tasks_initial(plan), prefix="tasks")
     if data is not None and form.is_valid() and targets.is_valid() and tasks.is_valid():
-        services.plan_save(user=request.user, form=form, targets=targets, tasks=tasks)
-        messages.success(request, _("The plan was saved."))
-        return redirect("reports:plans")
+        parts = {"data": form.record_data(), "targets": targets.targets(),
+                 "tasks": tasks.tasks()}
+        try:
+            if plan is None:
+                services.plan_create(user=request.user, **parts)
+            else:
+                services.plan_update(user=request.user, plan_id=plan.pk,
+                                     expected_version=form.expected_version, **parts)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("reports:plans")
     return render(request, "reports/plan_form.html", {
         "form": form, "targets": targets, "tasks": tasks, "plan": plan})

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 
+from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.text import format_number
 
 register = template.Library()
@@ -38,3 +39,12 @@ def percent(ratio, places=2):
     if ratio is None or ratio == "":
         return "—"
     return format_number(Decimal(str(ratio)) * 100, int(places)) + "%"
+
+
+@register.filter
+def input_number(value):
+    """A number as the value of a text box (15.000.000, 1.234,5) in any interface language:
+    the forms read numbers the Vietnamese way only (lib/forms.py)."""
+    if value is None or value == "":
+        return ""
+    return number_text(value)

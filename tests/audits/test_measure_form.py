@@ -53,7 +53,8 @@ def test_create_edit_delete(login, staff, facility_a):
     assert "120.000.000" in page and "2,5" in page
 
     response = client.post(f"/audits/measures/{measure.pk}/edit/",
-                           data(status="proposed", implemented_on=""))
+                           data(status="proposed", implemented_on="",
+                                version=measure.version))
     assert response.status_code == 302
     measure.refresh_from_db()
     assert measure.status == "proposed" and measure.implemented_on is None
@@ -66,7 +67,7 @@ def test_create_edit_delete(login, staff, facility_a):
     ({"implemented_on": ""}, "Nhập ngày thực hiện giải pháp."),
     ({"status": "proposed"}, "Chỉ giải pháp đã thực hiện mới có ngày thực hiện."),
     ({"implemented_on": str(date.today() + timedelta(days=40))}, "không thể ở tương lai"),
-    ({"investment_vnd": "-1"}, "không được âm"),
+    ({"investment_vnd": "-1"}, "Vốn đầu tư (đồng): không được là số âm"),
     ({"yearly_saving_vnd": "12,5"}, "số nguyên"),
     ({"energy_saved_toe": "1,2345"}, "3 chữ số thập phân"),
 ])

@@ -101,7 +101,8 @@ def test_a_fixed_source_clears_its_flag_and_others_keep_their_date(facility_a, s
     assert flags(facility_a) == {(2017, Rule.ZERO_VALUE), (2018, Rule.UNIT_CHANGED)}
     kept = facility_a.quality_flags.get(rule=Rule.UNIT_CHANGED)
     services.record_update(user=staff, record_id=base.pk, data={"output": Decimal("100")},
-                           lines={base.uses.get().carrier_id: Decimal("100")})
+                           lines={base.uses.get().carrier_id: Decimal("100")},
+                           expected_version=base.version)
     assert set(facility_a.quality_flags.values_list("year", "rule")) == {
         (2018, Rule.UNIT_CHANGED)}
     assert facility_a.quality_flags.get().created_at == kept.created_at

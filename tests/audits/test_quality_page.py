@@ -91,7 +91,8 @@ def test_the_demo_data_shows_every_rule_and_a_fix_removes_its_line(login, staff)
     line = f'href="/facilities/{record.facility_id}/"'
     assert line in client.get(URL, {"rule": "zero_value"}).content.decode()
     services.record_update(user=staff, record_id=record.pk, data={"output": Decimal("500")},
-                           lines={u.carrier_id: u.quantity for u in record.uses.all()})
+                           lines={u.carrier_id: u.quantity for u in record.uses.all()},
+                           expected_version=record.version)
     page = client.get(URL, {"rule": "zero_value"})
     assert line not in page.content.decode()
     assert not page.context["page"].object_list

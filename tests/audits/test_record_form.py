@@ -77,7 +77,7 @@ def test_negative_quantities_are_refused_with_a_message(login, staff, facility_a
     url = f"/audits/facilities/{facility_a.pk}/records/new/"
     response = login(staff).post(url, post_data([(None, carrier("ELEC"), "-5", False)]))
     assert response.status_code == 200
-    assert "Lượng năng lượng không được âm." in response.content.decode()
+    assert "Lượng sử dụng: không được là số âm" in response.content.decode()
     assert not EnergyRecord.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_a_carrier_twice_a_negative_output_and_a_taken_year(login, staff, facili
                                         (None, carrier("ELEC"), "2", False)]))
     assert "xuất hiện ở hai dòng" in twice.content.decode()
     negative = client.post(url, post_data([(None, carrier("ELEC"), "1", False)], output="-1"))
-    assert "Sản lượng không được âm." in negative.content.decode()
+    assert "Sản lượng: không được là số âm" in negative.content.decode()
     taken = client.post(url, post_data([(None, carrier("ELEC"), "1", False)], year=2017))
     assert "đã có số liệu năng lượng năm 2017" in taken.content.decode()
     garbage = client.post(url, post_data([(None, carrier("ELEC"), "nhiều", False)], year="x"))
@@ -112,7 +112,8 @@ def test_editing_replaces_lines_and_removes_the_verification(login, staff, facil
     client = login(staff)
     response = client.post(f"/audits/records/{record.pk}/edit/", post_data(
         [(elec.pk, elec.carrier_id, "1500", False), (do.pk, do.carrier_id, "2", True),
-         (None, carrier("LPG"), "0,5", False)], initial=2, output="100"))
+         (None, carrier("LPG"), "0,5", False)], initial=2, output="100",
+        version=record.version))
     assert response.status_code == 302
     record.refresh_from_db()
     assert {u.carrier.code: u.quantity for u in record.uses.all()} == {
@@ -126,7 +127,8 @@ def test_editing_nothing_keeps_the_verification(login, staff, facility_a):
                          verified_at=timezone.now(), source="annual")
     use = record.uses.get()
     login(staff).post(f"/audits/records/{record.pk}/edit/", post_data(
-        [(use.pk, use.carrier_id, "1000", False)], initial=1, output="100"))
+        [(use.pk, use.carrier_id, "1000", False)], initial=1, output="100",
+        version=record.version))
     record.refresh_from_db()
     assert record.verified_by == staff
 
@@ -135,7 +137,8 @@ def test_removing_every_line_is_refused(login, staff, facility_a):
     record = make_record(facility_a, 2018, "100", {"ELEC": "1000"})
     use = record.uses.get()
     response = login(staff).post(f"/audits/records/{record.pk}/edit/", post_data(
-        [(use.pk, use.carrier_id, "1000", True)], initial=1, output="100"))
+        [(use.pk, use.carrier_id, "1000", True)], initial=1, output="100",
+        version=record.version))
     assert response.status_code == 200
     assert "Nhập ít nhất một dòng năng lượng" in response.content.decode()
     assert record.uses.count() == 1

@@ -140,13 +140,15 @@ def test_units_report_progress_and_staff_see_who_reported(login, cast, plan):
     task = plan.tasks.get(unit__code="TT_VHTT")
     client = login(cast["unit"])
     response = client.post(reverse("reports:task_detail", args=[task.pk]), {
-        "reported_on": "2018-11-05", "text": "Phát 20 tin bài.", "status": "in_progress"})
+        "reported_on": "05/11/2018", "text": "Phát 20 tin bài.", "status": "in_progress",
+        "version": task.version})
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == "in_progress"
     other = plan.tasks.get(unit__code="KINH_TE")
     assert client.post(reverse("reports:task_detail", args=[other.pk]), {
-        "reported_on": "2018-11-05", "text": "x", "status": "done"}).status_code == 403
+        "reported_on": "2018-11-05", "text": "x", "status": "done",
+        "version": other.version}).status_code == 403
     overview = login(cast["staff"]).get(reverse("reports:tasks"),
                                         {"qyear": 2018, "quarter": 4})
     reported = {t.unit.code: t.reported for t in overview.context["tasks"]}
@@ -162,10 +164,10 @@ def test_future_report_and_bad_attachment_are_refused(login, cast, plan):
     task = plan.tasks.get(unit__code="TT_VHTT")
     client = login(cast["unit"])
     response = client.post(reverse("reports:task_detail", args=[task.pk]), {
-        "reported_on": "2999-01-01", "text": "x", "status": "done"})
+        "reported_on": "01/01/2999", "text": "x", "status": "done", "version": task.version})
     assert "không được ở tương lai" in response.content.decode()
     response = client.post(reverse("reports:task_detail", args=[task.pk]), {
-        "reported_on": "2018-11-05", "text": "x", "status": "done",
+        "reported_on": "2018-11-05", "text": "x", "status": "done", "version": task.version,
         "attachment": SimpleUploadedFile("bao-cao.pdf", b"MZ not a pdf")})
     assert "không được chấp nhận" in response.content.decode()
     assert TaskReport.objects.count() == 0

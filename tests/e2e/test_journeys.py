@@ -73,7 +73,7 @@ def test_staff_run_a_campaign_enter_energy_and_fix_a_flag(demo, open_page, width
     visit(page, "/campaigns/new/")
     page.select_option("#id_kind", "training_conference")
     page.fill("#id_title", "Hội nghị tập huấn SXSH quý IV")
-    page.fill("#id_starts_on", "2018-11-20")
+    page.fill("#id_starts_on", "20/11/2018")
     page.fill("#id_place", "Hội trường UBND huyện")
     page.fill("#id_people_reached", "85")
     page.get_by_role("button", name="Lưu").click()

@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection
 from facilities import services
 from facilities.importers import FacilityImporter
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import run_import
 from reports.building import report_build
@@ -59,7 +60,7 @@ def test_two_people_save_the_same_facility_one_wins_the_other_is_told(staff, off
                                          expected_version=version,
                                          data={**data, "employees": 99}))
     refused = [e for e in errors if e is not None]
-    assert len(refused) == 1 and isinstance(refused[0], services.StaleEdit)
+    assert len(refused) == 1 and isinstance(refused[0], StaleEdit)
     facility.refresh_from_db()
     assert facility.version == version + 1
     assert (facility.address == "Địa chỉ A") != (facility.employees == 99)  # exactly one
@@ -106,7 +107,7 @@ def test_an_import_while_someone_edits_leaves_one_consistent_outcome(staff, offi
         assert history == ["Tên ban đầu", "Tên do xã sửa", "Tên theo tệp"]
         assert facility.version == version + 2
     else:  # the import went first; the edit, made on the older version, was refused
-        assert isinstance(errors[1], services.StaleEdit)
+        assert isinstance(errors[1], StaleEdit)
         assert history == ["Tên ban đầu", "Tên theo tệp"]
         assert facility.version == version + 1
     assert facility.name == "Tên theo tệp"
@@ -132,3 +133,64 @@ def test_a_locked_domain_error_is_not_swallowed_by_concurrency(staff):
         lambda: services.status_set(user=staff, facility=facility, year=2018, stage=2))
     assert all(isinstance(e, DomainError) for e in errors)
     assert not FacilityYearStatus.objects.exists()
+
+
+def _versioned_saves(staff):
+    """(record, save(n)) pairs: two saves of each edit form's service, made on one version."""
+    from datetime import date
+    from decimal import Decimal
+
+    from accounts.models import Unit
+    from audits import services as audits
+    from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
+    from campaigns import services as campaigns
+    from campaigns.models import Campaign, DemonstrationModel
+    from reports import services as reports
+    from reports.models import Plan, PlanTask
+
+    facility = FacilityFactory()
+    record = EnergyRecord.objects.create(facility=facility, year=2018, output=1, product_unit="t")
+    elec = EnergyCarrier.objects.get(code="ELEC")
+    EnergyUse.objects.create(record=record, carrier=elec, quantity=1)
+    measure = CPMeasure.objects.create(facility=facility, description="x",
+                                       technique=CPTechnique.objects.get(code="EQUIPMENT"))
+    campaign = Campaign.objects.create(kind="radio", title="x", starts_on=date(2018, 3, 5),
+                                       lead_unit=Unit.objects.get(code="TT_VHTT"))
+    model = DemonstrationModel.objects.create(title="x", host=facility, technology="x",
+                                              year=2018)
+    plan = Plan.objects.create(code="108/KH-UBND", title="x", year=2018, baseline_year=2017,
+                               signed_on=date(2018, 3, 28))
+    task = PlanTask.objects.create(plan=plan, unit=Unit.objects.get(code="TT_VHTT"), duty="x")
+    plan_data = {"code": "108/KH-UBND", "title": "x", "year": 2018, "baseline_year": 2017,
+                 "signed_on": date(2018, 3, 28)}
+    return {
+        "energy record": (record, lambda n: audits.record_update(
+            user=staff, record_id=record.pk, data={"output": Decimal(n + 2)},
+            lines={elec.pk: Decimal(1)}, expected_version=record.version)),
+        "CP measure": (measure, lambda n: audits.measure_update(
+            user=staff, measure_id=measure.pk, data={"description": f"save {n}"},
+            expected_version=measure.version)),
+        "campaign": (campaign, lambda n: campaigns.campaign_update(
+            user=staff, campaign_id=campaign.pk, data={"title": f"save {n}"},
+            expected_version=campaign.version)),
+        "demonstration model": (model, lambda n: campaigns.model_update(
+            user=staff, model_id=model.pk, data={"title": f"save {n}"},
+            expected_version=model.version)),
+        "plan": (plan, lambda n: reports.plan_update(
+            user=staff, plan_id=plan.pk, data={**plan_data, "signer": f"save {n}"},
+            targets={}, tasks={task.unit_id: {"duty": "x", "status": "not_started"}},
+            expected_version=plan.version)),
+        "task report": (task, lambda n: reports.task_report_post(
+            user=staff, task=task, reported_on=date(2018, 11, 5), text=f"save {n}",
+            status=["in_progress", "done"][n], expected_version=task.version)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["energy record", "CP measure", "campaign",
+                                  "demonstration model", "plan", "task report"])
+def test_two_saves_on_one_version_one_wins_the_other_is_refused(staff, kind):
+    record, save = _versioned_saves(staff)[kind]
+    _results, errors = together(lambda: save(0), lambda: save(1))
+    refused = [e for e in errors if e is not None]
+    assert len(refused) == 1 and isinstance(refused[0], StaleEdit), errors
+    assert type(record).objects.get(pk=record.pk).version == record.version + 1

@@ -198,7 +198,7 @@ def test_staff_enter_a_plan_whose_targets_the_engine_uses(login, cast):
     ({"targets-1-band_low": "15", "targets-1-band_high": "8"}, "từ mức thấp"),
     ({"targets-1-band_low": ""}, "cần khoảng tiết kiệm"),
     ({"targets-1-indicator": "aware"}, "một chỉ tiêu"),
-    ({"targets-0-value": "-5"}, "không được âm"),
+    ({"targets-0-value": "-5"}, "giá trị chỉ tiêu: không được là số âm"),
 ])
 def test_bad_plans_are_refused(login, cast, changes, message):
     from reports.models import Plan
