@@ -12,8 +12,7 @@ from campaigns import services as campaign_services
 from melinh_sxsh.lib.http import attachment_response
 from public import selectors
 from public.http import frame_ancestors, public_page, render_public
-from public.progress import district_progress, progress_year
-from reports import kpis
+from reports import charts, kpis
 
 PAGE_SIZE = 20
 
@@ -21,8 +20,10 @@ PAGE_SIZE = 20
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    progress = kpis.overview()
     return render_public("public/home.html", {
-        "progress": district_progress(progress_year()), "news": selectors.news()[:3],
+        "progress": progress, "trend_chart": charts.trend_uri(progress),
+        "news": selectors.news()[:3],
         "upcoming": selectors.upcoming_events(today)[:5],
         "recent": selectors.past_events(today)[:3], "nav": "home"})
 
@@ -82,7 +83,7 @@ def embed_progress(request: HttpRequest) -> HttpResponse:
     """The headline figures in a card small enough for the district portal to frame."""
     # Links inside the frame resolve against this site, so a relative address is enough.
     response = render_public("public/embed_progress.html", {
-        "figures": kpis.kpis(year=progress_year())})
+        "figures": kpis.overview().figures})
     # The strict policy stays; only who may frame the card widens (django-csp merges it).
     response._csp_replace = {"frame-ancestors": frame_ancestors()}
     return response
