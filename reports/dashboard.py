@@ -145,7 +145,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {
             "scope": scope,
-            "overview": overview,
             "figures": overview.figures,
             "sort": sort,
             "table": table,
