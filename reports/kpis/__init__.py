@@ -36,7 +36,15 @@ from reports.kpis.comparison import (
     summarize,
     target_text,
 )
-from reports.kpis.engine import FIGURES, Evaluation, FacilityFacts, YearSets, evaluate, members
+from reports.kpis.engine import (
+    FIGURES,
+    Evaluation,
+    FacilityFacts,
+    SaverSec,
+    YearSets,
+    evaluate,
+    members,
+)
 from reports.kpis.overview import (
     FIRST_TREND_YEAR,
     Members,
@@ -94,6 +102,7 @@ __all__ = [
     "Officers",
     "Overview",
     "SaverRow",
+    "SaverSec",
     "Scope",
     "TargetSpec",
     "Targets",

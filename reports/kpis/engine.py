@@ -20,6 +20,16 @@ from reports.kpis.scope import DISTRICT, Scope
 from reports.models import DEFAULT_BAND
 
 
+class SaverSec(NamedTuple):
+    """What the report's annex prints of a saver: its baseline record's year, both SECs and
+    the product unit they are per."""
+
+    baseline_year: int
+    sec_baseline: Decimal
+    sec_current: Decimal
+    product_unit: str
+
+
 @dataclass
 class YearSets:
     """Which facilities each figure counts in one year (ids), and the energy they saved."""
@@ -32,8 +42,7 @@ class YearSets:
     above_band: set[int] = field(default_factory=set)
     saved_toe: dict[int, Decimal] = field(default_factory=dict)
     ratio: dict[int, Decimal] = field(default_factory=dict)
-    # For the report's annex: (baseline year, SEC_base, SEC_y, product unit) of each saver.
-    sec: dict[int, tuple[int, Decimal, Decimal, str]] = field(default_factory=dict)
+    sec: dict[int, SaverSec] = field(default_factory=dict)
 
     @property
     def saving(self) -> set[int]:
@@ -214,7 +223,7 @@ def _add_savings(evaluation: Evaluation) -> None:
                 continue
             sets.ratio[pk] = ratio
             sets.saved_toe[pk] = energy.energy_saved_toe(base, current)
-            sets.sec[pk] = (
+            sets.sec[pk] = SaverSec(
                 base.year,
                 energy.record_sec(base),
                 energy.record_sec(current),

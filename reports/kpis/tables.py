@@ -168,20 +168,20 @@ def savers(evaluation: Evaluation, year: int) -> list[SaverRow]:
     facilities = Facility.objects.filter(pk__in=list(sets.saving)).select_related("commune")
     rows = []
     for facility in sorted(facilities, key=lambda f: f.name_sort):
-        base_year, sec_base, sec_current, unit = sets.sec[facility.pk]
+        sec = sets.sec[facility.pk]
         rows.append(
             SaverRow(
-                facility.pk,
-                facility.name,
-                facility.tax_code,
-                facility.commune.name,
-                base_year,
-                sec_base,
-                sec_current,
-                unit,
-                sets.ratio[facility.pk],
-                facility.pk in sets.above_band,
-                sets.saved_toe[facility.pk],
+                facility_id=facility.pk,
+                name=facility.name,
+                tax_code=facility.tax_code,
+                commune=facility.commune.name,
+                baseline_year=sec.baseline_year,
+                sec_baseline=sec.sec_baseline,
+                sec_current=sec.sec_current,
+                product_unit=sec.product_unit,
+                ratio=sets.ratio[facility.pk],
+                above_band=facility.pk in sets.above_band,
+                energy_saved_toe=sets.saved_toe[facility.pk],
             )
         )
     return rows
