@@ -1,6 +1,6 @@
 """The energy figures of DESIGN.md ("KPI definitions"), as pure functions with exact decimals.
 
-The KPI engine (reports/kpis.py), the facility page and the data-quality rules all call these;
+The KPI engine (reports/kpis/), the facility page and the data-quality rules all call these;
 none recomputes a figure on its own. A record is an `EnergyRecord` whose `uses` (with their
 carriers) should be prefetched (see `selectors.energy_records_by_facility`): nothing here runs a
 query of its own beyond reading those relations. Nothing computed here is stored.

@@ -7,12 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.permissions import may_show_group
 from audits import selectors as audits_selectors
 from audits.models import CPMeasure
 from campaigns.models import Campaign, DemonstrationModel, Document
+from facilities.models import Facility
+from melinh_sxsh.lib.sql import ids_subquery
 from melinh_sxsh.lib.text import sort_key
 
 ARTICLE = Campaign.Kind.WEB_ARTICLE
@@ -113,3 +117,11 @@ def demonstration_models() -> QuerySet[DemonstrationModel]:
     """Models from their approval on; the template names the host only with its consent."""
     return (DemonstrationModel.objects.filter(status__in=SHOWN_MODEL_STATUSES)
             .select_related("host__sector").order_by("-year", "title"))
+
+
+def energy_saved_shown(progress) -> bool:
+    """The energy saved is a sum over the saving facilities of an overview: shown only when
+    they are many enough or all agreed to be shown (accounts/permissions.may_show_group)."""
+    saving = progress.evaluation[progress.year].saving
+    savers = Facility.objects.filter(pk__in=ids_subquery(saving, connection.vendor))
+    return may_show_group(PUBLIC, savers)

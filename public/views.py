@@ -13,7 +13,7 @@ from campaigns import services as campaign_services
 from melinh_sxsh.lib.http import attachment_response
 from public import selectors
 from public.http import frame_ancestors, public_page, render_public
-from public.progress import district_progress, progress_year
+from reports import charts, kpis
 
 PAGE_SIZE = 20
 
@@ -21,8 +21,11 @@ PAGE_SIZE = 20
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    progress = kpis.overview()
     return render_public("public/home.html", {
-        "progress": district_progress(progress_year()), "news": selectors.news()[:3],
+        "progress": progress, "trend_chart": charts.trend_uri(progress),
+        "energy_saved_shown": selectors.energy_saved_shown(progress),
+        "news": selectors.news()[:3],
         "upcoming": selectors.upcoming_events(today)[:5],
         "recent": selectors.past_events(today)[:3], "nav": "home"})
 
@@ -81,9 +84,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def embed_progress(request: HttpRequest) -> HttpResponse:
     """The headline figures in a card small enough for the district portal to frame."""
     # Links inside the frame resolve against this site, so a relative address is enough.
-    progress = district_progress(progress_year())
+    progress = kpis.overview()
     response = render_public("public/embed_progress.html", {
-        "figures": progress.figures, "energy_saved_shown": progress.energy_saved_shown})
+        "figures": progress.figures,
+        "energy_saved_shown": selectors.energy_saved_shown(progress)})
     # The strict policy stays; only who may frame the card widens (django-csp merges it).
     response._csp_replace = {"frame-ancestors": frame_ancestors()}
     return response

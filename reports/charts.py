@@ -14,18 +14,35 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from melinh_sxsh.lib.text import format_number
-from reports.kpis import Activity, TrendPoint
+from reports.kpis import Activity, Overview, TrendPoint
 
 STYLE = Style(
-    background="white", plot_background="white", foreground="#222", foreground_strong="#111",
-    foreground_subtle="#ccc", font_family="Liberation Serif, Times New Roman, serif",
-    label_font_size=12, major_label_font_size=12, legend_font_size=12, title_font_size=14,
-    value_font_size=11, colors=("#1b6b4a", "#0b5a8a", "#c77c02", "#7a1f5c", "#555555"),
+    background="white",
+    plot_background="white",
+    foreground="#222",
+    foreground_strong="#111",
+    foreground_subtle="#ccc",
+    font_family="Liberation Serif, Times New Roman, serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=12,
+    title_font_size=14,
+    value_font_size=11,
+    colors=("#1b6b4a", "#0b5a8a", "#c77c02", "#7a1f5c", "#555555"),
 )
-OPTIONS = {"js": [], "disable_xml_declaration": True, "style": STYLE, "width": 720,
-           "height": 320, "legend_at_bottom": True, "legend_at_bottom_columns": 4,
-           "print_values": False, "show_y_guides": True, "dots_size": 3,
-           "no_data_text": "—"}
+OPTIONS = {
+    "js": [],
+    "disable_xml_declaration": True,
+    "style": STYLE,
+    "width": 720,
+    "height": 320,
+    "legend_at_bottom": True,
+    "legend_at_bottom_columns": 4,
+    "print_values": False,
+    "show_y_guides": True,
+    "dots_size": 3,
+    "no_data_text": "—",
+}
 
 
 def trend_svg(points: list[TrendPoint], band_low: Decimal) -> str:
@@ -35,19 +52,28 @@ def trend_svg(points: list[TrendPoint], band_low: Decimal) -> str:
     chart.add(_("Operating"), [point.active for point in points])
     chart.add(_("Aware"), [point.aware for point in points])
     chart.add(_("Applying"), [point.applying for point in points])
-    chart.add(_("Saving at least %(low)s%%") % {"low": format_number(band_low, 0)},
-              [point.saving for point in points])
+    chart.add(
+        _("Saving at least %(low)s%%") % {"low": format_number(band_low, 0)},
+        [point.saving for point in points],
+    )
     return chart.render(is_unicode=True)
 
 
 def activity_svg(activity: Activity) -> str:
     """People reached by each kind of campaign in the year."""
-    chart = pygal.HorizontalBar(**{**OPTIONS, "height": 300, "show_legend": False},
-                                title=_("People reached by kind of activity"))
+    chart = pygal.HorizontalBar(
+        **{**OPTIONS, "height": 300, "show_legend": False},
+        title=_("People reached by kind of activity"),
+    )
     rows = [row for row in activity.kinds if row.campaigns]
     chart.x_labels = [row.label for row in rows]
     chart.add(_("People reached"), [row.people_reached for row in rows])
     return chart.render(is_unicode=True)
+
+
+def trend_uri(overview: Overview) -> str:
+    """The trend chart of an overview, ready for an <img src>."""
+    return data_uri(trend_svg(overview.trend, overview.targets.band[0]))
 
 
 def data_uri(svg: str) -> str:

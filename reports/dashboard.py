@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -17,7 +20,6 @@ from facilities.models import Facility, Sector
 from melinh_sxsh.lib.http import int_param
 from reports import charts, kpis, selectors
 
-FIRST_TREND_YEAR = 2016
 SORTS = {
     "name": lambda row: row.code,
     "active": lambda row: row.kpis.active.current,
@@ -32,32 +34,73 @@ SORTS = {
 
 @dataclass(frozen=True)
 class DashboardScope:
+    """The year and scope in the address, and the addresses of the lists behind the numbers
+    (built here, not in the templates)."""
+
     year: int
     commune: Commune | None
     sector: Sector | None
 
+    def params(self, *, commune: str | None = None, of: int | None = None) -> dict[str, str]:
+        params = {"year": str(self.year)}
+        code = commune or (self.commune.code if self.commune else None)
+        if code:
+            params["commune"] = code
+        if self.sector:
+            params["sector"] = self.sector.code
+        if of is not None:
+            params["of"] = str(of)
+        return params
+
     @property
     def query(self) -> str:
-        parts = [f"year={self.year}"]
-        if self.commune:
-            parts.append(f"commune={self.commune.code}")
-        if self.sector:
-            parts.append(f"sector={self.sector.code}")
-        return "&".join(parts)
+        return urlencode(self.params())
 
     @property
     def whole_district(self) -> bool:
         return self.commune is None and self.sector is None
 
     def kpi_scope(self) -> kpis.Scope:
-        return kpis.Scope(self.commune.pk if self.commune else None,
-                          self.sector.pk if self.sector else None)
+        return kpis.Scope(
+            self.commune.pk if self.commune else None, self.sector.pk if self.sector else None
+        )
+
+    def figure_url(self, figure: str, *, commune: str | None = None, of: int | None = None) -> str:
+        """The list of the facilities `figure` counts in this scope (or in `commune` within
+        it), in the scope's year or in year `of`."""
+        return (
+            reverse("reports:figure", args=[figure])
+            + "?"
+            + urlencode(self.params(commune=commune, of=of))
+        )
+
+    def figure_urls(self, *, commune: str | None = None, of: int | None = None) -> dict:
+        return {figure: self.figure_url(figure, commune=commune, of=of) for figure in kpis.FIGURES}
+
+    @property
+    def dashboard_url(self) -> str:
+        return reverse("dashboard") + "?" + self.query
+
+    def commune_url(self, code: str) -> str:
+        """This dashboard for one commune, in the same year."""
+        return "?" + urlencode({"year": str(self.year), "commune": code})
+
+    @property
+    def campaigns_url(self) -> str:
+        return reverse("campaigns:index") + "?" + self.query
+
+    @property
+    def models_url(self) -> str:
+        return reverse("campaigns:models") + "?" + self.query
+
+    @property
+    def budget_url(self) -> str:
+        return reverse("reports:budget") + "?" + urlencode({"year": str(self.year)})
 
 
 def scope_from(request: HttpRequest) -> DashboardScope:
     """Year, commune and sector from the address; a commune official is held to their own."""
-    plan = selectors.plan_latest()
-    year = int_param(request.GET, "year", plan.year if plan else 2018, 2001, 2100)
+    year = int_param(request.GET, "year", kpis.default_year(), 2001, 2100)
     code = request.GET.get("commune", "")[:5]
     if request.user.role == Role.COMMUNE:
         commune = request.user.commune
@@ -66,6 +109,15 @@ def scope_from(request: HttpRequest) -> DashboardScope:
     sector_code = request.GET.get("sector", "")[:2]
     sector = Sector.objects.filter(code=sector_code).first() if sector_code else None
     return DashboardScope(year, commune, sector)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A row of figures (a year of the trend, a commune) with the lists behind its numbers."""
+
+    row: Any
+    links: dict[str, str]
+    url: str = ""
 
 
 TITLES = {
@@ -83,27 +135,38 @@ TITLES = {
 def dashboard(request: HttpRequest) -> HttpResponse:
     check(request.user, "dashboard.view")
     scope = scope_from(request)
-    targets = kpis.targets_for(scope.year)
-    years = range(min(FIRST_TREND_YEAR, targets.baseline_year), scope.year + 1)
-    evaluation = kpis.evaluate(years, scope.kpi_scope(), targets.band)
-    officers = kpis.officers_count()
-    figures = kpis.summarize(evaluation, year=scope.year, targets=targets, officers=officers,
-                             commune_code=scope.commune.code if scope.commune else None)
-    communes = list(Commune.objects.order_by("code"))
-    table = kpis.commune_table(evaluation, year=scope.year, targets=targets, officers=officers,
-                               communes=communes)
+    overview = kpis.overview(scope.year, scope.kpi_scope())
     sort = request.GET.get("sort", "name")
-    table.sort(key=SORTS.get(sort.lstrip("-"), SORTS["name"]), reverse=sort.startswith("-"))
-    activity = kpis.activity(scope.year, scope.kpi_scope())
-    trend = kpis.trend(evaluation)
-    return render(request, "reports/dashboard.html", {
-        "scope": scope, "figures": figures, "table": table, "sort": sort, "trend": trend,
-        "activity": activity,
-        "trend_chart": charts.data_uri(charts.trend_svg(trend, targets.band[0])),
-        "communes": communes if request.user.role != Role.COMMUNE else [],
-        "sectors": Sector.objects.all(), "unit_tasks": unit_tasks(request.user),
-        "may_view_budget": can(request.user, "budget.view"),
-    })
+    table = sorted(
+        overview.table, key=SORTS.get(sort.lstrip("-"), SORTS["name"]), reverse=sort.startswith("-")
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "scope": scope,
+            "figures": overview.figures,
+            "sort": sort,
+            "table": table,
+            "trend": overview.trend,
+            "table_rows": [
+                Linked(row, scope.figure_urls(commune=row.code), scope.commune_url(row.code))
+                for row in table
+            ],
+            "trend_rows": [
+                Linked(point, scope.figure_urls(of=point.year)) for point in overview.trend
+            ],
+            "links": scope.figure_urls(),
+            "year_links": scope.figure_urls(of=scope.year),
+            "baseline_links": scope.figure_urls(of=overview.baseline_year),
+            "activity": overview.activity,
+            "trend_chart": charts.trend_uri(overview),
+            "communes": overview.communes if request.user.role != Role.COMMUNE else [],
+            "sectors": Sector.objects.all(),
+            "unit_tasks": unit_tasks(request.user),
+            "may_view_budget": can(request.user, "budget.view"),
+        },
+    )
 
 
 def unit_tasks(user) -> list:
@@ -120,19 +183,30 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
         raise Http404
     scope = scope_from(request)
     year = int_param(request.GET, "of", scope.year, 2001, 2100)
-    targets = kpis.targets_for(scope.year)
-    if year not in (scope.year, targets.baseline_year):
-        targets = kpis.targets_for(year, year - 1)
-    evaluation = kpis.evaluate([year], scope.kpi_scope(), targets.band)
-    ids = kpis.members(evaluation, figure, year)
+    listed = kpis.members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope())
+    ids = listed.ids
     page = Paginator(ids, 50).get_page(request.GET.get("page"))
-    facilities = {f.pk: f for f in Facility.objects.filter(pk__in=list(page.object_list))
-                  .select_related("commune", "sector")}
-    rows = [(facilities[pk], evaluation[year].ratio.get(pk)) for pk in page.object_list]
-    return render(request, "reports/figure_list.html", {
-        "scope": scope, "figure": figure, "year": year, "page": page, "rows": rows,
-        "count": len(ids), "title": TITLES[figure],
-        "show_ratio": figure in ("saving", "in_band", "above_band")})
+    facilities = {
+        f.pk: f
+        for f in Facility.objects.filter(pk__in=list(page.object_list)).select_related(
+            "commune", "sector"
+        )
+    }
+    rows = [(facilities[pk], listed.ratio.get(pk)) for pk in page.object_list]
+    return render(
+        request,
+        "reports/figure_list.html",
+        {
+            "scope": scope,
+            "figure": figure,
+            "year": year,
+            "page": page,
+            "rows": rows,
+            "count": len(ids),
+            "title": TITLES[figure],
+            "show_ratio": figure in ("saving", "in_band", "above_band"),
+        },
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from facilities import locking
 from facilities.models import YearLock, YearLockEvent
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response
-from reports import selectors, services
+from reports import kpis, services
 from reports.forms import LockForm, ReportForm
 from reports.models import Report
 
@@ -34,9 +34,8 @@ def _report(user, pk: int, action: str = "report.view") -> Report:
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "report.view")
-    plan = selectors.plan_latest()
     form = ReportForm(request.POST or None, user=request.user,
-                      initial={"year": plan.year if plan else None})
+                      initial={"year": kpis.default_year()})
     if request.method == "POST":
         check(request.user, "report.create")
         if form.is_valid():

@@ -17,6 +17,7 @@ from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, 
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
+from reports import kpis
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
 
@@ -185,10 +186,9 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
 
 def report_request_scheduled() -> Report:
     """The weekly draft of the current plan year's district report (Celery beat)."""
-    plan = Plan.objects.order_by("-year").first()
-    year = plan.year if plan else timezone.localdate().year
     with transaction.atomic():
-        report = Report.objects.create(year=year, format=Report.Format.PDF, scheduled=True)
+        report = Report.objects.create(year=kpis.default_year(), format=Report.Format.PDF,
+                                       scheduled=True)
         transaction.on_commit(lambda: _dispatch(report.pk))
     return report
 

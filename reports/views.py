@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,9 +29,7 @@ from reports.models import Plan, TaskReport
 
 
 def _year(request) -> int:
-    plan = selectors.plan_latest()
-    return int_param(request.GET, "year", plan.year if plan else timezone.localdate().year,
-                     2000, 2100)
+    return int_param(request.GET, "year", kpis.default_year(), 2000, 2100)
 
 
 @login_required
@@ -36,8 +37,12 @@ def _year(request) -> int:
 def budget(request: HttpRequest) -> HttpResponse:
     check(request.user, "budget.view")
     year = _year(request)
+    funding = kpis.funding_by_source(year)
+    # Each source opens the list of its lines: the rows its sums add up.
+    rows = [(row, reverse("reports:budget_lines") + "?"
+             + urlencode({"year": year, "source": row.source_code})) for row in funding.rows]
     return render(request, "reports/budget.html", {
-        "funding": kpis.funding_by_source(year), "year": year})
+        "funding": funding, "rows": rows, "year": year})
 
 
 @login_required
@@ -49,7 +54,8 @@ def budget_lines(request: HttpRequest) -> HttpResponse:
     lines = funding_lines(year=year, source=source.code)
     return render(request, "reports/budget_lines.html", {
         "page": Paginator(lines, 50).get_page(request.GET.get("page")), "year": year,
-        "source": source})
+        "source": source,
+        "budget_url": reverse("reports:budget") + "?" + urlencode({"year": year})})
 
 
 @login_required

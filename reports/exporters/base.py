@@ -12,12 +12,11 @@ from accounts.models import Commune
 from reports import kpis
 from reports.models import Plan
 
-FIRST_TREND_YEAR = 2016
-
 
 @dataclass(frozen=True)
 class ReportData:
-    """Every figure of one report, all from reports/kpis.py."""
+    """Every figure of one report, all from the KPI engine's overview of the year and scope,
+    with what the person asking wrote."""
 
     year: int
     commune: Commune | None
@@ -25,16 +24,47 @@ class ReportData:
     number: str
     shortcomings: str
     next_steps: str
-    plan: Plan | None
-    targets: kpis.Targets
-    figures: kpis.KPIs
-    table: list[kpis.CommuneRow]
-    trend: list[kpis.TrendPoint]
-    activity: kpis.Activity
-    campaigns: list[kpis.CampaignRow]
-    measures: list[kpis.TechniqueRow]
-    quality: kpis.DataQuality
-    savers: list[kpis.SaverRow]
+    overview: kpis.Overview
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.overview.plan
+
+    @property
+    def targets(self) -> kpis.Targets:
+        return self.overview.targets
+
+    @property
+    def figures(self) -> kpis.KPIs:
+        return self.overview.figures
+
+    @property
+    def table(self) -> list[kpis.CommuneRow]:
+        return self.overview.table
+
+    @property
+    def trend(self) -> list[kpis.TrendPoint]:
+        return self.overview.trend
+
+    @property
+    def activity(self) -> kpis.Activity:
+        return self.overview.activity
+
+    @property
+    def campaigns(self) -> list[kpis.CampaignRow]:
+        return self.overview.campaigns
+
+    @property
+    def measures(self) -> list[kpis.TechniqueRow]:
+        return self.overview.measures
+
+    @property
+    def quality(self) -> kpis.DataQuality:
+        return self.overview.quality
+
+    @property
+    def savers(self) -> list[kpis.SaverRow]:
+        return self.overview.savers
 
     @property
     def scope_label(self) -> str:
@@ -44,33 +74,39 @@ class ReportData:
         """What an issued report keeps: the KPI JSON and the table by commune."""
         return {
             "kpi": self.figures.as_json(),
-            "communes": [{"code": row.code, "name": row.name, **{
-                key: value for key, value in row.kpis.as_json().items()
-                if key in ("active", "aware", "applying", "saving", "energy_saved_toe")}}
-                for row in self.table],
+            "communes": [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    **{
+                        key: value
+                        for key, value in row.kpis.as_json().items()
+                        if key in ("active", "aware", "applying", "saving", "energy_saved_toe")
+                    },
+                }
+                for row in self.table
+            ],
             "built_on": self.built_on.isoformat(),
         }
 
 
-def gather(*, year: int, commune: Commune | None = None, number: str = "",
-           shortcomings: str = "", next_steps: str = "",
-           built_on: date | None = None) -> ReportData:
-    targets = kpis.targets_for(year)
-    scope = kpis.Scope(commune.pk if commune else None)
-    years = range(min(FIRST_TREND_YEAR, targets.baseline_year), year + 1)
-    evaluation = kpis.evaluate(years, scope, targets.band)
-    officers = kpis.officers_count()
-    figures = kpis.summarize(evaluation, year=year, targets=targets, officers=officers,
-                             commune_code=commune.code if commune else None)
+def gather(
+    *,
+    year: int,
+    commune: Commune | None = None,
+    number: str = "",
+    shortcomings: str = "",
+    next_steps: str = "",
+    built_on: date | None = None,
+) -> ReportData:
     return ReportData(
-        year=year, commune=commune, built_on=built_on or timezone.localdate(), number=number,
-        shortcomings=shortcomings, next_steps=next_steps,
-        plan=Plan.objects.filter(year=year).first(), targets=targets, figures=figures,
-        table=kpis.commune_table(evaluation, year=year, targets=targets, officers=officers),
-        trend=kpis.trend(evaluation),
-        activity=kpis.activity(year, scope), campaigns=kpis.campaigns_reached(year, scope),
-        measures=kpis.measures_by_technique(year, scope),
-        quality=kpis.data_quality(year, scope), savers=kpis.savers(evaluation, year),
+        year=year,
+        commune=commune,
+        built_on=built_on or timezone.localdate(),
+        number=number,
+        shortcomings=shortcomings,
+        next_steps=next_steps,
+        overview=kpis.overview(year, kpis.Scope(commune.pk if commune else None)),
     )
 
 

@@ -27,8 +27,7 @@ class PdfExporter(Exporter):
         with translation.override("vi"):
             return render_to_string("reports/pdf/report.html", {
                 "data": data, "figures": data.figures, "date_line": vietnamese_date(data),
-                "trend_chart": charts.data_uri(charts.trend_svg(data.trend,
-                                                                data.targets.band[0])),
+                "trend_chart": charts.trend_uri(data.overview),
                 "activity_chart": charts.data_uri(charts.activity_svg(data.activity))
                 if data.activity.campaigns else None,
             })

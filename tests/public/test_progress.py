@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from reports import kpis
-from reports.models import Plan
+from reports.models import Plan, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,25 @@ def test_trend_chart_is_an_image_with_its_table(client, world):
     body = client.get("/public/").content.decode()
     assert 'src="data:image/svg+xml;base64,' in body
     assert "<caption>Số cơ sở theo năm</caption>" in body
+
+
+def test_a_target_in_points_is_shown_in_points(client, demo):
+    """The plan sets target 1 as +5 percentage points: the public card and the embeddable card
+    show the change of the share (25,18 điểm %), the one the target is decided on, not the
+    relative change (45,51 %)."""
+    Target.objects.filter(plan__year=2018, indicator="aware").update(mode="points", value=5)
+    figures = kpis.overview(2018).figures
+    assert figures.aware.change_text == "25,18 điểm %"
+    assert figures.aware.change_percent_text == "45,51%"
+
+    body = unescape(client.get("/public/").content.decode())
+    card = body.split("Cơ sở nhận thức được lợi ích của SXSH", 1)[1].split("</article>", 1)[0]
+    assert ">25,18 điểm %<" in card and ">+5 điểm %<" in card
+    assert "45,51" not in card
+    # The saving target stays relative, and says so.
+    saving = body.split("năng lượng trên đơn vị sản phẩm", 1)[1].split("</article>", 1)[0]
+    assert ">175,00%<" in saving and ">+10%<" in saving
+
+    embed = unescape(client.get("/public/embed/progress/").content.decode())
+    assert "(+25,18 điểm %)" in embed and "45,51" not in embed
+    assert "(+175,00%)" in embed

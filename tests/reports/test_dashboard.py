@@ -213,3 +213,33 @@ def test_bad_plans_are_refused(login, cast, changes, message):
 def test_only_staff_edit_plans(login, cast, role):
     assert login(cast[role]).get(reverse("reports:plan_create")).status_code == 403
     assert login(cast[role]).get(reverse("reports:plans")).status_code == 200
+
+
+def test_a_trend_years_list_is_as_long_as_its_number(login, cast):
+    """The trend of 2018 counts every year with 2018's band (8–13 %, no plan). A facility that
+    saved 10 % in 2016 is in the 2016 point even though plan 2016 set a band of 12–15 %: the
+    list behind that number is decided the same way, so it holds that facility."""
+    from decimal import Decimal
+
+    from reports.models import Plan, Target
+    from tests.audits.conftest import make_record
+    from tests.factories import FacilityFactory, StatusFactory
+
+    plan = Plan.objects.create(code="3/KH", title="KH 2016", year=2016, baseline_year=2015,
+                               signed_on="2016-03-01")
+    Target.objects.create(plan=plan, indicator="saving", mode="relative", value=Decimal(10),
+                          band_low=Decimal(12), band_high=Decimal(15))
+    facility = FacilityFactory(first_year=2010)
+    StatusFactory(facility=facility, year=2016, stage=3)
+    make_record(facility, 2015, "100", {"ELEC": "1000"}, baseline=True)
+    make_record(facility, 2016, "100", {"ELEC": "900"})
+
+    client = login(cast["leader"])
+    response = client.get("/", {"year": 2018})
+    point = next(p for p in response.context["trend"] if p.year == 2016)
+    assert point.saving == 1
+    parser = Links()
+    parser.feed(response.content.decode())
+    href = next(link["href"] for link in parser.links
+                if "/kpi/saving/" in link["href"] and "of=2016" in link["href"])
+    assert client.get(href).context["count"] == 1

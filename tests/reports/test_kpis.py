@@ -266,3 +266,29 @@ def test_query_count_does_not_grow_with_facilities(size, django_assert_max_num_q
     with django_assert_max_num_queries(6):
         figures = kpis.kpis(year=2018)
     assert figures.active.current == size
+
+
+@pytest.mark.parametrize(("mode", "change", "signed", "target"), [
+    ("relative", "50,00%", "+50,00%", "+20%"),
+    ("points", "5,00 điểm %", "+5,00 điểm %", "+20 điểm %"),
+])
+def test_a_comparison_writes_its_change_in_the_targets_mode(mode, change, signed, target):
+    """2 → 3 aware of 10 → 12 active: +50 % relative, +5 points; the change that decides `met`
+    is the one in the target's mode, written with its unit."""
+    comparison = kpis.Comparison(2, 3, 10, 12, kpis.TargetSpec("aware", mode, Decimal(20)))
+    assert comparison.mode == mode and comparison.mode is kpis.Mode(mode)
+    assert comparison.change == (Decimal(50) if mode == "relative" else Decimal(5))
+    assert comparison.change_unit == ("%" if mode == "relative" else " điểm %")
+    assert (comparison.change_text, comparison.change_signed_text) == (change, signed)
+    assert comparison.target_text == target
+    assert (comparison.change_percent_text, comparison.change_points_text) == (
+        "50,00%", "5,00 điểm %")
+    assert comparison.met is (mode == "relative")
+
+
+def test_a_change_that_is_undefined_is_written_as_a_dash():
+    comparison = kpis.Comparison(0, 3, 0, 12)  # no target: relative; baseline 0: undefined
+    assert comparison.mode is kpis.Mode.RELATIVE and comparison.change is None
+    assert comparison.change_text == comparison.change_points_text == "—"
+    assert comparison.target_text == "" and comparison.met is None
+    assert kpis.target_text(kpis.TargetSpec("saving", "relative", Decimal("12.5"))) == "+12,50%"

@@ -7,25 +7,29 @@ from reports import kpis
 
 
 class Command(BaseCommand):
-    help = "Print the KPI figures of a year against its baseline (CONTRACTS.md, KPI JSON)."
+    help = "Print the KPI figures of a year against its baseline (docs/KPI.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument(
+            "--year", type=int, help="the year reported on; the latest plan's when left out"
+        )
         parser.add_argument("--baseline", type=int)
         parser.add_argument("--commune", help="5-digit commune code; the district when left out")
         parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
 
     def handle(self, *args, **options):
         year, baseline = options["year"], options["baseline"]
+        if year is None:
+            year = kpis.default_year()
         if not 2001 <= year <= 2100 or (baseline is not None and not 2000 <= baseline < year):
-            raise CommandError("Năm không hợp lệ: năm so sánh phải trước năm báo cáo.",
-                               returncode=2)
-        commune_id = None
+            raise CommandError(
+                "Năm không hợp lệ: năm so sánh phải trước năm báo cáo.", returncode=2
+            )
+        scope = kpis.Scope()
         if options["commune"]:
             commune = Commune.objects.filter(code=options["commune"]).first()
             if commune is None:
-                raise CommandError(f"Không có xã, thị trấn mã {options['commune']}.",
-                                   returncode=2)
-            commune_id = commune.pk
-        figures = kpis.kpis(year=year, baseline_year=baseline, commune_id=commune_id)
-        self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
+                raise CommandError(f"Không có xã, thị trấn mã {options['commune']}.", returncode=2)
+            scope = kpis.Scope(commune.pk)
+        overview = kpis.overview(year, scope, baseline_year=baseline)
+        self.stdout.write(json.dumps(overview.figures.as_json(), ensure_ascii=False, indent=2))

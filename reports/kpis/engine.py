@@ -1,0 +1,241 @@
+"""Which facilities each figure counts, year by year: one grouped statement over the facilities
+and the energy records of the applying ones (audits/energy.py does the energy arithmetic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db import connection
+
+from audits import energy
+from audits.models import CPMeasure
+from audits.selectors import energy_records_light
+from campaigns.models import Attendance, Campaign
+from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.sql import year_of
+from reports.kpis.scope import DISTRICT, Scope
+from reports.models import DEFAULT_BAND
+
+
+class SaverSec(NamedTuple):
+    """What the report's annex prints of a saver: its baseline record's year, both SECs and
+    the product unit they are per."""
+
+    baseline_year: int
+    sec_baseline: Decimal
+    sec_current: Decimal
+    product_unit: str
+
+
+@dataclass
+class YearSets:
+    """Which facilities each figure counts in one year (ids), and the energy they saved."""
+
+    year: int
+    active: set[int] = field(default_factory=set)
+    aware: set[int] = field(default_factory=set)
+    applying: set[int] = field(default_factory=set)
+    in_band: set[int] = field(default_factory=set)
+    above_band: set[int] = field(default_factory=set)
+    saved_toe: dict[int, Decimal] = field(default_factory=dict)
+    ratio: dict[int, Decimal] = field(default_factory=dict)
+    sec: dict[int, SaverSec] = field(default_factory=dict)
+
+    @property
+    def saving(self) -> set[int]:
+        return self.in_band | self.above_band
+
+    def energy_saved_toe(self, ids: set[int] | None = None) -> Decimal:
+        chosen = self.saving if ids is None else self.saving & ids
+        return sum((self.saved_toe[pk] for pk in chosen), Decimal(0))
+
+
+@dataclass
+class Evaluation:
+    """Every figure's facility sets for some years in one scope: what all views are built on."""
+
+    scope: Scope
+    band: tuple[Decimal, Decimal]
+    years: dict[int, YearSets]
+    commune_of: dict[int, int]
+
+    def __getitem__(self, year: int) -> YearSets:
+        return self.years[year]
+
+
+class FacilityFacts(NamedTuple):
+    """What every figure of every year is decided on, for one facility (a row of the
+    statement below)."""
+
+    id: int
+    commune_id: int
+    first_year: int | None
+    last_year: int | None
+    first_aware_status: int | None  # year of its first status at stage aware or above
+    first_attended: date | None  # start of the first campaign it attended
+    first_measure: date | None  # first implementation of a CP measure
+    latest_status: tuple[int | None, ...]  # per year asked: year * 10 + stage of the latest
+    measure_in_year: tuple[bool, ...]  # per year asked: a CP measure implemented in it
+
+    @property
+    def first_aware(self) -> int | None:
+        """The first year with any evidence of awareness."""
+        evidence = [
+            year
+            for year in (
+                self.first_aware_status,
+                year_of(self.first_attended),
+                year_of(self.first_measure),
+            )
+            if year is not None
+        ]
+        return min(evidence) if evidence else None
+
+    def active_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or self.last_year >= year
+        )
+
+
+def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
+    """One statement giving the facts of every facility in scope: its years of operation, the
+    first year of each kind of awareness evidence, its latest status up to each year (as
+    year * 10 + stage) and whether a measure was implemented in each year. Three grouped
+    scans joined to the facilities, whatever the number of years."""
+    status = FacilityYearStatus._meta.db_table
+    attendance, campaign = Attendance._meta.db_table, Campaign._meta.db_table
+    measure = CPMeasure._meta.db_table
+    latest = ", ".join(
+        f"MAX(CASE WHEN year <= %s THEN year * 10 + stage END) AS latest_{n}"
+        for n in range(len(years))
+    )
+    in_year = ", ".join(
+        f"MAX(CASE WHEN implemented_on >= %s AND implemented_on < %s THEN 1 ELSE 0 END) AS in_{n}"
+        for n in range(len(years))
+    )
+    columns = ", ".join(
+        [f"s.latest_{n}" for n in range(len(years))] + [f"m.in_{n}" for n in range(len(years))]
+    )
+    where, params = [], []
+    params += list(years)
+    for year in years:
+        params += [date(year, 1, 1), date(year + 1, 1, 1)]
+    if scope.commune_id:
+        where.append("f.commune_id = %s")
+        params.append(scope.commune_id)
+    if scope.sector_id:
+        where.append("f.sector_id = %s")
+        params.append(scope.sector_id)
+    sql = f"""
+        SELECT f.id, f.commune_id, f.first_year, f.last_year, s.first_aware,
+               a.first_attended, m.first_measure, {columns}
+        FROM {Facility._meta.db_table} f
+        LEFT JOIN (SELECT facility_id,
+                          MIN(CASE WHEN stage >= {int(Stage.AWARE)} THEN year END) AS first_aware,
+                          {latest}
+                   FROM {status} GROUP BY facility_id) s ON s.facility_id = f.id
+        LEFT JOIN (SELECT t.facility_id, MIN(c.starts_on) AS first_attended
+                   FROM {attendance} t JOIN {campaign} c ON c.id = t.campaign_id
+                   GROUP BY t.facility_id) a ON a.facility_id = f.id
+        LEFT JOIN (SELECT facility_id, MIN(implemented_on) AS first_measure, {in_year}
+                   FROM {measure} WHERE status = '{CPMeasure.Status.IMPLEMENTED}'
+                   GROUP BY facility_id) m ON m.facility_id = f.id
+        {"WHERE " + " AND ".join(where) if where else ""}"""
+    return sql, params
+
+
+def facility_facts(years: list[int], scope: Scope) -> list[FacilityFacts]:
+    """The facts of every facility in scope, read by column name. One query."""
+    sql, params = _facts_sql(years, scope)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    facts = []
+    for row in rows:
+        got = dict(zip(names, row, strict=True))
+        facts.append(
+            FacilityFacts(
+                id=got["id"],
+                commune_id=got["commune_id"],
+                first_year=got["first_year"],
+                last_year=got["last_year"],
+                first_aware_status=got["first_aware"],
+                first_attended=got["first_attended"],
+                first_measure=got["first_measure"],
+                latest_status=tuple(got[f"latest_{n}"] for n in range(len(years))),
+                measure_in_year=tuple(bool(got[f"in_{n}"]) for n in range(len(years))),
+            )
+        )
+    return facts
+
+
+def evaluate(
+    years: list[int] | range, scope: Scope = DISTRICT, band: tuple[Decimal, Decimal] = DEFAULT_BAND
+) -> Evaluation:
+    """Compute the facility sets of every figure for the given years, in a fixed number of
+    queries (three), whatever the number of facilities, records or years."""
+    years = sorted(set(years))
+    evaluation = Evaluation(scope, band, {y: YearSets(y) for y in years}, {})
+    applying = int(Stage.APPLYING)
+    for facts in facility_facts(years, scope):
+        evaluation.commune_of[facts.id] = facts.commune_id
+        # aware(y) contains applying(y): an applying status is a stage >= aware, and a
+        # measure implemented in y is one implemented by y.
+        first_aware = facts.first_aware
+        for n, year in enumerate(years):
+            if not facts.active_in(year):
+                continue
+            sets = evaluation.years[year]
+            sets.active.add(facts.id)
+            if first_aware is not None and first_aware <= year:
+                sets.aware.add(facts.id)
+            latest = facts.latest_status[n]
+            if (latest is not None and int(latest) % 10 == applying) or facts.measure_in_year[n]:
+                sets.applying.add(facts.id)
+    _add_savings(evaluation)
+    return evaluation
+
+
+def _add_savings(evaluation: Evaluation) -> None:
+    """saving(y): applying facilities whose SEC fell by at least the band's lower bound against
+    their own baseline record (audits/energy.py does the arithmetic)."""
+    applying = set().union(*(sets.applying for sets in evaluation.years.values()))
+    if not applying:
+        return
+    records = energy_records_light(applying, max(evaluation.years))
+    low, high = evaluation.band
+    for year, sets in evaluation.years.items():
+        for pk in sets.applying:
+            history = records.get(pk, [])
+            current = energy.record_of_year(history, year)
+            base = energy.baseline_record(history, year)
+            ratio = energy.saving_ratio(base, current)
+            band = energy.saving_band(ratio, low, high)
+            if band == energy.IN_BAND:
+                sets.in_band.add(pk)
+            elif band == energy.ABOVE_BAND:
+                sets.above_band.add(pk)
+            else:
+                continue
+            sets.ratio[pk] = ratio
+            sets.saved_toe[pk] = energy.energy_saved_toe(base, current)
+            sets.sec[pk] = SaverSec(
+                base.year,
+                energy.record_sec(base),
+                energy.record_sec(current),
+                current.product_unit,
+            )
+
+
+FIGURES = ("active", "aware", "applying", "saving", "in_band", "above_band")
+
+
+def members(evaluation: Evaluation, figure: str, year: int) -> list[int]:
+    """The ids of the facilities a figure counts: the list behind a number on the dashboard."""
+    if figure not in FIGURES:
+        raise KeyError(figure)
+    return sorted(getattr(evaluation[year], figure))
