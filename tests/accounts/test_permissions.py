@@ -36,6 +36,8 @@ EXPECTED = {
     "report.issue": {"staff"},
     "year.lock": {"staff"},
     "system.admin": {"admin"},
+    "user.change_password": {"staff", "official_a", "unit", "leader", "admin"},
+    "user.reset_password": {"admin"},
 }
 
 
