@@ -1,7 +1,7 @@
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -62,16 +62,23 @@ def _has_control_characters(request) -> bool:
         for key, values in params.lists():
             texts.append(key)
             texts.extend(value for value in values if isinstance(value, str))
-    texts.extend(upload.name or "" for upload in request.FILES.values())
     for name, value in request.COOKIES.items():
         texts.extend((name, value))
     return any(CONTROL_CHARACTERS.search(text) for text in texts)
 
 
-class ControlCharacterGuardMiddleware:
-    """One guard for every input path: a request whose address, parameters (names or values,
-    GET or POST), upload names or cookies carry a control character gets a 400 page before any
-    view, form or query sees it."""
+# The largest id any table holds (a signed 64-bit column); SQLite cannot even bind a larger
+# number and PostgreSQL refuses it in some comparisons.
+MAX_ID = 2**63 - 1
+
+
+class InputGuardMiddleware:
+    """One guard for every input path, before any view, form or query sees the request:
+
+    - an address, a parameter (name or value, GET or POST) or a cookie with a control character
+      gets a 400 page (Django's parser already drops unprintable characters from upload names);
+    - a number in the address larger than any id is a missing page (404), whatever the view.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,11 +86,18 @@ class ControlCharacterGuardMiddleware:
     def __call__(self, request):
         if _has_control_characters(request):
             # Rendered without the request: its session cookie may be the bad value itself.
-            reason = gettext("The request contains a control character (such as a null byte) "
-                             "that no form of the portal sends. Go back, remove it and try "
-                             "again.")
+            reason = gettext(
+                "The request contains a control character (such as a null byte) that no form "
+                "of the portal sends. Go back, remove it and try again."
+            )
             return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        numbers = [v for v in (*view_args, *view_kwargs.values()) if isinstance(v, int)]
+        if any(abs(number) > MAX_ID for number in numbers):
+            raise Http404
+        return None
 
 
 class PrivateCacheMiddleware:

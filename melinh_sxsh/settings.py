@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "melinh_sxsh.middleware.VietnameseFirstLocaleMiddleware",
     # Before anything reads a parameter, the session cookie included.
-    "melinh_sxsh.middleware.ControlCharacterGuardMiddleware",
+    "melinh_sxsh.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
