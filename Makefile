@@ -49,7 +49,7 @@ restore: install
 
 # Refresh the Vietnamese catalogue after changing UI strings; translate, then compile.
 messages: install
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 clean:

@@ -1,27 +1,41 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import Commune, Unit, User
+
+# The admin's login keeps the portal's bounds on what may be typed.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "role", "commune", "unit", "is_sxsh_officer",
-                    "is_active")
+                    "is_active", "must_change_password")
     list_filter = ("role", "commune", "unit", "is_sxsh_officer", "is_active")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "email")}),
         (_("Role"), {"fields": ("role", "commune", "unit", "is_sxsh_officer")}),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser",
+                                  "must_change_password")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2", "role", "commune", "unit",
                            "is_sxsh_officer")}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        # One way to give someone a password: the portal's reset, which also lifts the login
+        # lock and makes the user choose their own at the next login.
+        if not str(id).isdigit():
+            raise Http404
+        return redirect("accounts:user_reset_password", pk=int(id))
 
 
 @admin.register(Commune)

@@ -81,6 +81,11 @@ class User(AbstractUser):
         _("cleaner-production officer"), default=False,
         help_text=_("The state officer in charge of cleaner production (target 3 of the plan)."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when an administrator gives a temporary password: until the user "
+                    "chooses their own, only the password page and logging out are open."),
+    )
 
     objects = SxshUserManager()
 

@@ -34,6 +34,7 @@ ITEMS = (
     NavItem(_("Units' tasks"), "reports:tasks", "task.report"),
     NavItem(_("Budget"), "reports:budget", "budget.view"),
     NavItem(_("Reports"), "reports:index", "report.view", exact=True),
+    NavItem(_("Accounts"), "accounts:users", "user.reset_password"),
     NavItem(_("System administration"), "admin:index", "system.admin"),
 )
 

@@ -76,6 +76,10 @@ RULES: dict[str, frozenset[str]] = {
     "report.change": frozenset({STAFF, COMMUNE, LEADER}),
     "year.lock": frozenset({STAFF}),
     "system.admin": frozenset({ADMIN}),
+    # One's own password, with the current one; another user's, as a temporary one that also
+    # lifts their login lock.
+    "user.change_password": EVERYONE,
+    "user.reset_password": frozenset({ADMIN}),
 }
 
 # Actions a unit officer may take only on objects of their own unit.

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.lockout import unlock
 from accounts.models import Commune, Role, Unit, User
 from melinh_sxsh.lib.errors import DomainError
 
@@ -58,4 +59,30 @@ def user_create(
         raise DomainError(" ".join(exc.messages)) from exc
     user.set_password(password)
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str) -> User:
+    """The user's own new password (the form checked the current one and the validators); it
+    ends a forced change."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str) -> User:
+    """A temporary password given by an administrator: it lifts the user's login lock, ends
+    their other sessions (the password hash changes), and the user must choose their own
+    password at the next login before anything else."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    unlock(user.username)
     return user

@@ -1,7 +1,9 @@
 """Request parameters and file downloads without letting a bad value become a 500."""
 
+import ipaddress
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,3 +35,23 @@ def safe_redirect_target(request: HttpRequest, target: str | None, default: str)
                                                   require_https=request.is_secure()):
         return target
     return default
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: the connection's own, or, behind TRUSTED_PROXY_COUNT proxies of
+    ours, the entry of X-Forwarded-For that the outermost of them appended. Entries further
+    left were written by the client and prove nothing; a header shorter than the chain means
+    the request did not come through it, so the connection's address stands."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    chain = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [hop for hop in chain if hop]
+    if len(chain) < count:
+        return remote
+    candidate = chain[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -9,7 +9,7 @@ EXPECTED = {
     "official_a": COMMON | {"/facilities/import/", "/audits/quality/"},
     "unit": COMMON | {"/reports/tasks/", "/reports/budget/"},
     "leader": COMMON | {"/reports/budget/", "/audits/quality/"},
-    "admin": COMMON | {"/reports/budget/", "/admin/", "/audits/quality/"},
+    "admin": COMMON | {"/reports/budget/", "/admin/", "/audits/quality/", "/accounts/users/"},
 }
 
 

@@ -46,6 +46,8 @@ EXPECTED = {
     "report.change": {"staff", "official_a", "leader"},
     "year.lock": {"staff"},
     "system.admin": {"admin"},
+    "user.change_password": {"staff", "official_a", "unit", "leader", "admin"},
+    "user.reset_password": {"admin"},
 }
 
 

@@ -33,6 +33,11 @@ MATRIX = {
     "healthz": (ALL_GET, (NOT_ALLOWED,) * 7),
     "accounts:login": ((OK, R, R, R, R, R, R), (OK, R, R, R, R, R, R)),
     "accounts:logout": ((NOT_ALLOWED,) * 7, (R,) * 7),
+    # one's own password: everyone signed in; another's: the system administrator only
+    "accounts:password_change": (LOGIN_GET, LOGIN_GET),
+    "accounts:users": ((R, 403, 403, 403, 403, 403, OK), POST_405),
+    "accounts:user_reset_password": ((R, 403, 403, 403, 403, 403, OK),
+                                     (R, 403, 403, 403, 403, 403, OK)),
     "set_language": ((R,) * 7, (R,) * 7),
     # facilities: commune officials keep their commune's; leaders, units, admins read
     "facilities:list": READ_ONLY,
@@ -179,6 +184,7 @@ def address(name: str, world) -> str:
         "reports:task_report_file": [world.task_report.pk],
         "public:event_detail": [world.event.pk], "public:news_detail": [world.article.pk],
         "public:document_download": [world.document.pk],
+        "accounts:user_reset_password": [world.job.requested_by_id],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?source=KHUYEN_CONG&year=2018" if name == "reports:budget_lines" else "")

@@ -9,7 +9,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from accounts.models import Unit
@@ -324,3 +324,166 @@ def test_a_download_whose_file_is_gone_is_404_not_500(login, cast):
         assert client.get(reverse(url_name, args=args)).status_code == 404, url_name
     world.document.refresh_from_db()
     assert world.document.download_count == 1  # a failed download is not counted
+
+
+# ---- every parameter of every address, for every role -----------------------------------------
+#
+# Which GET parameters a view reads is found out, not listed: the request's GET is replaced by a
+# QueryDict that notes every name asked for, each address of the authorization matrix is
+# fetched by each role, and every name it read is then sent hostile values, one at a time.
+# A name read only because of another value (a branch) is found on the way and tried too.
+
+from django.core.handlers.wsgi import WSGIRequest, get_bytes_from_wsgi  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.utils.functional import cached_property  # noqa: E402
+
+from tests.security.test_authorization_matrix import (  # noqa: E402
+    MATRIX,
+    ORDER,
+    address,
+)
+
+READ: set[str] = set()
+
+
+class RecordingQueryDict(QueryDict):
+    def __getitem__(self, key):
+        READ.add(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, default=None):
+        READ.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        READ.add(key)
+        return super().__contains__(key)
+
+
+def _recording_get(self):
+    return RecordingQueryDict(get_bytes_from_wsgi(self.environ, "QUERY_STRING", ""),
+                              encoding=self._encoding)
+
+
+@pytest.fixture
+def recording(monkeypatch):
+    prop = cached_property(_recording_get)
+    prop.__set_name__(WSGIRequest, "GET")
+    monkeypatch.setattr(WSGIRequest, "GET", prop)
+    READ.clear()
+    return READ
+
+
+# Refused by the guard before any view: a 400 page that says why.
+CONTROL = ["\x00", "2018\x00", "a\x1b[31m", "\x7f"]
+# Reach the view: each must give a page, a redirect, a 403 or a 404, never a 500. Each goes to
+# every parameter at once; the first few also to each parameter alone, so that a value one
+# parameter refuses early cannot hide what another would have done with it.
+ODD = ["abc", "9" * 30, "x" * 5000, "-1", "1.5", "1e400", "NaN", "\u0663",
+       "%' OR 1=1 --", "2018-02-30", "../../etc/passwd", " ", ["1", "2"], ["abc", "-1"]]
+ALONE = ODD[:3]
+GUARD_MESSAGE = "ký tự điều khiển"
+
+
+def roles_client(login, cast, role):
+    return login(None if role == "anonymous" else cast[role])
+
+
+def split(url: str) -> tuple[str, dict[str, str]]:
+    path, _, query = url.partition("?")
+    return path, dict(part.split("=", 1) for part in query.split("&") if part)
+
+
+def sweep(client, path, base, recording) -> set[str]:
+    """Every parameter the view reads for this client, each sent every hostile value; returns
+    the names tried."""
+    recording.clear()
+    # Some views treat an empty query as no query at all (django-filter does); one harmless
+    # name makes every view read its parameters from the recording dict.
+    assert client.get(path, {**base, "sweep": "1"}).status_code < 500, path
+    queue, seen = set(recording), set()
+    while queue:
+        param = queue.pop()
+        seen.add(param)
+        for value in CONTROL:
+            response = client.get(path, {**base, param: value})
+            assert response.status_code == 400, (path, param, repr(value))
+            assert GUARD_MESSAGE in response.content.decode()
+        assert client.get(path, {**base, param + "\x00": "1"}).status_code == 400
+        for value in ALONE:
+            recording.clear()
+            response = client.get(path, {**base, param: value})
+            assert response.status_code < 500, (path, param, repr(value)[:40])
+            queue |= set(recording) - seen
+    for value in ODD:
+        response = client.get(path, {**base, **dict.fromkeys(seen, value)})
+        assert response.status_code < 500, (path, sorted(seen), repr(value)[:40])
+    return seen
+
+
+def forged_ids(path: str) -> list[str]:
+    """The address with each of its ids replaced by one too large for any column."""
+    match = resolve(path)
+    return [reverse(match.view_name, kwargs={**match.kwargs, key: 10**20})
+            for key, value in match.kwargs.items() if isinstance(value, int)]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_no_parameter_or_id_gives_a_500(name, login, cast, recording):
+    """Every address of the matrix, every role: every parameter the view reads gets control
+    characters (400), and odd, over-long and non-numeric values (never a 500); every id in the
+    address, one too large (404, or the login, 403, 405)."""
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    path, base = split(address(name, world))
+    forged = [] if name == "admin:*" else forged_ids(path)
+    for role in ORDER:
+        client = roles_client(login, cast, role)
+        sweep(client, path, base, recording)
+        for url in forged:
+            assert client.get(url, base).status_code in (302, 403, 404, 405), (role, url)
+            assert client.post(url).status_code in (302, 403, 404, 405), (role, url)
+
+
+def test_control_characters_in_posts_paths_and_cookies_are_refused(login, cast):
+    """The guard stands before every view: a POST to any address, a path or a cookie with a NUL
+    gets the 400 page, whoever asks, and nothing is written. (Upload names need no guard:
+    Django's parser drops unprintable characters from them.)"""
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    before = Facility.objects.values().get(pk=world.facility.pk)
+    for name in sorted(MATRIX):
+        path, _ = split(address(name, world))
+        for role in ("anonymous", "staff", "official_a", "admin"):
+            client = roles_client(login, cast, role)
+            for data in ({"name": "Cơ sở\x00"}, {"name\x00": "x"}, {"note": "a\x08b"}):
+                response = client.post(path, data)
+                assert response.status_code == 400, (role, name, data)
+    client = login(cast["staff"])
+    assert client.get("/reports/kpi/aware\x00/").status_code == 400
+    assert client.get("/facilities/%00/").status_code == 400
+    client.cookies["sessionid"] = "abc\x00def"
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 400 and GUARD_MESSAGE in response.content.decode()
+    assert Facility.objects.values().get(pk=world.facility.pk) == before
+
+
+def test_the_reported_addresses(login, cast, facility_a):
+    """Addresses named in the report (a 500 on PostgreSQL): each NUL is now a 400 page."""
+    client = login(cast["staff"])
+    for url in ("/campaigns/?q=%00", "/?commune=%00", "/reports/kpi/saving/?sector=%00"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert GUARD_MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), [
+    ("dashboard", "staff", {"commune"}), ("facilities:list", "staff", {"q", "page"}),
+    ("campaigns:index", "unit", {"q"}), ("reports:figure", "leader", {"sector"}),
+    ("reports:budget_lines", "staff", {"source", "year", "page"}),
+])
+def test_the_sweep_finds_the_parameters_views_read(name, role, expected, login, cast,
+                                                   recording):
+    """The sweep is only as good as its discovery: names these views are known to read."""
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    path, base = split(address(name, world))
+    assert login(cast[role]).get(path, {**base, "sweep": "1"}).status_code == 200
+    assert expected <= recording, recording
