@@ -76,7 +76,7 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
         raise DomainError(_("Choose a year between 2001 and 2100."), field="year")
     report = Report.objects.create(year=year, commune=commune, format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
-                                   requested_by=user)
+                                   requested_by=user, heartbeat_at=timezone.now())
     transaction.on_commit(lambda: _dispatch(report.pk))
     return report
 
@@ -86,7 +86,8 @@ def report_request_scheduled() -> Report:
     plan = Plan.objects.order_by("-year").first()
     year = plan.year if plan else timezone.localdate().year
     with transaction.atomic():
-        report = Report.objects.create(year=year, format=Report.Format.PDF, scheduled=True)
+        report = Report.objects.create(year=year, format=Report.Format.PDF, scheduled=True,
+                                       heartbeat_at=timezone.now())
         transaction.on_commit(lambda: _dispatch(report.pk))
     return report
 
@@ -97,7 +98,8 @@ def report_rebuild(*, user, report: Report) -> None:
     check(user, "report.create", report)
     updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
-        status=JobStatus.QUEUED, progress=0, message="", attempts=0)
+        status=JobStatus.QUEUED, progress=0, message="", attempts=0,
+        heartbeat_at=timezone.now())
     if not updated:
         raise DomainError(_("Only a finished draft can be built again; an issued report keeps "
                             "the file it printed."))
