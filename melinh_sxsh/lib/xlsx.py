@@ -109,7 +109,6 @@ class SheetShape:
 @dataclass
 class _Package:
     archive: zipfile.ZipFile
-    names: set[str]
     shared_strings: str | None
     sheet: str | None  # the first worksheet, the one imported
     worksheets: set[str]
@@ -221,7 +220,7 @@ def _locate(archive: zipfile.ZipFile, deadline: Deadline) -> _Package:
         raise
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, SyntaxError) as exc:
         raise damaged() from exc
-    return _Package(archive, names, strings, worksheets[0] if worksheets else None, set(worksheets))
+    return _Package(archive, strings, worksheets[0] if worksheets else None, set(worksheets))
 
 
 def _tree(archive: zipfile.ZipFile, name: str, deadline: Deadline) -> bytes:
@@ -274,7 +273,7 @@ def _feed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, parser, deadline: Dea
                 return
     except _Stop:
         return
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, LookupError) as exc:  # LookupError: an unknown encoding
         raise damaged() from exc
     except (
         zipfile.BadZipFile,
@@ -370,7 +369,7 @@ def _read_shared_strings(
         elif depth == 1:
             for attr in ("count", "uniqueCount"):
                 declared = attrs.get(attr, "")
-                if declared.isdigit() and int(declared) > MAX_SHARED_STRINGS:
+                if declared.isascii() and declared.isdigit() and int(declared) > MAX_SHARED_STRINGS:
                     raise _too_many_strings()
             if header_only:
                 raise _Stop
@@ -480,7 +479,7 @@ def _scan_sheet(archive, name: str, deadline: Deadline, *, head_only: bool = Fal
         else:
             try:
                 number = int(ref) if ref.isdigit() else int(float(ref))
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:
                 raise damaged() from exc
         if number < 1:
             raise damaged()
