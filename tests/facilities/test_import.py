@@ -324,6 +324,29 @@ def test_hostile_files_are_refused_with_a_message(monkeypatch, case, build, limi
     assert Facility.objects.count() == 0
 
 
+DAMAGED_PARTS = [
+    ("an unknown encoding", lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet(
+        []).replace('encoding="UTF-8"', 'encoding="UTF-81e400"'))])),
+    ("an infinite row number", lambda: with_sheet_xml('<row r="inf"><c><v>1</v></c></row>')),
+    ("a cell without a column", lambda: with_sheet_xml('<row r="2"><c r="12"><v>1</v></c></row>')),
+    ("a truncated sheet", lambda: with_sheet_xml('<row r="2"><c r="A2"><v>1</v></c>')),
+]
+
+
+@pytest.mark.parametrize(("case", "build"), DAMAGED_PARTS, ids=[c[0] for c in DAMAGED_PARTS])
+def test_damaged_parts_are_unreadable_files_not_server_errors(case, build):
+    content = build()
+    with pytest.raises(UnreadableFile, match="bị hỏng hoặc không đầy đủ"):
+        xlsx.check_xlsx(BytesIO(content))
+        run(content)
+
+
+def test_a_count_written_in_other_digits_is_ignored_as_openpyxl_ignores_it():
+    content = raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))],
+                               strings=raw_strings([SI], count="\u00b2"))
+    assert "Không tìm thấy dòng tiêu đề" in messages(run(content))[0]
+
+
 def test_reading_and_checking_stop_after_the_time_allowed(monkeypatch):
     monkeypatch.setattr(importing, "MAX_SECONDS", 0)
     with pytest.raises(UnreadableFile, match="lâu hơn 0 giây"):
