@@ -87,3 +87,23 @@ def test_cancel_on_the_preview_cancels_the_job(open_page, commune_a, width):
     job.refresh_from_db()
     assert job.status == "cancelled" and not job.file
     screenshot(page, f"import-preview-cancelled-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_second_file_while_one_is_queued_is_refused_with_a_message(
+    open_page, commune_a, width, tmp_path
+):
+    official = make_user("xa.quangminh", Role.COMMUNE, commune=commune_a)
+    ImportJob.objects.create(
+        kind="facilities", requested_by=official, commune=commune_a, original_name="dot-1.xlsx"
+    )
+    path = tmp_path / "dot-2.xlsx"
+    path.write_bytes(facilities_file(3))
+    page = open_page(official, width)
+    page.goto(f"{page.base}/facilities/import/")
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.get_by_text("mỗi tài khoản gửi từng tệp một").wait_for()
+    axe_check(page, "refused")
+    assert ImportJob.objects.count() == 1
+    screenshot(page, f"import-one-at-a-time-{width}")
