@@ -31,8 +31,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# One worker for every queue (docker-compose.yml gives imports workers of their own).
 worker: install
-	$(VENV)/bin/celery -A melinh_sxsh worker --loglevel=info
+	$(VENV)/bin/celery -A melinh_sxsh worker -Q celery,imports --loglevel=info
 
 beat: install
 	$(VENV)/bin/celery -A melinh_sxsh beat --loglevel=info

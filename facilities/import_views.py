@@ -70,3 +70,14 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("facilities:import_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(request.user, pk)
+    try:
+        services.import_job_cancel(user=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("facilities:import_detail", pk=pk)

@@ -203,10 +203,23 @@ class ImportJob(BackgroundJob):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
 
+    task_path = "facilities.tasks.run_import_job"
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+        indexes = [
+            # The beat's sweep: stale running imports, forgotten queued ones.
+            models.Index(fields=["status", "heartbeat_at"], name="import_status_heartbeat"),
+        ]
+        constraints = [
+            # One account, one import at a time in the workers' hands: nobody can fill the
+            # import queue on their own (a second upload is refused with a message).
+            models.UniqueConstraint(fields=["requested_by"],
+                                    condition=models.Q(status__in=["queued", "running"]),
+                                    name="import_one_active_per_account"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"

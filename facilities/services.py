@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import ProtectedError
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +17,9 @@ from facilities.locking import ensure_open
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.importing import MAX_STORED_ERRORS, REGISTRY, run_import
-from melinh_sxsh.lib.jobs import JobStatus, job_claim, job_finish, job_progress
+from melinh_sxsh.lib.importing import MAX_ERRORS, MAX_STORED_ERRORS, REGISTRY, run_import
+from melinh_sxsh.lib.jobs import ACTIVE, JobLost, JobRun, JobStatus, job_claim
+from melinh_sxsh.lib.text import format_number
 from melinh_sxsh.lib.xlsx import MAX_BYTES, UnreadableFile, check_xlsx
 
 logger = logging.getLogger(__name__)
@@ -150,36 +152,85 @@ def status_set_bulk(*, user, facility_ids: list[int], year: int, stage: int) -> 
 
 # ---- imports --------------------------------------------------------------------------------
 
+def _active_import(user) -> ImportJob | None:
+    return ImportJob.objects.filter(requested_by=user, status__in=ACTIVE).first()
+
+
+def _one_at_a_time(job: ImportJob) -> DomainError:
+    return DomainError(_(
+        'Your file "%(name)s" is still waiting or being checked. Wait until it is done, or '
+        "cancel it, before sending another; one account sends one file at a time."
+    ) % {"name": job.original_name}, field="file")
+
+
 def import_job_create(*, user, kind: str, upload) -> ImportJob:
-    """Keep the uploaded file and queue its check; refuse at once what is plainly not .xlsx."""
+    """Keep the uploaded file and queue its check; refuse at once what is plainly not .xlsx, and
+    a second file while the account's previous one is still in the workers' hands."""
     importer = REGISTRY.get(kind)
     if importer is None:
         raise DomainError(_("Unknown template."))
     check(user, importer.action)
+    active = _active_import(user)
+    if active is not None:
+        raise _one_at_a_time(active)
     if upload.size > MAX_BYTES:
         raise DomainError(_("The file is larger than 10 MB."), field="file")
     try:
         check_xlsx(upload, upload.size)
     except UnreadableFile as exc:
         raise DomainError(str(exc), field="file") from exc
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            kind=kind, file=upload, original_name=(upload.name or "")[:255], requested_by=user,
-            commune_id=user.commune_id if user.role == Role.COMMUNE else None,
-        )
-        transaction.on_commit(lambda: _dispatch(job.pk))
+    job = ImportJob(kind=kind, file=upload, original_name=(upload.name or "")[:255],
+                    requested_by=user, heartbeat_at=timezone.now(),
+                    commune_id=user.commune_id if user.role == Role.COMMUNE else None)
+    try:
+        with transaction.atomic():
+            job.save()
+            transaction.on_commit(lambda: _dispatch(job.pk))
+    except IntegrityError as exc:
+        # Two uploads at the same moment: the constraint lets one through.
+        if job.file:
+            job.file.delete(save=False)
+        raise _one_at_a_time(_active_import(user) or job) from exc
     return job
 
 
 def import_job_confirm(*, user, job: ImportJob) -> None:
     """Write a checked file: the worker checks it again inside the writing transaction."""
     check(user, REGISTRY[job.kind].action)
-    with transaction.atomic():
-        updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.READY, apply=False).update(
-            status=JobStatus.QUEUED, apply=True, progress=0)
-        if not updated:
-            raise DomainError(_("This import is not waiting for confirmation."))
-        transaction.on_commit(lambda: _dispatch(job.pk))
+    try:
+        with transaction.atomic():
+            updated = ImportJob.objects.filter(
+                pk=job.pk, status=JobStatus.READY, apply=False).update(
+                status=JobStatus.QUEUED, apply=True, progress=0, attempts=0,
+                heartbeat_at=timezone.now())
+            if not updated:
+                raise DomainError(_("This import is not waiting for confirmation."))
+            transaction.on_commit(lambda: _dispatch(job.pk))
+    except IntegrityError as exc:
+        raise _one_at_a_time(_active_import(job.requested_by) or job) from exc
+
+
+# Cancelling is possible until writing starts: queued (to check or to write), being checked,
+# or checked and waiting for confirmation.
+CANCELLABLE = Q(status__in=[JobStatus.QUEUED, JobStatus.READY]) | Q(status=JobStatus.RUNNING,
+                                                                    apply=False)
+
+
+def import_job_cancel(*, user, job: ImportJob) -> None:
+    """Cancel an import that has written nothing, and delete its stored file."""
+    check(user, REGISTRY[job.kind].action)
+    updated = ImportJob.objects.filter(CANCELLABLE, pk=job.pk).update(
+        status=JobStatus.CANCELLED, finished_at=timezone.now(),
+        message=_("Cancelled by %(name)s; nothing was written and the file was deleted.")
+        % {"name": user.get_full_name() or user.username})
+    if not updated:
+        raise DomainError(_("This import can no longer be cancelled: it is being written, or "
+                            "it has ended."))
+    # A worker still checking it reads from its open handle, then finds it no longer its own.
+    name = ImportJob.objects.values_list("file", flat=True).get(pk=job.pk)
+    if name:
+        job.file.storage.delete(name)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def _dispatch(job_id: int) -> None:
@@ -190,35 +241,50 @@ def _dispatch(job_id: int) -> None:
 
 def import_job_run(job_id: int) -> None:
     """Check (and, once confirmed, write) an uploaded file; the outcome stays on the job."""
-    if not job_claim(ImportJob, job_id):
+    run = job_claim(ImportJob, job_id)
+    if run is None:
         return
-    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
+    with run:
+        _import_job_run(run)
+
+
+def _import_job_run(run: JobRun) -> None:
+    job = ImportJob.objects.select_related("requested_by").get(pk=run.pk)
     importer = REGISTRY[job.kind](user=job.requested_by)
     try:
         with job.file.open("rb") as handle:
-            outcome = run_import(importer, handle, write=job.apply,
-                                 progress=lambda percent: job_progress(ImportJob, job_id, percent))
+            outcome = run_import(importer, handle, write=job.apply, progress=run.progress)
+    except JobLost:
+        return  # cancelled, or handed to another worker: nothing of ours to record
     except UnreadableFile as exc:
-        job_finish(ImportJob, job_id, JobStatus.INVALID, str(exc), errors=[str(exc)],
-                   error_count=1)
+        run.finish(JobStatus.INVALID, str(exc), errors=[str(exc)], error_count=1)
+        return
+    except SoftTimeLimitExceeded:
+        run.finish(JobStatus.FAILED, _(
+            "Checking the file took too long and was stopped; nothing was written. Split it "
+            "into smaller files."))
         return
     except (OperationalError, InterfaceError):
-        # Transient: give the job back to the queue; the task retries it.
-        ImportJob.objects.filter(pk=job_id).update(status=JobStatus.QUEUED)
+        run.release()  # transient: back to the queue; the task retries it
         raise
     except Exception:
-        logger.exception("import job %s failed", job_id)
-        job_finish(ImportJob, job_id, JobStatus.FAILED, _(
+        logger.exception("import job %s failed", run.pk)
+        run.finish(JobStatus.FAILED, _(
             "The import stopped on an unexpected error; nothing was written. The Economic "
             "Department has the details in the server log."))
         return
     errors = [str(error) for error in outcome.errors]
     if errors:
-        job_finish(ImportJob, job_id, JobStatus.INVALID,
-                   _("%(count)s errors found; nothing was written.") % {"count": len(errors)},
-                   errors=errors[:MAX_STORED_ERRORS], error_count=len(errors),
+        message = (_("More than %(count)s errors found; nothing was written.") if outcome.stopped
+                   else _("%(count)s errors found; nothing was written.")) % {
+            "count": format_number(MAX_ERRORS if outcome.stopped else len(errors))}
+        # The last error of a stopped check says so: it is always kept.
+        kept = (errors[:MAX_STORED_ERRORS - 1] + errors[-1:] if outcome.stopped
+                else errors[:MAX_STORED_ERRORS])
+        run.finish(JobStatus.INVALID, message, errors=kept,
+                   error_count=MAX_ERRORS if outcome.stopped else len(errors),
                    preview=outcome.as_preview())
     elif job.apply:
-        job_finish(ImportJob, job_id, JobStatus.DONE, _("Written."), preview=outcome.as_preview())
+        run.finish(JobStatus.DONE, _("Written."), preview=outcome.as_preview())
     else:
-        job_finish(ImportJob, job_id, JobStatus.READY, "", preview=outcome.as_preview())
+        run.finish(JobStatus.READY, "", preview=outcome.as_preview())

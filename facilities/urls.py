@@ -17,4 +17,5 @@ urlpatterns = [
     path("import/template/<slug:kind>/", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
 ]

@@ -199,16 +199,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# The one schedule of Celery beat.
+# Imports have a queue of their own, taken by workers of their own (docker-compose.yml), so that
+# however many files are being checked, a report or the beat's housekeeping never waits behind
+# them. Everything else goes to the default queue.
+IMPORT_QUEUE = "imports"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"facilities.tasks.run_import_job": {"queue": IMPORT_QUEUE}}
+# A running job (import or report) whose heartbeat is older than this is taken as abandoned by a
+# dead worker: requeued, up to JOB_MAX_ATTEMPTS claims, then failed with a message.
+# REPORT_STALE_SECONDS is its former name, still read.
+JOB_STALE_SECONDS = env_int(ENV, "JOB_STALE_SECONDS", env_int(ENV, "REPORT_STALE_SECONDS", 600))
+JOB_MAX_ATTEMPTS = env_int(ENV, "JOB_MAX_ATTEMPTS", 3)
+# The one schedule of Celery beat. The sweep runs often enough to find a stale job soon after
+# it goes stale.
 CELERY_BEAT_SCHEDULE = {
     "weekly-draft-report": {"task": "reports.tasks.weekly_draft",
                             "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
     "purge-old-drafts": {"task": "reports.tasks.purge_old_drafts",
                          "schedule": crontab(minute=30, hour=2)},
-    "requeue-stale-reports": {"task": "reports.tasks.requeue_stale_reports", "schedule": 60.0},
+    "sweep-stale-jobs": {"task": "melinh_sxsh.tasks.sweep_stale_jobs",
+                         "schedule": float(min(60, max(1, JOB_STALE_SECONDS // 4)))},
 }
-# A running report whose heartbeat is older than this is taken as abandoned by a dead worker.
-REPORT_STALE_SECONDS = env_int(ENV, "REPORT_STALE_SECONDS", 600)
 REPORT_STEP_DELAY = env_int(ENV, "SXSH_REPORT_STEP_DELAY", 0)
 
 CACHES = {

@@ -21,7 +21,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from melinh_sxsh.lib.jobs import JobStatus, job_claim, job_finish, job_progress, requeue_stale
+from melinh_sxsh.lib.jobs import JobLost, JobRun, JobStatus, job_claim
 from reports.exporters import EXPORTERS, gather
 from reports.models import Report
 
@@ -56,47 +56,45 @@ def _pause_for_tests() -> None:
 
 def report_build(report_id: int) -> None:
     """Build a queued report; a second delivery of the same message does nothing."""
-    if not job_claim(Report, report_id):
+    run = job_claim(Report, report_id)
+    if run is None:
         return
-    report = Report.objects.select_related("commune").get(pk=report_id)
+    with run:
+        _report_build(run)
+
+
+def _report_build(run: JobRun) -> None:
+    report = Report.objects.select_related("commune").get(pk=run.pk)
     try:
-        job_progress(Report, report_id, 10)
+        run.progress(10)
         _pause_for_tests()
         data = gather(year=report.year, commune=report.commune, number=report.number,
                       shortcomings=report.shortcomings, next_steps=report.next_steps)
-        job_progress(Report, report_id, 40)
+        run.progress(40)
         _pause_for_tests()
         exporter = EXPORTERS[report.format]()
         file_name, _type, content = exporter.render(data)
-        job_progress(Report, report_id, 80)
+        run.progress(80)
         _pause_for_tests()
         name = _store(f"reports/{report.pk}/{file_name}", content)
+    except JobLost:
+        return  # handed to another worker after this one was taken for dead
     except SoftTimeLimitExceeded:
-        job_finish(Report, report_id, JobStatus.FAILED, _(
+        run.finish(JobStatus.FAILED, _(
             "Building the report took too long and was stopped; try again later, or ask for "
             "a smaller scope."))
         return
     except (OperationalError, InterfaceError):
-        # Transient: give it back to the queue; the task retries.
-        Report.objects.filter(pk=report_id).update(status=JobStatus.QUEUED)
+        run.release()  # transient: back to the queue; the task retries it
         raise
     except Exception as exc:
-        logger.exception("report %s failed", report_id)
-        job_finish(Report, report_id, JobStatus.FAILED, _(
+        logger.exception("report %s failed", run.pk)
+        run.finish(JobStatus.FAILED, _(
             "The report could not be built (%(reason)s). Nothing was published; the Economic "
             "Department has the details in the server log.") % {"reason": type(exc).__name__})
         return
-    job_finish(Report, report_id, JobStatus.DONE, "", file=name,
-               checksum=hashlib.sha256(content).hexdigest(), snapshot=data.snapshot(),
-               built_on=data.built_on)
-
-
-def reports_requeue_stale() -> list[int]:
-    """Put back in the queue the reports whose worker died (their heartbeat stopped)."""
-    ids = requeue_stale(Report, older_than=timedelta(seconds=settings.REPORT_STALE_SECONDS))
-    if ids:
-        logger.warning("requeued stale reports %s", ids)
-    return ids
+    run.finish(JobStatus.DONE, "", file=name, checksum=hashlib.sha256(content).hexdigest(),
+               snapshot=data.snapshot(), built_on=data.built_on)
 
 
 def drafts_purge(*, older_than_days: int = 90) -> int:

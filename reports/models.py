@@ -166,6 +166,8 @@ class Report(BackgroundJob):
                                   null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
+    task_path = "reports.tasks.build_report"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("report")

@@ -179,7 +179,7 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
         raise DomainError(_("Choose a year between 2001 and 2100."), field="year")
     report = Report.objects.create(year=year, commune=commune, format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
-                                   requested_by=user)
+                                   requested_by=user, heartbeat_at=timezone.now())
     transaction.on_commit(lambda: _dispatch(report.pk))
     return report
 
@@ -188,7 +188,7 @@ def report_request_scheduled() -> Report:
     """The weekly draft of the current plan year's district report (Celery beat)."""
     with transaction.atomic():
         report = Report.objects.create(year=kpis.default_year(), format=Report.Format.PDF,
-                                       scheduled=True)
+                                       scheduled=True, heartbeat_at=timezone.now())
         transaction.on_commit(lambda: _dispatch(report.pk))
     return report
 
@@ -200,7 +200,8 @@ def report_rebuild(*, user, report: Report) -> None:
     check(user, "report.change", report)
     updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
-        status=JobStatus.QUEUED, progress=0, message="", attempts=0)
+        status=JobStatus.QUEUED, progress=0, message="", attempts=0,
+        heartbeat_at=timezone.now())
     if not updated:
         raise DomainError(_("Only a finished draft can be built again; an issued report keeps "
                             "the file it printed."))

@@ -15,14 +15,6 @@ def build_report(report_id: int) -> None:
 
 
 @shared_task
-def requeue_stale_reports() -> list[int]:
-    ids = building.reports_requeue_stale()
-    for report_id in ids:
-        build_report.delay(report_id)
-    return ids
-
-
-@shared_task
 def weekly_draft() -> int:
     from reports.services import report_request_scheduled
 

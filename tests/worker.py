@@ -58,12 +58,21 @@ def reset_pool(app) -> None:
     app.amqp._producer_pool = None
 
 
+def all_queues() -> str:
+    """Every queue tasks are sent to: the default one and those of CELERY_TASK_ROUTES."""
+    from django.conf import settings
+
+    routes = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    return ",".join(sorted({settings.CELERY_TASK_DEFAULT_QUEUE, *routes}))
+
+
 class Worker:
-    def __init__(self, env: dict[str, str], log: Path):
+    def __init__(self, env: dict[str, str], log: Path, queues: str, concurrency: int = 1):
         self.log = log
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "melinh_sxsh", "worker", "--loglevel=info",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             f"--concurrency={concurrency}", "-Q", queues, "--without-gossip",
+             "--without-mingle", "--without-heartbeat",
              "-n", f"test-{os.getpid()}-{time.time_ns()}@%h"],
             cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
             start_new_session=True)
@@ -83,24 +92,57 @@ class Worker:
                 self.kill()
 
 
-@pytest.fixture
-def start_worker(broker, tmp_path, settings):
-    """start_worker(**env) -> a running worker process on the test database."""
+class Beat(Worker):
+    """Celery beat, with its schedule file in the test's own folder."""
+
+    def __init__(self, env: dict[str, str], log: Path, schedule: Path):
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "melinh_sxsh", "beat", "--loglevel=info",
+             "--schedule", str(schedule)],
+            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+
+def process_env(settings, extra: dict) -> dict[str, str]:
     db = connection.settings_dict
     url = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
            f"{db['PORT'] or 5432}/{db['NAME']}")
+    return {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "DEBUG": "true",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT), **{k: str(v) for k, v in extra.items()}}
+
+
+@pytest.fixture
+def start_worker(broker, tmp_path, settings):
+    """start_worker(queues=..., concurrency=..., **env) -> a running worker process on the test
+    database, taking every queue unless told otherwise."""
     workers = []
 
-    def start(**extra) -> Worker:
-        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "DEBUG": "true",
-               "MEDIA_ROOT": str(settings.MEDIA_ROOT), **{k: str(v) for k, v in extra.items()}}
-        worker = Worker(env, tmp_path / "worker.log")
+    def start(queues: str | None = None, concurrency: int = 1, **extra) -> Worker:
+        worker = Worker(process_env(settings, extra), tmp_path / "worker.log",
+                        queues or all_queues(), concurrency)
         workers.append(worker)
         return worker
 
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def start_beat(broker, tmp_path, settings):
+    """start_beat(**env) -> Celery beat sending the project's schedule to the test broker."""
+    beats = []
+
+    def start(**extra) -> Beat:
+        beat = Beat(process_env(settings, extra), tmp_path / "beat.log",
+                    tmp_path / f"schedule-{len(beats)}")
+        beats.append(beat)
+        return beat
+
+    yield start
+    for beat in beats:
+        beat.stop()
 
 
 def wait_for(predicate, timeout: float = 90, interval: float = 0.3, what: str = ""):

@@ -23,11 +23,15 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ERROR_CODES
 
 from melinh_sxsh.lib.text import format_number, normalize
-from melinh_sxsh.lib.xlsx import check_xlsx, iter_rows
+from melinh_sxsh.lib.xlsx import Deadline, check_xlsx, iter_rows
 
 MAX_ROWS = 100_000
 MAX_TITLE_ROWS = 10
 MAX_STORED_ERRORS = 500
+# Past this many errors the check stops: nobody reads them all, and each one costs memory.
+MAX_ERRORS = 1_000
+# Wall time of one import, checking and writing; 100,000 rows take well under a minute.
+MAX_SECONDS = 300
 SAMPLE_SIZE = 20
 
 
@@ -95,6 +99,7 @@ class Outcome:
     unchanged: int = 0
     written: bool = False
     errors: list[RowError] = field(default_factory=list)
+    stopped: bool = False  # more than MAX_ERRORS errors: the check stopped early
     samples: dict[str, list[str]] = field(default_factory=lambda: {
         "created": [], "updated": [], "unchanged": []})
 
@@ -152,7 +157,8 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
                progress: Callable[[int], None] | None = None) -> Outcome:
     """Check every row; write all of them in one transaction only if none has an error.
 
-    Raises UnreadableFile when the file is not a readable, bounded .xlsx.
+    Raises UnreadableFile when the file is not a readable, bounded .xlsx, or when reading and
+    checking it takes more than MAX_SECONDS.
     """
     # Tens of thousands of rows make objects that live until the end: the cyclic collector
     # would walk them again and again for nothing (they hold no cycles to free).
@@ -170,12 +176,13 @@ def run_import(importer: Importer, handle: IO[bytes], *, write: bool,
 
 def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
                 progress: Callable[[int], None] | None = None) -> Outcome:
+    deadline = Deadline(MAX_SECONDS)
     check_xlsx(handle)
     outcome = Outcome()
     columns = importer.columns()
     by_header = {normalize(column.header): column for column in columns}
     by_key = {column.key: column for column in columns}
-    rows_iter = iter_rows(handle)
+    rows_iter = iter_rows(handle, deadline)
 
     header_map, header_number = _find_header(rows_iter, by_header, columns, importer, outcome)
     if header_map is None:
@@ -184,8 +191,11 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
 
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
+    error_count = 0
     for offset, cells in enumerate(rows_iter, start=1):
         number = header_number + offset
+        if offset % 500 == 0:
+            deadline.check()
         if all(_is_blank(value) for value in cells):
             continue
         if len(rows) >= MAX_ROWS:
@@ -204,6 +214,9 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
             else:
                 seen[key] = number
         rows.append(row)
+        error_count += len(row.errors)
+        if error_count > MAX_ERRORS:
+            return _stop(outcome, rows)
         if progress and len(rows) % 2000 == 0:
             progress(min(60, 5 + len(rows) * 55 // MAX_ROWS))
 
@@ -216,9 +229,15 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
     # In chunks, so that what the importer loads to check and to write stays small whatever
     # the size of the file; all of it is still checked before anything is written.
     for part in _chunks(valid):
+        deadline.check()
         importer.prepare(part)
         for row in part:
             importer.check(row)
+            error_count += len(row.errors)
+        if error_count > MAX_ERRORS:
+            return _stop(outcome, rows)
+        if progress:
+            progress(60)
     for row in rows:
         outcome.errors.extend(row.errors)
     if outcome.errors:
@@ -228,6 +247,7 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
     if write:
         with transaction.atomic():
             for part in _chunks(rows):
+                deadline.check()  # past it, the whole transaction rolls back
                 importer.plan_and_write(part, outcome, write=True)
             if outcome.errors:
                 transaction.set_rollback(True)
@@ -235,7 +255,20 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
                 outcome.written = True
     else:
         for part in _chunks(rows):
+            deadline.check()
             importer.plan_and_write(part, outcome, write=False)
+    return outcome
+
+
+def _stop(outcome: Outcome, rows: list[Row]) -> Outcome:
+    """The first MAX_ERRORS errors in row order, and a last one saying the check stopped."""
+    outcome.rows = len(rows)
+    outcome.stopped = True
+    outcome.errors = [error for row in rows for error in row.errors][:MAX_ERRORS]
+    outcome.errors.append(RowError(None, None, _(
+        "More than %(max)s errors were found, so the check stopped at row %(row)s. Correct "
+        "these and upload the file again.") % {"max": format_number(MAX_ERRORS),
+                                               "row": rows[-1].number}))
     return outcome
 
 

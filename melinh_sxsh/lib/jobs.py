@@ -1,20 +1,35 @@
 """Background jobs whose row, not the broker, is the source of truth.
 
-A job is queued, claimed by exactly one worker with one conditional UPDATE (a second delivery of
-the same message finds it no longer queued and does nothing), reports progress and a heartbeat
-while it runs, and ends in a final status with a message a person can read. A job whose heartbeat
-stops (its worker died) is put back in the queue by `requeue_stale`.
+One lifecycle for every kind of job (imports, reports): a job is queued; exactly one worker
+claims it with one conditional UPDATE (a second delivery of the same message finds it no longer
+queued and does nothing); the worker's claim number fences every later write, so a worker that
+lost its claim (the job was cancelled, or handed to another worker after its heartbeat stopped)
+changes nothing; while it runs, a heartbeat thread and the progress calls keep `heartbeat_at`
+fresh; it ends in a final status with a message a person can read.
+
+Celery beat runs `sweep_stale_jobs` for every model built on `BackgroundJob`: a running job whose
+heartbeat is older than JOB_STALE_SECONDS (its worker died) is queued again and dispatched, up
+to JOB_MAX_ATTEMPTS claims, then failed with a message; a queued job nobody took for as long is
+dispatched again (its message may have been lost; a duplicate finds it claimed and does nothing).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import timedelta
+from typing import ClassVar
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import DatabaseError, connections, models
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class JobStatus(models.TextChoices):
@@ -24,23 +39,43 @@ class JobStatus(models.TextChoices):
     INVALID = "invalid", _("has errors")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+# Nothing more will happen to a job in one of these (READY waits for a person, not a worker).
+FINAL = (JobStatus.INVALID, JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 class BackgroundJob(models.Model):
-    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices,
-                              default=JobStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
+        db_index=True,
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
-                                     null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life: queued (dispatched), or the running worker's heartbeat.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Claims since the job was last asked for (bounded by JOB_MAX_ATTEMPTS) ...
     attempts = models.PositiveSmallIntegerField(default=0)
+    # ... and claims ever: the number of the current claim, which fences a worker's writes.
+    claims = models.PositiveIntegerField(default=0)
+
+    # The Celery task that runs a job of this kind, given its primary key.
+    task_path: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -49,40 +84,156 @@ class BackgroundJob(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
 
-def job_claim(model: type[BackgroundJob], pk: int) -> bool:
-    """Take a queued job for this worker; False if another delivery already has it."""
+
+class JobLost(Exception):
+    """The job is no longer this worker's: cancelled, or given to another worker."""
+
+
+class JobRun:
+    """One worker's claim on a job. Its writes apply only while the row still carries this
+    claim; used as a context manager, it keeps the heartbeat going from a thread of its own
+    (a long write happens inside a transaction, which the progress calls stay out of)."""
+
+    def __init__(self, model: type[BackgroundJob], pk: int, claim: int):
+        self.model, self.pk, self.claim = model, pk, claim
+        self._stop = threading.Event()
+        self._lost = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _mine(self):
+        return self.model.objects.filter(pk=self.pk, status=JobStatus.RUNNING, claims=self.claim)
+
+    def progress(self, percent: int) -> None:
+        """Record progress and a heartbeat; JobLost if the job is no longer this worker's."""
+        if self._lost.is_set() or not self._mine().update(
+            progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
+        ):
+            raise JobLost(self.pk)
+
+    def beat(self) -> bool:
+        return bool(self._mine().update(heartbeat_at=timezone.now()))
+
+    def finish(self, status: str, message: str = "", **fields) -> bool:
+        """End the job; False (and nothing written) if it is no longer this worker's."""
+        return bool(
+            self._mine().update(
+                status=status,
+                message=message,
+                finished_at=timezone.now(),
+                progress=100 if status in (JobStatus.DONE, JobStatus.READY) else F("progress"),
+                **fields,
+            )
+        )
+
+    def release(self) -> None:
+        """Give the job back to the queue (a transient error: the task retries it)."""
+        self._mine().update(status=JobStatus.QUEUED, heartbeat_at=timezone.now())
+
+    def __enter__(self) -> JobRun:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:  # in process, the request is the worker
+            self._thread = threading.Thread(
+                target=self._beating, daemon=True, name=f"heartbeat-{self.model.__name__}-{self.pk}"
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _beating(self) -> None:
+        try:
+            while not self._stop.wait(heartbeat_interval()):
+                if not self.beat():
+                    self._lost.set()
+                    return
+        except DatabaseError:
+            logger.warning(
+                "heartbeat of %s %s stopped", self.model.__name__, self.pk, exc_info=True
+            )
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
+def heartbeat_interval() -> float:
+    return max(0.5, min(60.0, settings.JOB_STALE_SECONDS / 4))
+
+
+def job_claim(model: type[BackgroundJob], pk: int) -> JobRun | None:
+    """Take a queued job for this worker; None if another delivery already has it."""
     now = timezone.now()
     claimed = model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0,
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
         attempts=F("attempts") + 1,
+        claims=F("claims") + 1,
     )
-    return claimed == 1
+    if not claimed:
+        return None
+    # Nobody else can claim it while it runs, so this is the number this worker set.
+    return JobRun(model, pk, model.objects.values_list("claims", flat=True).get(pk=pk))
 
 
-def job_progress(model: type[BackgroundJob], pk: int, percent: int) -> None:
-    model.objects.filter(pk=pk, status=JobStatus.RUNNING).update(
-        progress=max(0, min(100, int(percent))), heartbeat_at=timezone.now()
+def job_models() -> list[type[BackgroundJob]]:
+    return [model for model in apps.get_models() if issubclass(model, BackgroundJob)]
+
+
+def sweep_stale(
+    model: type[BackgroundJob], *, older_than: timedelta, max_attempts: int
+) -> list[int]:
+    """Requeue running jobs whose heartbeat stopped, fail those that keep dying, and return the
+    jobs to dispatch again (with the queued ones nobody took for as long)."""
+    now = timezone.now()
+    cutoff = now - older_than
+    stale = Q(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    failed = model.objects.filter(stale, attempts__gte=max_attempts).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        message=gettext(
+            "The work stopped %(count)s times without finishing, each time because the server "
+            "running it stopped; nothing was written. Try again, and if it stops again tell the "
+            "Economic Department."
+        )
+        % {"count": max_attempts},
     )
-
-
-def job_finish(model: type[BackgroundJob], pk: int, status: str, message: str = "",
-               **fields) -> None:
-    model.objects.filter(pk=pk).update(
-        status=status, message=message, finished_at=timezone.now(),
-        progress=100 if status in (JobStatus.DONE, JobStatus.READY) else F("progress"), **fields,
+    if failed:
+        logger.warning(
+            "%s: %s stale jobs failed after %s attempts", model.__name__, failed, max_attempts
+        )
+    ids = []
+    for pk in model.objects.filter(stale).values_list("pk", flat=True):
+        # One conditional UPDATE each: a job whose worker beat in the meantime stays its own.
+        if model.objects.filter(stale, pk=pk).update(status=JobStatus.QUEUED, heartbeat_at=now):
+            ids.append(pk)
+    forgotten = Q(status=JobStatus.QUEUED) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
-
-
-def requeue_stale(model: type[BackgroundJob], *, older_than: timedelta,
-                  max_attempts: int = 3) -> list[int]:
-    """Requeue running jobs whose heartbeat stopped; fail those that keep dying."""
-    cutoff = timezone.now() - older_than
-    stale = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-    model.objects.filter(pk__in=stale.filter(attempts__gte=max_attempts).values("pk")).update(
-        status=JobStatus.FAILED, finished_at=timezone.now(),
-        message=str(_("The job stopped several times without finishing; ask for it again.")),
-    )
-    ids = list(stale.filter(attempts__lt=max_attempts).values_list("pk", flat=True))
-    model.objects.filter(pk__in=ids, status=JobStatus.RUNNING).update(status=JobStatus.QUEUED)
+    for pk in model.objects.filter(forgotten).values_list("pk", flat=True):
+        if model.objects.filter(forgotten, pk=pk).update(heartbeat_at=now):
+            ids.append(pk)
     return ids
+
+
+def sweep_stale_jobs() -> dict[str, list[int]]:
+    """The beat's sweep over every kind of job; returns the ids dispatched again, by model."""
+    swept = {}
+    for model in job_models():
+        ids = sweep_stale(
+            model,
+            older_than=timedelta(seconds=settings.JOB_STALE_SECONDS),
+            max_attempts=settings.JOB_MAX_ATTEMPTS,
+        )
+        task = import_string(model.task_path)
+        for pk in ids:
+            task.delay(pk)
+        if ids:
+            logger.warning("%s: dispatched again %s", model.__name__, ids)
+        swept[model._meta.label] = ids
+    return swept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -30,6 +31,27 @@ WEBP = FileType("WebP", (".webp",))
 
 DOCUMENTS = (PDF, DOCX, XLSX, PPTX, ODF, OLE)
 PHOTOS = (JPEG, PNG, WEBP)
+# An Office file with macros: accepted nowhere, whatever its name.
+MACROS = FileType("macros", ())
+
+
+OOXML = (DOCX, XLSX, PPTX)
+# Content types of VBA projects, macro-enabled documents and templates, Excel 4 macro sheets.
+MACRO_CONTENT_TYPES = re.compile(r"macroenabled|vbaproject|macrosheet", re.IGNORECASE)
+
+
+def has_macros(archive: zipfile.ZipFile) -> bool:
+    """Whether an Office Open XML package carries macros, whatever the file is called: a VBA
+    project part, or a macro content type among the first megabyte of its content types."""
+    if any("vbaproject" in name.lower() for name in archive.namelist()):
+        return True
+    try:
+        with archive.open("[Content_Types].xml") as stream:
+            head = stream.read(MB)
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError):
+        return False
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    return bool(MACRO_CONTENT_TYPES.search(head.decode(encoding, errors="ignore")))
 
 
 class UploadRefused(Exception):
@@ -58,6 +80,8 @@ def sniff(handle: IO[bytes]) -> FileType | None:
                 names = set(archive.namelist())
                 if sum(info.file_size for info in archive.infolist()) > 500 * MB:
                     return None
+                if "[Content_Types].xml" in names and has_macros(archive):
+                    return MACROS
         except (zipfile.BadZipFile, EOFError, OSError):
             return None
         finally:
@@ -82,6 +106,9 @@ def check_upload(upload, allowed: tuple[FileType, ...], max_bytes: int) -> FileT
     if size > max_bytes:
         raise UploadRefused(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes // MB})
     kind = sniff(upload)
+    if kind is MACROS:
+        raise UploadRefused(_("The file contains macros (VBA), which are not accepted. Save it "
+                              "without macros (as .docx, .xlsx or .pptx) and upload it again."))
     names = ", ".join(t.name for t in allowed)
     if kind is None or kind not in allowed:
         raise UploadRefused(_("This type of file is not accepted here; accepted: %(types)s.")

@@ -12,6 +12,7 @@ from facilities.models import Facility, FacilityYearStatus, Stage
 from melinh_sxsh.lib import importing, xlsx
 from melinh_sxsh.lib.importing import run_import
 from melinh_sxsh.lib.xlsx import UnreadableFile
+from tests.facilities import raw_xlsx
 from tests.facilities.xlsx_helpers import (
     FACILITY_HEADERS,
     facilities_file,
@@ -219,6 +220,207 @@ def test_more_rows_than_the_limit(monkeypatch):
     outcome = run(facilities_file(6))
     assert "có hơn 5 dòng dữ liệu" in messages(outcome)[0]
     assert Facility.objects.count() == 0
+
+
+# ---- hostile and overgrown files: refused early, by content, with a message ----------------
+
+def rows_of(count):
+    return [FACILITY_HEADERS] + [facility_row(n) for n in range(1, count + 1)]
+
+
+def with_sheet_xml(rows_xml, **options):
+    """The facility header (through shared strings, as Excel writes it), then raw rows."""
+    header, strings = raw_xlsx.table([FACILITY_HEADERS])
+    head, tail = header.split("</sheetData>")
+    return raw_xlsx.package([("sheet1.xml", head + rows_xml + "</sheetData>" + tail)],
+                            strings=strings, **options)
+
+
+def raw_strings(items, count=None):
+    attrs = f' count="{count}" uniqueCount="{count}"' if count is not None else ""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{raw_xlsx.MAIN}"{attrs}>'
+            + "".join(items) + "</sst>")
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    f'<sst xmlns="{raw_xlsx.MAIN}"><si><t>&c;</t></si></sst>')
+MACRO_PROJECT = {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504}
+MACRO_SHEET = "application/vnd.ms-excel.macrosheet+xml"
+SI = "<si><t>x</t></si>"
+
+HOSTILE = [
+    ("macro project in a file named .xlsx",
+     lambda: raw_xlsx.excel_file(rows_of(1), extra=MACRO_PROJECT), {}, "có macro"),
+    ("macro-enabled workbook type",
+     lambda: raw_xlsx.excel_file(rows_of(1), workbook_type=raw_xlsx.MACRO_WORKBOOK_TYPE), {},
+     "có macro"),
+    ("Excel 4 macro sheet",
+     lambda: raw_xlsx.excel_file(rows_of(1), extra={"xl/macrosheets/sheet1.xml": "<a/>"},
+                                 extra_types={"xl/macrosheets/sheet1.xml": MACRO_SHEET}), {},
+     "có macro"),
+    ("shared strings declared beyond the limit",
+     lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))],
+                              strings=raw_strings([SI], count=16_000_000)), {},
+     "hơn 1.000.000 giá trị chữ"),
+    ("shared strings counted beyond the limit",
+     lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))],
+                              strings=raw_strings([SI] * 11)),
+     {"MAX_SHARED_STRINGS": 10}, "hơn 10 giá trị chữ"),
+    ("shared strings too long altogether",
+     lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))],
+                              strings=raw_strings(["<si><t>" + "x" * 101 + "</t></si>"])),
+     {"MAX_SHARED_CHARS": 100}, "hơn 100 ký tự"),
+    ("entity expansion (billion laughs)",
+     lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))], strings=BILLION_LAUGHS),
+     {}, "DTD"),
+    ("one value over a megabyte",
+     lambda: with_sheet_xml('<row r="2"><c r="A2" t="inlineStr"><is><t>'
+                            + "1" * (1024 * 1024 + 10) + "</t></is></c></row>"), {},
+     "dài hơn 1 MB"),
+    ("10,001 empty rows, then data",
+     lambda: with_sheet_xml("<row/>" * 10_001 + '<row><c t="inlineStr"><is><t>x</t></is></c>'
+                            "</row>"), {}, "hơn 10.000 dòng trống liên tiếp từ dòng 2"),
+    ("a row at the bottom of the grid",
+     lambda: with_sheet_xml('<row r="1048576"><c r="A1048576"><v>1</v></c></row>'), {},
+     "hơn 10.000 dòng trống liên tiếp từ dòng 2"),
+    ("more rows than the sheet may have",
+     lambda: raw_xlsx.excel_file(rows_of(6)), {"MAX_SHEET_ROWS": 5},
+     "có dòng nằm sau dòng 5"),
+    ("more cells than the sheet may have",
+     lambda: raw_xlsx.excel_file(rows_of(3)), {"MAX_CELLS": 20}, "hơn 20 ô"),
+    ("a value beyond column 200",
+     lambda: with_sheet_xml('<row r="2"><c r="GS2"><v>1</v></c></row>'), {}, "cột GS"),
+    ("a row of 5,001 elements",
+     lambda: with_sheet_xml('<row r="2">' + "<c/>" * 5_001 + "</row>"), {},
+     "Dòng 2 của trang tính quá phức tạp"),
+    ("a range beyond Excel's grid",
+     lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet(
+         [], head='<dimension ref="A1:XFE2000000"/>'))]), {}, "A1:XFE2000000"),
+    ("a styles part of 200,001 elements",
+     lambda: raw_xlsx.excel_file(rows_of(1), extra={"xl/styles.xml": (
+         f'<styleSheet xmlns="{raw_xlsx.MAIN}">' + "<x/>" * 200_001 + "</styleSheet>")}), {},
+     "xl/styles.xml"),
+    ("a theme of 33 MB",
+     lambda: raw_xlsx.excel_file(rows_of(1), extra={"xl/theme/theme1.xml": (
+         b"<a>" + b" " * (33 * 1024 * 1024) + b"</a>")}), {}, "xl/theme/theme1.xml"),
+    ("2,001 parts",
+     lambda: raw_xlsx.excel_file(rows_of(1), extra={f"customXml/item{n}.xml": "<a/>"
+                                                     for n in range(2_001)}), {},
+     "hơn 2.000 thành phần"),
+    ("no sheet at all", lambda: raw_xlsx.package([]), {}, "không có trang nào"),
+]
+
+
+@pytest.mark.parametrize(("case", "build", "limits", "message"), HOSTILE,
+                         ids=[c[0] for c in HOSTILE])
+def test_hostile_files_are_refused_with_a_message(monkeypatch, case, build, limits, message):
+    for name, value in limits.items():
+        monkeypatch.setattr(xlsx, name, value)
+    with pytest.raises(UnreadableFile) as info:
+        run(build())
+    assert message in str(info.value)
+    assert Facility.objects.count() == 0
+
+
+DAMAGED_PARTS = [
+    ("an unknown encoding", lambda: raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet(
+        []).replace('encoding="UTF-8"', 'encoding="UTF-81e400"'))])),
+    ("an infinite row number", lambda: with_sheet_xml('<row r="inf"><c><v>1</v></c></row>')),
+    ("a cell without a column", lambda: with_sheet_xml('<row r="2"><c r="12"><v>1</v></c></row>')),
+    ("a truncated sheet", lambda: with_sheet_xml('<row r="2"><c r="A2"><v>1</v></c>')),
+]
+
+
+@pytest.mark.parametrize(("case", "build"), DAMAGED_PARTS, ids=[c[0] for c in DAMAGED_PARTS])
+def test_damaged_parts_are_unreadable_files_not_server_errors(case, build):
+    content = build()
+    with pytest.raises(UnreadableFile, match="bị hỏng hoặc không đầy đủ"):
+        xlsx.check_xlsx(BytesIO(content))
+        run(content)
+
+
+def test_a_count_written_in_other_digits_is_ignored_as_openpyxl_ignores_it():
+    content = raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))],
+                               strings=raw_strings([SI], count="\u00b2"))
+    assert "Không tìm thấy dòng tiêu đề" in messages(run(content))[0]
+
+
+def test_reading_and_checking_stop_after_the_time_allowed(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_SECONDS", 0)
+    with pytest.raises(UnreadableFile, match="lâu hơn 0 giây"):
+        run(facilities_file(5))
+    assert Facility.objects.count() == 0
+
+
+def test_after_a_thousand_errors_the_check_stops(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ERRORS", 5)
+    outcome = run(good_header_and(*[facility_row(n, **{"Mã số thuế": "1", "Số lao động": -1})
+                                    for n in range(1, 11)]))
+    got = messages(outcome)
+    assert outcome.stopped and len(got) == 6
+    assert got[0].startswith('Dòng 2, cột "Mã số thuế"')
+    assert got[-1] == ("Đã tìm thấy hơn 5 lỗi nên việc kiểm tra dừng ở dòng 4. Hãy sửa các lỗi "
+                       "này rồi tải tệp lên lại.")
+    assert Facility.objects.count() == 0
+
+
+# ---- what Excel and LibreOffice write, read within the same bounds -------------------------
+
+def test_an_excel_file_through_shared_strings_imports():
+    rows = rows_of(20)
+    rows[5][1] = "Hợp tác xã Văn Khê"
+    outcome = run(raw_xlsx.excel_file(rows))
+    assert outcome.ok and outcome.created == 20, messages(outcome)[:3]
+    assert Facility.objects.filter(name="Hợp tác xã Văn Khê").exists()
+
+
+def test_shared_strings_read_as_openpyxl_reads_them():
+    """Rich text runs joined, phonetic hints left out, Excel's _x005F_ escape undone."""
+    from openpyxl.reader.strings import read_string_table
+
+    items = ["<si><t>Cơ sở A</t></si>",
+             '<si><r><rPr><b/></rPr><t>Công ty </t></r><r><t xml:space="preserve">TNHH  B'
+             "</t></r></si>",
+             "<si><t>Mê Linh</t><rPh sb=\"0\" eb=\"1\"><t>ME</t></rPh></si>",
+             "<si><t>a_x005F_x000D_b</t></si>", "<si><t/></si>", "<si><t>1 &lt; 2 &amp; 3</t></si>"]
+    part = raw_strings(items, count=len(items))
+    content = raw_xlsx.package([("sheet1.xml", raw_xlsx.sheet([]))], strings=part)
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        ours = xlsx._read_shared_strings(archive, "xl/sharedStrings.xml", xlsx.NO_DEADLINE)
+        theirs = read_string_table(archive.open("xl/sharedStrings.xml"))
+    assert ours == theirs
+    assert ours[1] == "Công ty TNHH  B" and ours[2] == "Mê Linh"
+
+
+def test_a_range_stretched_by_formatting_is_read_only_where_the_data_is():
+    """LibreOffice and formatting applied to whole columns declare A1:XFD1048576; openpyxl
+    would pad every row to 16,384 cells. The declaration is not trusted, nor refused."""
+    xml, strings = raw_xlsx.table(rows_of(30))
+    xml = xml.replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>')
+    content = raw_xlsx.package([("sheet1.xml", xml)], strings=strings)
+    widths = {len(row) for row in xlsx.iter_rows(BytesIO(content))}
+    assert widths == {len(FACILITY_HEADERS)}
+    assert run(content).created == 30
+
+
+def test_trailing_formatted_rows_and_other_sheets_are_fine():
+    xml, strings = raw_xlsx.table(rows_of(5))
+    xml = xml.replace("</sheetData>", "".join(
+        f'<row r="{n}" s="1" customFormat="1"/>' for n in range(7, 9_000)) + "</sheetData>")
+    big_other = raw_xlsx.sheet([f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>'
+                                for n in range(1, 250_001)])
+    content = raw_xlsx.package([("sheet1.xml", xml), ("sheet2.xml", big_other)],
+                               strings=strings)
+    assert run(content).created == 5
+
+
+def test_the_first_sheet_is_the_first_in_the_workbook_not_by_file_name():
+    first, strings = raw_xlsx.table(rows_of(2))
+    second, _ = raw_xlsx.table([["Không phải dữ liệu"]])
+    content = raw_xlsx.package([("sheet2.xml", first), ("sheet1.xml", second)], strings=strings)
+    assert run(content).created == 2
 
 
 # ---- what real office files look like, accepted ---------------------------------------------

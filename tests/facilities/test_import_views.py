@@ -156,3 +156,138 @@ def test_downloaded_template_filled_with_1000_rows_imports_1000(
         client.post(reverse("facilities:import_confirm", args=[job.pk]))
     assert Facility.objects.count() == 1000
     assert Facility.objects.filter(commune__code="09019").count() == 667
+
+
+# ---- one lifecycle: cancelling, one file at a time, polling only while a worker has it -------
+
+def checked(client, capture, content=None):
+    with capture(execute=True):
+        upload(client, content or facilities_file(3))
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "ready", job.errors
+    return job
+
+
+def test_cancelling_a_preview_cancels_the_job_and_deletes_its_file(
+        login, cast, django_capture_on_commit_callbacks):
+    client = login(cast["official_a"])
+    job = checked(client, django_capture_on_commit_callbacks)
+    path = job.file.path
+    assert __import__("os").path.exists(path)
+    page = client.get(reverse("facilities:import_detail", args=[job.pk])).content.decode()
+    cancel = reverse("facilities:import_cancel", args=[job.pk])
+    assert f'action="{cancel}"' in page  # "Hủy" is a form that does something, not a link
+    response = client.post(cancel, follow=True)
+    job.refresh_from_db()
+    assert job.status == "cancelled" and job.finished_at and not job.file
+    assert not __import__("os").path.exists(path)
+    body = response.content.decode()
+    assert "Đã hủy" in body and "hx-get" not in body
+    assert Facility.objects.count() == 0
+    # Cancelled is final: it cannot be confirmed, nor cancelled twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("facilities:import_confirm", args=[job.pk]))
+    assert ImportJob.objects.get(pk=job.pk).status == "cancelled"
+    again = client.post(cancel, follow=True).content.decode()
+    assert "Không thể hủy" in again
+
+
+@pytest.mark.parametrize(("status", "apply", "cancellable"), [
+    ("queued", False, True), ("queued", True, True), ("running", False, True),
+    ("running", True, False), ("ready", False, True), ("done", True, False),
+    ("invalid", False, False), ("failed", False, False),
+])
+def test_what_can_be_cancelled(login, cast, status, apply, cancellable):
+    from django.core.files.base import ContentFile
+
+    job = ImportJob(kind="facilities", original_name="a.xlsx", requested_by=cast["staff"],
+                    status=status, apply=apply)
+    job.file.save("a.xlsx", ContentFile(b"x"), save=False)
+    job.save()
+    login(cast["staff"]).post(reverse("facilities:import_cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status == "cancelled") == cancellable
+    assert bool(job.file) != cancellable
+
+
+def test_cancel_is_private_and_needs_a_post(login, cast, django_capture_on_commit_callbacks):
+    job = checked(login(cast["official_a"]), django_capture_on_commit_callbacks)
+    url = reverse("facilities:import_cancel", args=[job.pk])
+    assert login(cast["official_b"]).post(url).status_code == 404
+    assert login(cast["official_a"]).get(url).status_code == 405
+    assert ImportJob.objects.get(pk=job.pk).status == "ready"
+
+
+def test_one_account_one_import_at_a_time(login, cast, django_capture_on_commit_callbacks):
+    client = login(cast["official_a"])
+    upload(client, facilities_file(2))  # queued: no worker has run it yet
+    first = ImportJob.objects.get()
+    assert first.status == "queued"
+    response = upload(client, facilities_file(3), name="thu-hai.xlsx")
+    body = response.content.decode()
+    assert response.status_code == 200 and "co-so.xlsx" in body and "từng tệp một" in body
+    assert ImportJob.objects.count() == 1
+    # Another account is not held up by it.
+    upload(login(cast["official_b"]), facilities_file(2))
+    assert ImportJob.objects.count() == 2
+    # Once the first is no longer in the workers' hands, the next file goes through.
+    client = login(cast["official_a"])
+    client.post(reverse("facilities:import_cancel", args=[first.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(client, facilities_file(3), name="thu-hai.xlsx").status_code == 302
+    assert ImportJob.objects.filter(requested_by=cast["official_a"]).count() == 2
+
+
+def test_the_database_keeps_one_active_import_per_account(cast):
+    from django.db import IntegrityError, transaction
+
+    ImportJob.objects.create(kind="facilities", requested_by=cast["staff"], status="running")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportJob.objects.create(kind="facilities", requested_by=cast["staff"])
+    ImportJob.objects.create(kind="facilities", requested_by=cast["staff"], status="ready")
+
+
+def test_confirming_waits_for_the_accounts_other_import(
+        login, cast, django_capture_on_commit_callbacks):
+    client = login(cast["staff"])
+    job = checked(client, django_capture_on_commit_callbacks)
+    upload(client, facilities_file(4), name="khac.xlsx")  # queued, not run
+    response = client.post(reverse("facilities:import_confirm", args=[job.pk]), follow=True)
+    assert "từng tệp một" in response.content.decode()
+    assert ImportJob.objects.get(pk=job.pk).status == "ready"
+
+
+@pytest.mark.parametrize(("status", "polls", "text"), [
+    ("queued", True, "Đang chờ đến lượt"), ("running", True, "Đang kiểm tra từng dòng"),
+    ("ready", False, "Xác nhận"), ("invalid", False, "Tải lên tệp đã sửa"),
+    ("done", False, "Đã ghi"), ("failed", False, "Máy chủ dừng"),
+    ("cancelled", False, "Đã hủy"),
+])
+def test_the_page_polls_only_while_a_worker_has_the_job(login, cast, status, polls, text):
+    job = ImportJob.objects.create(
+        kind="facilities", original_name="a.xlsx", requested_by=cast["staff"], status=status,
+        message={"failed": "Máy chủ dừng giữa chừng.", "cancelled": "Đã hủy bởi Staff."}.get(
+            status, ""), preview={"rows": 1, "created": 1, "updated": 0, "unchanged": 0,
+                                  "samples": {}})
+    client = login(cast["staff"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        body = client.get(reverse("facilities:import_detail", args=[job.pk]),
+                          **headers).content.decode()
+        assert ("hx-trigger" in body) == polls, (status, headers)
+        assert text in body
+
+
+def test_a_macro_workbook_named_xlsx_is_refused_by_its_content(login, cast):
+    from tests.facilities.raw_xlsx import MACRO_WORKBOOK_TYPE, excel_file
+    from tests.facilities.xlsx_helpers import FACILITY_HEADERS, facility_row
+
+    rows = [FACILITY_HEADERS, facility_row(1)]
+    project = {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 60}
+    client = login(cast["staff"])
+    for content in (excel_file(rows, extra=project),
+                    excel_file(rows, workbook_type=MACRO_WORKBOOK_TYPE)):
+        response = upload(client, content, name="co-so.xlsx")
+        assert response.status_code == 200
+        assert "có macro" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from facilities.models import FacilityYearStatus, Stage
-from melinh_sxsh.lib.jobs import JobStatus
+from melinh_sxsh.lib.jobs import JobStatus, sweep_stale
 from reports import building
 from reports.models import Report
 from reports.services import report_request
@@ -196,14 +196,14 @@ def test_a_failure_leaves_a_readable_message(staff, monkeypatch):
 
 
 def test_a_report_left_running_by_a_dead_worker_is_requeued(staff, settings):
-    settings.REPORT_STALE_SECONDS = 60
+    settings.JOB_STALE_SECONDS = 60
     stale = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=1,
                                   heartbeat_at=timezone.now() - timedelta(minutes=5))
     fresh = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=1,
                                   heartbeat_at=timezone.now())
     hopeless = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=3,
                                      heartbeat_at=timezone.now() - timedelta(minutes=5))
-    assert building.reports_requeue_stale() == [stale.pk]
+    assert sweep_stale(Report, older_than=timedelta(seconds=60), max_attempts=3) == [stale.pk]
     statuses = dict(Report.objects.values_list("pk", "status"))
     assert statuses == {stale.pk: JobStatus.QUEUED, fresh.pk: JobStatus.RUNNING,
                         hopeless.pk: JobStatus.FAILED}
@@ -234,7 +234,7 @@ def test_beat_schedule_is_defined_once(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} == {
         "reports.tasks.weekly_draft", "reports.tasks.purge_old_drafts",
-        "reports.tasks.requeue_stale_reports"}
+        "melinh_sxsh.tasks.sweep_stale_jobs"}
     from melinh_sxsh.celery import app
 
     for entry in schedule.values():

@@ -53,6 +53,7 @@ MATRIX = {
     # an import job is seen by its uploader (official A) and by staff
     "facilities:import_detail": ((R, OK, OK, 404, 404, 404, 404), POST_405),
     "facilities:import_confirm": (POST_ONLY_GET, (R, R, R, 404, 404, 404, 404)),
+    "facilities:import_cancel": (POST_ONLY_GET, (R, R, R, 404, 404, 404, 404)),
     # campaigns: staff change all, unit officers their own unit's (not Phòng Kinh tế's)
     "campaigns:index": READ_ONLY,
     "campaigns:create": ((R, OK, 403, 403, OK, 403, 403), (R, OK, 403, 403, OK, 403, 403)),
@@ -159,6 +160,7 @@ def address(name: str, world) -> str:
         "facilities:delete": [world.facility.pk], "facilities:status_update": [world.facility.pk],
         "facilities:import_template": ["facilities"],
         "facilities:import_detail": [world.job.pk], "facilities:import_confirm": [world.job.pk],
+        "facilities:import_cancel": [world.job.pk],
         "campaigns:detail": [world.campaign.pk], "campaigns:edit": [world.campaign.pk],
         "campaigns:delete": [world.campaign.pk],
         "campaigns:attendance_add": [world.campaign.pk],
