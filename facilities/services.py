@@ -7,11 +7,10 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import check, scope_queryset
+from accounts.permissions import can, check, may_place_in_commune, scope_queryset
 from facilities.locking import ensure_open
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -19,22 +18,23 @@ from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import MAX_STORED_ERRORS, REGISTRY, run_import
 from melinh_sxsh.lib.jobs import JobStatus, job_claim, job_finish, job_progress
 from melinh_sxsh.lib.xlsx import MAX_BYTES, UnreadableFile, check_xlsx
+from melinh_sxsh.lib.years import check_year
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                    "main_products", "product_unit", "employees", "first_year", "last_year",
                    "contact_person", "phone", "email"]
-# Whether the public pages may name the facility: staff record the facility's consent.
-STAFF_FIELDS = ["public_consent"]
+# Whether the public pages may name the facility (permission `consent.change`).
+CONSENT_FIELDS = ["public_consent"]
 
 
 def editable_fields(user) -> list[str]:
-    return EDITABLE_FIELDS + (STAFF_FIELDS if user.role == Role.STAFF else [])
+    return EDITABLE_FIELDS + (CONSENT_FIELDS if can(user, "consent.change") else [])
 
 
 def _check_commune(user, commune) -> None:
-    if user.role == Role.COMMUNE and commune is not None and commune.id != user.commune_id:
+    if not may_place_in_commune(user, commune):
         raise DomainError(_("You can only keep facilities of your own commune."), field="commune")
 
 
@@ -93,12 +93,6 @@ def facility_delete(*, user, facility: Facility) -> None:
         ) % {"count": len(exc.protected_objects)}) from exc
 
 
-def _check_year(year: int) -> None:
-    this_year = timezone.localdate().year
-    if not 2000 <= year <= this_year:
-        raise DomainError(_("The year must be between 2000 and %(year)s.") % {"year": this_year})
-
-
 def status_describe(status: FacilityYearStatus) -> Snapshot:
     """What the stage cell of the facility list shows, for the conflict rule."""
     return describe(status, ["stage", "set_by"])
@@ -112,7 +106,7 @@ def status_set(*, user, facility: Facility, year: int, stage: int, note: str | N
     With `expected_version` (the status's version where the stage was shown, 0 for none) the
     change is refused if someone set the stage since: the person chose without seeing it."""
     check(user, "status.change", facility)
-    _check_year(year)
+    check_year(year)
     ensure_open(year)
     if stage not in Stage.values:
         raise DomainError(_("Unknown stage."))
@@ -136,7 +130,7 @@ def status_set(*, user, facility: Facility, year: int, stage: int, note: str | N
 def status_set_bulk(*, user, facility_ids: list[int], year: int, stage: int) -> int:
     """Set one stage for several facilities at once: all of them, or none."""
     check(user, "status.change")
-    _check_year(year)
+    check_year(year)
     ids = sorted(set(facility_ids))
     if not ids:
         raise DomainError(_("Select at least one facility."))
