@@ -48,7 +48,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Commune, Role
 
 STAFF, COMMUNE, UNIT, LEADER, ADMIN = (
     Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN
@@ -217,8 +217,6 @@ def dashboard_commune(user: Any, requested_code: str) -> Any:
     """The commune a dashboard (or a list of its figures) shows: a commune official's own
     whatever was asked for; for the others the commune of `requested_code`, or None (the whole
     district) when the code is empty or unknown."""
-    from accounts.models import Commune
-
     if not sees_every_commune(user):
         return held_commune(user)
     return Commune.objects.filter(code=requested_code).first() if requested_code else None

@@ -99,8 +99,9 @@ def parse_year(value: Any, kind: YearKind = FACT) -> int:
     return year
 
 
-def check_year(year: Any, kind: YearKind = FACT, *, field: str = "year",
-               label: str | None = None) -> int:
+def check_year(
+    year: Any, kind: YearKind = FACT, *, field: str = "year", label: str | None = None
+) -> int:
     """`year` if it is acceptable; otherwise a DomainError on `field` that names it (`label`,
     "Year" by default), worded as a form's error is."""
     try:
@@ -110,8 +111,9 @@ def check_year(year: Any, kind: YearKind = FACT, *, field: str = "year",
         raise DomainError(_("%(field)s: %(problem)s") % problem, field=field) from None
 
 
-def year_param(request: Any, name: str = "year", default: int | None = None,
-               kind: YearKind = FACT) -> int | None:
+def year_param(
+    request: Any, name: str = "year", default: int | None = None, kind: YearKind = FACT
+) -> int | None:
     """The year in the query parameter `name`, or `default` when it is missing, not a year or
     out of range: an address never fails on its year."""
     params = getattr(request, "GET", request)

@@ -33,11 +33,14 @@ def test_the_three_kinds():
     assert years.bounds(years.OPERATING) == (1900, THIS_YEAR)
 
 
-@pytest.mark.parametrize(("kind", "accepted", "refused"), [
-    (years.FACT, [2000, THIS_YEAR], [1999, THIS_YEAR + 1]),
-    (years.PLAN, [2000, THIS_YEAR + 1, AHEAD], [1999, AHEAD + 1]),
-    (years.OPERATING, [1900, 1999, THIS_YEAR], [1899, THIS_YEAR + 1]),
-])
+@pytest.mark.parametrize(
+    ("kind", "accepted", "refused"),
+    [
+        (years.FACT, [2000, THIS_YEAR], [1999, THIS_YEAR + 1]),
+        (years.PLAN, [2000, THIS_YEAR + 1, AHEAD], [1999, AHEAD + 1]),
+        (years.OPERATING, [1900, 1999, THIS_YEAR], [1899, THIS_YEAR + 1]),
+    ],
+)
 def test_bounds(kind, accepted, refused):
     first, last = years.bounds(kind)
     for year in accepted:
@@ -59,11 +62,34 @@ def test_the_range_moves_with_the_calendar(monkeypatch):
     assert YearField().clean("2031") == 2031
 
 
-@pytest.mark.parametrize("value", [
-    "", "  ", "abc", "18", "02018", "20180", "2018.0", "2.018", "1e3", "-2018", "+2018",
-    "２０１８", "٢٠١٨", "2018\x00", "9" * 10_000, None, True, 2018.5, float("nan"),
-    float("inf"), Decimal("NaN"), [], {},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "  ",
+        "abc",
+        "18",
+        "02018",
+        "20180",
+        "2018.0",
+        "2.018",
+        "1e3",
+        "-2018",
+        "+2018",
+        "２０１８",
+        "٢٠١٨",
+        "2018\x00",
+        "9" * 10_000,
+        None,
+        True,
+        2018.5,
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+        [],
+        {},
+    ],
+)
 def test_what_is_not_a_year(value):
     with pytest.raises(years.YearError) as refusal:
         years.parse_year(value)
@@ -109,14 +135,12 @@ def test_one_message_for_a_fact_year(staff, commune_a):
         from facilities.services import status_set
 
         status_set(user=staff, facility=facility, year=wrong, stage=Stage.AWARE)
-    outcome = run_import(StatusImporter(user=staff), _file([facility.tax_code, wrong]),
-                         write=True)
+    outcome = run_import(StatusImporter(user=staff), _file([facility.tax_code, wrong]), write=True)
     cell = str(outcome.errors[0])
     assert f"Năm: {FACT_MESSAGE}" in form
     assert service.value.message == f"Năm: {FACT_MESSAGE}" and service.value.field == "year"
     assert cell == f'Dòng 2, cột "Năm": {FACT_MESSAGE}'
-    assert f"Năm: {FACT_MESSAGE}" in errors_of(LockForm({"year": str(wrong),
-                                                         "action": "lock"}))
+    assert f"Năm: {FACT_MESSAGE}" in errors_of(LockForm({"year": str(wrong), "action": "lock"}))
     assert not FacilityYearStatus.objects.exists()
 
 
@@ -151,6 +175,7 @@ def test_the_importers_cell_speaks_the_same():
 
 # ---- each year where it belongs -----------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_plans_and_budgets_look_ahead_facts_do_not(staff, commune_a):
     from facilities.models import Sector
@@ -159,16 +184,32 @@ def test_plans_and_budgets_look_ahead_facts_do_not(staff, commune_a):
     assert not StatusForm({"year": ahead, "stage": Stage.AWARE}).is_valid()
     assert not LockForm({"year": ahead, "action": "lock"}).is_valid()
     assert ReportForm({"year": ahead, "format": "pdf"}, user=staff).is_valid()
-    line = FundingLineForm({"source": _source(), "year": ahead, "planned_vnd": "1",
-                            "spent_vnd": "0"})
+    line = FundingLineForm(
+        {"source": _source(), "year": ahead, "planned_vnd": "1", "spent_vnd": "0"}
+    )
     assert line.is_valid(), line.errors
-    plan = PlanForm({"code": "1/KH", "title": "KH", "year": ahead, "baseline_year": ahead,
-                     "signed_on": "01/01/2026"})
+    plan = PlanForm(
+        {
+            "code": "1/KH",
+            "title": "KH",
+            "year": ahead,
+            "baseline_year": ahead,
+            "signed_on": "01/01/2026",
+        }
+    )
     assert "baseline_year" in plan.errors and "year" not in plan.errors
-    facility = FacilityForm({"tax_code": "0101111112", "name": "Cơ sở cũ",
-                             "commune": commune_a.pk, "sector": Sector.objects.first().pk,
-                             "kind": "enterprise", "group": "CN", "first_year": "1950"},
-                            user=staff)
+    facility = FacilityForm(
+        {
+            "tax_code": "0101111112",
+            "name": "Cơ sở cũ",
+            "commune": commune_a.pk,
+            "sector": Sector.objects.first().pk,
+            "kind": "enterprise",
+            "group": "CN",
+            "first_year": "1950",
+        },
+        user=staff,
+    )
     assert "first_year" not in facility.errors
 
 
@@ -180,10 +221,18 @@ def _source() -> int:
 
 # ---- addresses that read a year -----------------------------------------------------------
 
-YEAR_PAGES = [("facilities:list", "year"), ("campaigns:index", "year"),
-              ("campaigns:models", "year"), ("reports:budget", "year"),
-              ("reports:tasks", "year"), ("reports:tasks", "qyear"), ("audits:index", "year"),
-              ("audits:quality", "year"), ("dashboard", "year"), ("reports:officers", "year")]
+YEAR_PAGES = [
+    ("facilities:list", "year"),
+    ("campaigns:index", "year"),
+    ("campaigns:models", "year"),
+    ("reports:budget", "year"),
+    ("reports:tasks", "year"),
+    ("reports:tasks", "qyear"),
+    ("audits:index", "year"),
+    ("audits:quality", "year"),
+    ("dashboard", "year"),
+    ("reports:officers", "year"),
+]
 GARBAGE = ["abc", "1999", "99999999999999999999", "-1", "2018.5", "２０１８", "", "%00"]
 
 
@@ -201,10 +250,14 @@ def test_a_bad_year_in_the_address_never_fails(login, cast, name, param):
 def test_the_year_asked_for_is_the_year_shown(login, cast):
     client = login(cast["staff"])
     assert client.get(reverse("facilities:list"), {"year": "2017"}).context["year"] == 2017
-    assert client.get(reverse("reports:budget"),
-                      {"year": str(THIS_YEAR + 1)}).context["year"] == THIS_YEAR + 1
+    assert (
+        client.get(reverse("reports:budget"), {"year": str(THIS_YEAR + 1)}).context["year"]
+        == THIS_YEAR + 1
+    )
     assert client.get(reverse("reports:tasks"), {"qyear": "2017"}).context["qyear"] == 2017
     # A fact's list does not go beyond this year: the default is shown instead.
     default = client.get(reverse("facilities:list")).context["year"]
-    assert client.get(reverse("facilities:list"),
-                      {"year": str(THIS_YEAR + 1)}).context["year"] == default
+    assert (
+        client.get(reverse("facilities:list"), {"year": str(THIS_YEAR + 1)}).context["year"]
+        == default
+    )

@@ -17,25 +17,48 @@ import pytest
 from accounts.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIPPED_DIRS = {".venv", "var", "tests", "migrations", "accounts", "node_modules", "vendor",
-                "__pycache__", ".git", "test-artifacts", "static", "locale", "docs"}
+SKIPPED_DIRS = {
+    ".venv",
+    "var",
+    "tests",
+    "migrations",
+    "accounts",
+    "node_modules",
+    "vendor",
+    "__pycache__",
+    ".git",
+    "test-artifacts",
+    "static",
+    "locale",
+    "docs",
+}
 # They create accounts of a role; they decide nothing.
-ACCOUNT_MAKERS = {"audits/demo.py", "campaigns/demo.py", "facilities/demo.py",
-                  "reports/demo.py", "reports/benchmark.py"}
+ACCOUNT_MAKERS = {
+    "audits/demo.py",
+    "campaigns/demo.py",
+    "facilities/demo.py",
+    "reports/demo.py",
+    "reports/benchmark.py",
+}
 # Decisions in files other work is rewriting now; each is to ask accounts/permissions instead
 # (held_commune_id, dashboard_commune, sees_every_commune, held_unit_id, accounts.selectors.
 # sxsh_officers). Remove a line from here once it does: the test says when.
 PENDING = {
-    ("facilities/services.py",
-     "commune_id=user.commune_id if user.role == Role.COMMUNE else None,"),
+    (
+        "facilities/services.py",
+        "commune_id=user.commune_id if user.role == Role.COMMUNE else None,",
+    ),
     ("reports/dashboard.py", "if request.user.role == Role.COMMUNE:"),
     ("reports/dashboard.py", '"communes": communes if request.user.role != Role.COMMUNE else [],'),
-    ("reports/dashboard.py",
-     "plan = selectors.plan_latest() if user.role == Role.UNIT else None"),
-    ("reports/kpis.py",
-     "return User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True).count()"),
-    ("reports/kpis.py",
-     "return list(User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True)"),
+    ("reports/dashboard.py", "plan = selectors.plan_latest() if user.role == Role.UNIT else None"),
+    (
+        "reports/kpis.py",
+        "return User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True).count()",
+    ),
+    (
+        "reports/kpis.py",
+        "return list(User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True)",
+    ),
 }
 
 _VALUES = "|".join(sorted(re.escape(value) for value in Role.values))
@@ -54,8 +77,11 @@ PYTHON_PATTERNS = [re.compile(r"(\b|__)role(__in)?\s*=")]  # filter(role=...)
 def naming_a_role(text: str, *, python: bool = True) -> list[str]:
     """The lines of `text` (Python, or else a template) that name a role."""
     patterns = PATTERNS + (PYTHON_PATTERNS if python else [])
-    return [line.strip() for line in text.splitlines()
-            if any(pattern.search(line) for pattern in patterns)]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if any(pattern.search(line) for pattern in patterns)
+    ]
 
 
 def scanned_files() -> list[Path]:
@@ -70,24 +96,27 @@ def scanned_files() -> list[Path]:
     return files
 
 
-@pytest.mark.parametrize(("line", "names_a_role"), [
-    ('if user.role == "staff":', True),
-    ("if request.user.role != Role.COMMUNE:", True),
-    ("users = User.objects.filter(role=Role.STAFF)", True),
-    ("User.objects.filter(role__in=roles)", True),
-    ('if kind in ("leader", "admin"):', True),
-    ("{% if user.role == 'commune' %}", True),
-    ('{% if "leader" == user.role %}', True),
-    ('jobs.exclude(requested_by__role="unit")', True),
-    # not role decisions: a field called commune or unit, a display of the role
-    ('fields = ["q", "commune", "year"]', False),
-    ('del self.fields["commune"]', False),
-    ('Column("unit", "Đơn vị", text_parser(20))', False),
-    ("{{ user.get_role_display }}", False),
-    ('Commune.objects.filter(code=code).select_related("commune", "unit")', False),
-    ('reverse("admin:index")', False),
-    ('ENTERPRISE = "enterprise", _("Enterprise")', False),
-])
+@pytest.mark.parametrize(
+    ("line", "names_a_role"),
+    [
+        ('if user.role == "staff":', True),
+        ("if request.user.role != Role.COMMUNE:", True),
+        ("users = User.objects.filter(role=Role.STAFF)", True),
+        ("User.objects.filter(role__in=roles)", True),
+        ('if kind in ("leader", "admin"):', True),
+        ("{% if user.role == 'commune' %}", True),
+        ('{% if "leader" == user.role %}', True),
+        ('jobs.exclude(requested_by__role="unit")', True),
+        # not role decisions: a field called commune or unit, a display of the role
+        ('fields = ["q", "commune", "year"]', False),
+        ('del self.fields["commune"]', False),
+        ('Column("unit", "Đơn vị", text_parser(20))', False),
+        ("{{ user.get_role_display }}", False),
+        ('Commune.objects.filter(code=code).select_related("commune", "unit")', False),
+        ('reverse("admin:index")', False),
+        ('ENTERPRISE = "enterprise", _("Enterprise")', False),
+    ],
+)
 def test_the_search_finds_what_names_a_role(line, names_a_role):
     assert bool(naming_a_role(line)) is names_a_role
 
