@@ -32,6 +32,11 @@ commune official on district-wide pages.
 
 Report drafts. A report is rebuilt or deleted (`report.change`) by the Economic Department or by
 the person who asked for it, and by nobody else.
+
+Roles are named here and nowhere else in the code (a test holds every other module to it): a view,
+form, service or selector asks a question below (`can`, `sees_every_commune`, `held_commune`,
+`held_unit`, `dashboard_commune`, ...) and never compares `user.role` itself. A new role is a row
+in the role sets and in RULES, and a column in the authorization matrix test.
 """
 
 from __future__ import annotations
@@ -43,12 +48,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Commune, Role
 
 STAFF, COMMUNE, UNIT, LEADER, ADMIN = (
     Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN
 )
 EVERYONE = frozenset(Role)
+
+# Roles held to one commune (`user.commune`): they see only that commune's objects (404 outside
+# it), and what they keep, import, report on or look at on the dashboard is that commune's.
+COMMUNE_BOUND = frozenset({COMMUNE})
+# Roles held to one implementing unit (`user.unit`): OWN_UNIT_ACTIONS only on their unit's
+# objects, and the campaigns and documents they create are their unit's.
+UNIT_BOUND = frozenset({UNIT})
+# Roles that act on what anyone asked for (OWN_REQUEST_ACTIONS, import jobs); the others only on
+# what they asked for themselves.
+ANY_REQUESTER = frozenset({STAFF})
+# Roles whose accounts may be the state officer in charge of cleaner production (target 3).
+OFFICER_ROLES = frozenset({STAFF})
 
 # Which roles may perform each action, before object scoping.
 RULES: dict[str, frozenset[str]] = {
@@ -57,6 +74,10 @@ RULES: dict[str, frozenset[str]] = {
     "facility.change": frozenset({STAFF, COMMUNE}),
     "facility.delete": frozenset({STAFF}),
     "facility.import": frozenset({STAFF, COMMUNE}),
+    # Whether the public pages may name a facility: seen (with its history) by all but commune
+    # officials, recorded by staff.
+    "consent.view": frozenset({STAFF, UNIT, LEADER, ADMIN}),
+    "consent.change": frozenset({STAFF}),
     "status.change": frozenset({STAFF, COMMUNE}),
     "campaign.view": EVERYONE,
     "campaign.change": frozenset({STAFF, UNIT}),
@@ -66,12 +87,16 @@ RULES: dict[str, frozenset[str]] = {
     "energy.view": EVERYONE,
     "energy.change": frozenset({STAFF}),
     "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN}),
+    # The measures catalogue names the facilities behind each row.
+    "catalogue.names": frozenset({STAFF}),
     "plan.view": EVERYONE,
     "plan.change": frozenset({STAFF}),
     "task.report": frozenset({STAFF, UNIT}),
     "report.view": EVERYONE,
     "report.create": frozenset({STAFF, COMMUNE, LEADER}),
     "report.issue": frozenset({STAFF}),
+    # Write a report's number and symbol, shortcomings and next steps.
+    "report.write": frozenset({STAFF}),
     # Build a draft again, or delete it: see OWN_REQUEST_ACTIONS.
     "report.change": frozenset({STAFF, COMMUNE, LEADER}),
     "year.lock": frozenset({STAFF}),
@@ -84,7 +109,8 @@ RULES: dict[str, frozenset[str]] = {
 
 # Actions a unit officer may take only on objects of their own unit.
 OWN_UNIT_ACTIONS = frozenset({"campaign.change", "task.report"})
-# Actions that only staff and the person who asked for the object (`requested_by_id`) may take.
+# Actions that only ANY_REQUESTER roles and the person who asked for the object
+# (`requested_by_id`) may take.
 OWN_REQUEST_ACTIONS = frozenset({"report.change"})
 
 # The smallest group of facilities whose aggregates (sums, medians) may be shown to someone who
@@ -105,7 +131,7 @@ def can_see(user: Any, obj: Any) -> bool:
     role = role_of(user)
     if role is None:
         return False
-    if role != COMMUNE:
+    if role not in COMMUNE_BOUND:
         return True
     commune_id = getattr(obj, "scope_commune_id", None)
     return commune_id is None or commune_id == user.commune_id
@@ -122,9 +148,9 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return True
     if not can_see(user, obj):
         return False
-    if role == UNIT and action in OWN_UNIT_ACTIONS:
+    if role in UNIT_BOUND and action in OWN_UNIT_ACTIONS:
         return getattr(obj, "scope_unit_id", None) == user.unit_id
-    if role != STAFF and action in OWN_REQUEST_ACTIONS:
+    if role not in ANY_REQUESTER and action in OWN_REQUEST_ACTIONS:
         return getattr(obj, "requested_by_id", None) == user.pk
     return True
 
@@ -147,9 +173,95 @@ def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -
     role = role_of(user)
     if role is None:
         return queryset.none()
-    if role == COMMUNE and commune_path is not None:
+    if role in COMMUNE_BOUND and commune_path is not None:
         return queryset.filter(**{f"{commune_path}_id": user.commune_id})
     return queryset
+
+
+def requests_visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Objects someone asked for (`requested_by`, e.g. import jobs): every one for the roles that
+    act on anyone's requests (ANY_REQUESTER), the user's own for the others."""
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role in ANY_REQUESTER:
+        return queryset
+    return queryset.filter(requested_by=user)
+
+
+# ---- the user's own commune and unit ---------------------------------------------------------
+
+def sees_every_commune(user: Any) -> bool:
+    """Whether the user's pages span the district (lists offer a commune filter, the dashboard
+    every commune's row); False for commune officials and for nobody signed in."""
+    role = role_of(user)
+    return role is not None and role not in COMMUNE_BOUND
+
+
+def held_commune_id(user: Any) -> int | None:
+    """The id of the commune the user is held to (a commune official's), or None."""
+    return user.commune_id if role_of(user) in COMMUNE_BOUND else None
+
+
+def held_commune(user: Any) -> Any:
+    """The commune the user is held to (a commune official's), or None."""
+    return user.commune if role_of(user) in COMMUNE_BOUND else None
+
+
+def may_place_in_commune(user: Any, commune: Any) -> bool:
+    """Whether the user may keep an object in `commune` (a commune, or its id; None: not
+    chosen yet): a commune official only in their own, everyone else anywhere."""
+    held = held_commune_id(user)
+    if held is None or commune is None:
+        return True
+    return getattr(commune, "pk", commune) == held
+
+
+def dashboard_commune(user: Any, requested_code: str) -> Any:
+    """The commune a dashboard (or a list of its figures) shows: a commune official's own
+    whatever was asked for; for the others the commune of `requested_code`, or None (the whole
+    district) when the code is empty or unknown."""
+    if not sees_every_commune(user):
+        return held_commune(user)
+    return Commune.objects.filter(code=requested_code).first() if requested_code else None
+
+
+def held_unit_id(user: Any) -> int | None:
+    """The id of the implementing unit the user is held to (a unit officer's), or None."""
+    return user.unit_id if role_of(user) in UNIT_BOUND else None
+
+
+def held_unit(user: Any) -> Any:
+    """The implementing unit the user is held to (a unit officer's), or None: what they create
+    is that unit's."""
+    return user.unit if role_of(user) in UNIT_BOUND else None
+
+
+# ---- documents and funding lines ----------------------------------------------------------
+
+def may_add_document(user: Any) -> bool:
+    """Whether the user may open the library's upload form: staff add any document
+    (`document.change`); a unit officer adds documents of their own unit's campaigns
+    (`campaign.change`, checked on the campaign when the document is saved)."""
+    return can(user, "document.change") or can(user, "campaign.change")
+
+
+def check_document(user: Any, campaign: Any) -> None:
+    """A document of a campaign is added or removed by whoever may change the campaign; a
+    library document of its own (`campaign` None) by `document.change`. 404/403 as `check`."""
+    if campaign is not None:
+        check(user, "campaign.change", campaign)
+    else:
+        check(user, "document.change")
+
+
+def check_funding_line(user: Any, line: Any) -> None:
+    """A funding line is changed by whoever may change what it funds: its campaign
+    (`campaign.change`) or its demonstration model (`model.change`). 404/403 as `check`."""
+    if getattr(line, "campaign_id", None):
+        check(user, "campaign.change", line.campaign)
+    else:
+        check(user, "model.change", line.model)
 
 
 def may_name(viewer: Any, facility: Any) -> bool:

@@ -1,17 +1,32 @@
-"""Reads about accounts."""
+"""Reads of accounts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.lockout import locked_usernames
-from accounts.models import User
-from accounts.permissions import scope_queryset
+from accounts.models import Commune, Unit, User
+from accounts.permissions import OFFICER_ROLES, scope_queryset
 
 SEARCH_MAX = 100
+
+
+def units() -> QuerySet[Unit]:
+    """The implementing units, in the plan's order."""
+    return Unit.objects.all()
+
+
+def commune_by_code(code: str) -> Commune | None:
+    return Commune.objects.filter(code=code).first() if code else None
+
+
+def sxsh_officers() -> QuerySet[User]:
+    """The state officers in charge of cleaner production (KPI 3): active accounts marked so,
+    of a role that may hold the post (accounts/permissions.OFFICER_ROLES)."""
+    return User.objects.filter(role__in=OFFICER_ROLES, is_active=True, is_sxsh_officer=True)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from melinh_sxsh.lib.importing import (
     parse_tax_code,
     register,
     text_parser,
-    year_parser,
 )
+from melinh_sxsh.lib.years import FACT, year_cell
 
 # Coded values as the template writes them (CONTRACTS.md): Vietnamese labels, not UI strings.
 BASELINE_LABELS = [("x", True), ("Có", True), ("Không", False)]
@@ -61,7 +61,7 @@ class EnergyImporter(FacilityYearImporter):
         columns = [
             Column("tax_code", "Mã số thuế", parse_tax_code, required=True, example="0101234567",
                    width=16),
-            Column("year", "Năm", year_parser(2000), required=True, example=2018, width=8),
+            Column("year", "Năm", year_cell(FACT), required=True, example=2018, width=8),
             Column("output", "Sản lượng", parse_amount, required=True, example="1.250", width=12),
             Column("product_unit", "Đơn vị sản phẩm", text_parser(50), required=True,
                    example="tấn", width=14),

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from audits.energy import use_toe
 from facilities.locking import YearLocked
 from facilities.models import Facility
+from melinh_sxsh.lib.years import FIRST_YEAR
 
 
 class EnergyCarrier(models.Model):
@@ -71,7 +72,7 @@ class EnergyRecord(YearLocked):
 
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
                                  related_name="energy_records")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(FIRST_YEAR)])
     output = models.DecimalField(
         _("production output"), max_digits=18, decimal_places=4,
         validators=[MinValueValidator(0)],

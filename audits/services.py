@@ -20,6 +20,7 @@ from facilities.importers import BATCH, chunks
 from facilities.models import Facility
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.years import check_year
 
 RECORD_FIELDS = ["year", "output", "product_unit", "source", "is_baseline"]
 MEASURE_FIELDS = ["technique", "description", "investment_vnd", "yearly_saving_vnd",
@@ -27,13 +28,6 @@ MEASURE_FIELDS = ["technique", "description", "investment_vnd", "yearly_saving_v
 
 # carrier id -> quantity: the complete set of energy lines a record should have
 Lines = Mapping[int, Decimal]
-
-
-def _check_year(year: int) -> None:
-    this_year = timezone.localdate().year
-    if not 2000 <= year <= this_year:
-        raise DomainError(_("The year must be between 2000 and %(year)s.") % {"year": this_year},
-                          field="year")
 
 
 def _check_lines(lines: Lines) -> None:
@@ -104,7 +98,7 @@ def record_create(*, user, facility: Facility, data: dict[str, Any],
                   lines: Lines) -> EnergyRecord:
     """Enter a facility's energy record for a year with its energy lines."""
     check(user, "energy.change", facility)
-    _check_year(data["year"])
+    check_year(data["year"])
     _check_lines(lines)
     _check_unique_year(facility.pk, data["year"])
     record = EnergyRecord(facility=facility, **{k: v for k, v in data.items()
@@ -133,7 +127,7 @@ def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines,
     record = EnergyRecord.objects.select_for_update().select_related("facility").get(pk=record_id)
     check(user, "energy.change", record)
     check_version(record, expected_version, record_describe)
-    _check_year(data.get("year", record.year))
+    check_year(data.get("year", record.year))
     _check_lines(lines)
     _check_unique_year(record.facility_id, data.get("year", record.year), exclude=record.pk)
     changed = False

@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-from accounts.permissions import MIN_GROUP_SIZE, can, check
+from accounts.permissions import MIN_GROUP_SIZE, can, check, sees_every_commune
 from audits import selectors, services
 from audits.filters import QualityFilter, RecordFilter
 from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet, energy_lines_initial
@@ -30,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     records = selectors.records_with_uses(selectors.records_visible(request.user))
     record_filter = RecordFilter(
         request.GET, queryset=records.order_by("-year", "facility__name_sort", "id"),
-        hide_commune=request.user.role == Role.COMMUNE)
+        hide_commune=not sees_every_commune(request.user))
     page = _page(request, record_filter.qs)
     return render(request, "audits/record_list.html", {
         "filter": record_filter, "page": page, "rows": selectors.record_figures(page),
@@ -171,7 +170,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
     flags = selectors.flags_visible(request.user)
     quality_filter = QualityFilter(request.GET, queryset=flags.order_by(
         "rule", "-year", "facility__name_sort", "id"),
-        hide_commune=request.user.role == Role.COMMUNE)
+        hide_commune=not sees_every_commune(request.user))
     return render(request, "audits/quality_list.html", {
         "filter": quality_filter, "page": _page(request, quality_filter.qs),
         "counts": selectors.flag_counts(flags),
@@ -183,7 +182,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Implemented measures by sector and technique; facility names for staff only."""
     check(request.user, "energy.view")
-    with_names = request.user.role == Role.STAFF
+    with_names = can(request.user, "catalogue.names")
     return render(request, "audits/catalogue.html", {
         "rows": selectors.catalogue(request.user, with_names=with_names),
         "with_names": with_names, "min_group": MIN_GROUP_SIZE})

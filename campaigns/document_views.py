@@ -8,16 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import can, check
+from accounts.permissions import check, check_document, may_add_document
 from campaigns import selectors, services
 from campaigns.forms import DocumentForm
 from campaigns.models import Document
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response
-
-
-def _may_upload(user) -> bool:
-    return can(user, "document.change") or can(user, "campaign.change")
 
 
 @login_required
@@ -29,13 +25,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
                                         q=request.GET.get("q", "")[:100])
     return render(request, "campaigns/document_list.html", {
         "page": Paginator(documents, 30).get_page(request.GET.get("page")),
-        "kinds": Document.Kind.choices, "may_upload": _may_upload(request.user)})
+        "kinds": Document.Kind.choices, "may_upload": may_add_document(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest) -> HttpResponse:
-    if not _may_upload(request.user):
+    if not may_add_document(request.user):
         check(request.user, "document.change")
     form = DocumentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -64,8 +60,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk)
-    action = "campaign.change" if document.campaign_id else "document.change"
-    check(request.user, action, document.campaign if document.campaign_id else None)
+    check_document(request.user, document.campaign if document.campaign_id else None)
     if request.method == "POST":
         services.document_delete(user=request.user, document=document)
         messages.success(request, _("The document was removed."))

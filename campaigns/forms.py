@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, Role, Unit
+from accounts.models import Commune, Unit
+from accounts.permissions import held_unit_id
 from campaigns.models import Attachment, Campaign, DemonstrationModel, Document, FundingLine
 from facilities.models import Facility
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import ModelForm, NumberField
+from melinh_sxsh.lib.forms import ModelForm, NumberField, PlanYearField
 
 PEOPLE = {"min_value": 1, "max_value": 10_000}
 
@@ -20,9 +21,9 @@ class CampaignForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.UNIT:
-            self.fields["lead_unit"].queryset = Unit.objects.filter(pk=user.unit_id)
-            self.fields["lead_unit"].initial = user.unit_id
+        if (unit_id := held_unit_id(user)) is not None:
+            self.fields["lead_unit"].queryset = Unit.objects.filter(pk=unit_id)
+            self.fields["lead_unit"].initial = unit_id
             self.fields["lead_unit"].empty_label = None
             self.fields["lead_unit"].disabled = True
         elif not self.instance.pk:
@@ -61,6 +62,8 @@ class FundingLineForm(ModelForm):
     class Meta:
         model = FundingLine
         fields = ["source", "year", "planned_vnd", "spent_vnd", "note"]
+        # Budgets are planned ahead.
+        field_classes = {"year": PlanYearField}
 
 
 class DocumentForm(ModelForm):
@@ -72,8 +75,9 @@ class DocumentForm(ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.UNIT:
-            self.fields["campaign"].queryset = Campaign.objects.filter(lead_unit=user.unit_id)
+        if (unit_id := held_unit_id(user)) is not None:
+            # A unit officer files documents under their own unit's campaigns.
+            self.fields["campaign"].queryset = Campaign.objects.filter(lead_unit=unit_id)
             self.fields["campaign"].required = True
 
 
@@ -84,6 +88,8 @@ class DemonstrationModelForm(VersionedModelForm):
                   "cp_measures", "description"]
         widgets = {"technology": forms.Textarea(attrs={"rows": 3}),
                    "description": forms.Textarea(attrs={"rows": 4})}
+        # A model may be proposed for a coming year; it is measured in years gone by.
+        field_classes = {"year": PlanYearField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,14 +14,14 @@ from campaigns.models import DemonstrationModel
 from campaigns.views import add_funding_line, reach_from, reach_label
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import int_param
+from melinh_sxsh.lib.years import PLAN, year_param
 
 
 @login_required
 @require_GET
 def model_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
-    year = int_param(request.GET, "year", 0, 2000, 2100)
+    year = year_param(request, "year", None, PLAN)
     reach = reach_from(request.GET)
     return render(request, "campaigns/model_list.html", {
         "models": selectors.model_list(request.user, year=year, **reach),
@@ -37,8 +37,8 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     host = selectors.model_host(request.user, model)
     return render(request, "campaigns/model_detail.html", {
         "model": model, "may_change": can(request.user, "model.change", model),
-        "transitions": model.transitions.select_related("moved_by"),
-        "study_tours": model.study_tours.select_related("lead_unit"),
+        "transitions": selectors.model_transitions(model),
+        "study_tours": selectors.model_study_tours(model),
         "funding_lines": host.funding_lines,
         "next_status": DemonstrationModel.Status(order[index + 1]) if index + 1 < len(order)
         else None,
@@ -54,9 +54,13 @@ def model_create(request: HttpRequest) -> HttpResponse:
     check(request.user, "model.change")
     form = DemonstrationModelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        model = services.model_create(user=request.user, data=form.record_data())
-        messages.success(request, _("The demonstration model was saved."))
-        return redirect("campaigns:model_detail", pk=model.pk)
+        try:
+            model = services.model_create(user=request.user, data=form.record_data())
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The demonstration model was saved."))
+            return redirect("campaigns:model_detail", pk=model.pk)
     return render(request, "campaigns/model_form.html", {"form": form})
 
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Unit
 from facilities.locking import YearLocked
 from facilities.models import Facility
+from melinh_sxsh.lib.years import FIRST_YEAR
 
 BIG_COUNT = [MaxValueValidator(100_000_000)]
 
@@ -51,7 +52,7 @@ class DemonstrationModel(models.Model):
     technology = models.TextField(_("technology"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PROPOSED)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(FIRST_YEAR)])
     before_year = models.PositiveSmallIntegerField(
         _("year measured before"), null=True, blank=True,
         help_text=_("The host's energy record of this year is the result's starting point."))
@@ -219,7 +220,8 @@ class FundingLine(models.Model):
 
     source = models.ForeignKey(FundingSource, verbose_name=_("source"), on_delete=models.PROTECT,
                                related_name="lines")
-    year = models.PositiveSmallIntegerField(_("budget year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("budget year"),
+                                            validators=[MinValueValidator(FIRST_YEAR)])
     planned_vnd = models.PositiveBigIntegerField(_("planned (VND)"), default=0)
     spent_vnd = models.PositiveBigIntegerField(_("spent (VND)"), default=0)
     note = models.CharField(_("note"), max_length=255, blank=True)

@@ -9,15 +9,17 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Commune
-from accounts.permissions import check, may_name, scope_queryset
+from accounts.permissions import check, check_funding_line, may_name, scope_queryset
 from audits import energy
 from audits.selectors import energy_records_by_facility
 from campaigns.models import (
+    Attachment,
     Attendance,
     Campaign,
     DemonstrationModel,
     Document,
     FundingLine,
+    ModelTransition,
 )
 from facilities.models import Facility
 from melinh_sxsh.lib.text import fold
@@ -73,6 +75,44 @@ def campaign_get(user, pk: int, action: str = "campaign.view") -> Campaign:
     return campaign
 
 
+def attendance_get(user, campaign_id: int, attendance_id: int,
+                   action: str = "campaign.change") -> Attendance:
+    """One facility's attendance of a campaign, if the user may do `action` on the campaign."""
+    attendance = get_object_or_404(Attendance.objects.select_related("campaign"),
+                                   pk=attendance_id, campaign_id=campaign_id)
+    check(user, action, attendance.campaign)
+    return attendance
+
+
+def attachments_of(campaign: Campaign) -> QuerySet[Attachment]:
+    return campaign.attachments.all()
+
+
+def attachment_get(user, campaign_id: int, attachment_id: int,
+                   action: str = "campaign.view") -> Attachment:
+    """A campaign's attached file, if the user may do `action` on the campaign."""
+    attachment = get_object_or_404(Attachment.objects.select_related("campaign"),
+                                   pk=attachment_id, campaign_id=campaign_id)
+    check(user, action, attachment.campaign)
+    return attachment
+
+
+def campaign_funding_lines(campaign: Campaign) -> QuerySet[FundingLine]:
+    return campaign.funding_lines.select_related("source")
+
+
+def campaign_documents(campaign: Campaign) -> QuerySet[Document]:
+    return campaign.documents.all()
+
+
+def funding_line_get(user, line_id: int) -> FundingLine:
+    """A funding line the user may remove: whoever may change its campaign or its model."""
+    line = get_object_or_404(FundingLine.objects.select_related("campaign", "model"),
+                             pk=line_id)
+    check_funding_line(user, line)
+    return line
+
+
 def attendance_of(user, campaign: Campaign) -> QuerySet[Attendance]:
     """The facilities that took part; a commune official sees only those of their commune."""
     return scope_queryset(
@@ -96,6 +136,14 @@ def model_get(user, pk: int, action: str = "campaign.view") -> DemonstrationMode
     model = get_object_or_404(DemonstrationModel.objects.select_related("host__commune"), pk=pk)
     check(user, action, model)
     return model
+
+
+def model_transitions(model: DemonstrationModel) -> QuerySet[ModelTransition]:
+    return model.transitions.select_related("moved_by")
+
+
+def model_study_tours(model: DemonstrationModel) -> QuerySet[Campaign]:
+    return model.study_tours.select_related("lead_unit")
 
 
 def model_list(user, *, year: int | None = None, commune: str = "",

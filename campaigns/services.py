@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.permissions import check
+from accounts.permissions import check, check_document, check_funding_line, held_unit
 from campaigns.models import (
     Attachment,
     Attendance,
@@ -26,6 +25,7 @@ from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.importing import CellError, parse_tax_code
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, PHOTOS, UploadRefused, check_upload
+from melinh_sxsh.lib.years import FACT, PLAN, check_year
 
 CAMPAIGN_FIELDS = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place",
                    "people_reached", "copies_printed", "broadcasts_aired", "description",
@@ -34,7 +34,7 @@ CAMPAIGN_FIELDS = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place"
 
 def _lead_unit_for(user, unit):
     # A unit officer's campaigns are always their own unit's.
-    return user.unit if user.role == Role.UNIT else unit
+    return held_unit(user) or unit
 
 
 @transaction.atomic
@@ -189,10 +189,7 @@ def attachment_delete(*, user, attachment: Attachment) -> None:
 @transaction.atomic
 def document_create(*, user, data: dict[str, Any], upload) -> Document:
     campaign = data.get("campaign")
-    if campaign is not None:
-        check(user, "campaign.change", campaign)
-    else:
-        check(user, "document.change")
+    check_document(user, campaign)
     _checked(upload, DOCUMENTS, 20)
     return Document.objects.create(
         title=data["title"], kind=data["kind"], campaign=campaign,
@@ -202,10 +199,7 @@ def document_create(*, user, data: dict[str, Any], upload) -> Document:
 
 @transaction.atomic
 def document_delete(*, user, document: Document) -> None:
-    if document.campaign_id:
-        check(user, "campaign.change", document.campaign)
-    else:
-        check(user, "document.change")
+    check_document(user, document.campaign if document.campaign_id else None)
     document.file.delete(save=False)
     document.delete()
 
@@ -225,6 +219,7 @@ def funding_line_add(*, user, owner: Campaign | DemonstrationModel,
     else:
         check(user, "model.change", owner)
         line = FundingLine(model=owner, **data)
+    check_year(line.year, PLAN)  # budgets are planned ahead
     if line.spent_vnd > line.planned_vnd and line.planned_vnd:
         raise DomainError(_("Spent is more than planned; correct the planned amount first."),
                           field="spent_vnd")
@@ -235,10 +230,7 @@ def funding_line_add(*, user, owner: Campaign | DemonstrationModel,
 
 @transaction.atomic
 def funding_line_delete(*, user, line: FundingLine) -> None:
-    if line.campaign_id:
-        check(user, "campaign.change", line.campaign)
-    else:
-        check(user, "model.change", line.model)
+    check_funding_line(user, line)
     line.delete()
 
 
@@ -246,6 +238,15 @@ def funding_line_delete(*, user, line: FundingLine) -> None:
 
 MODEL_FIELDS = ["title", "host", "technology", "year", "before_year", "after_year",
                 "description"]
+
+
+def _check_model_years(model: DemonstrationModel) -> None:
+    # A model may be proposed for a coming year; its energy is measured in years gone by.
+    check_year(model.year, PLAN)
+    for name in ("before_year", "after_year"):
+        if getattr(model, name) is not None:
+            check_year(getattr(model, name), FACT, field=name,
+                       label=DemonstrationModel._meta.get_field(name).verbose_name)
 
 
 def _set_measures(model: DemonstrationModel, measures) -> None:
@@ -257,6 +258,7 @@ def _set_measures(model: DemonstrationModel, measures) -> None:
 def model_create(*, user, data: dict[str, Any]) -> DemonstrationModel:
     check(user, "model.change")
     model = DemonstrationModel(**{k: v for k, v in data.items() if k in MODEL_FIELDS})
+    _check_model_years(model)
     model.full_clean()
     model.save()
     _set_measures(model, data.get("cp_measures"))
@@ -281,6 +283,7 @@ def model_update(*, user, model_id: int, data: dict[str, Any],
         if name in data:
             setattr(model, name, data[name])
     model.version += 1
+    _check_model_years(model)
     model.full_clean()
     model.save()
     _set_measures(model, data.get("cp_measures"))

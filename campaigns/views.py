@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Commune, Unit
+from accounts import selectors as accounts_selectors
 from accounts.permissions import can, check
 from campaigns import selectors, services
 from campaigns.forms import (
@@ -18,10 +18,11 @@ from campaigns.forms import (
     FundingLineForm,
     PeopleForm,
 )
-from campaigns.models import Attachment, Attendance, Campaign, FundingLine
+from campaigns.models import Campaign
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import attachment_response, int_param
+from melinh_sxsh.lib.http import attachment_response
+from melinh_sxsh.lib.years import PLAN, year_param
 
 
 def _form_errors(request, form) -> None:
@@ -40,10 +41,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     reached = selectors.attendance_reaching(request.user, **reach) if any(reach.values()) else None
     campaigns = selectors.campaign_list(
         kind=kind, unit=params.get("unit", "")[:20], q=params.get("q", "")[:100],
-        year=int_param(params, "year", 0, 2000, 2100) or None, reached=reached)
+        year=year_param(request, "year", None, PLAN), reached=reached)
     page = Paginator(campaigns, 30).get_page(params.get("page"))
     return render(request, "campaigns/campaign_list.html", {
-        "page": page, "kinds": Campaign.Kind.choices, "units": Unit.objects.all(),
+        "page": page, "kinds": Campaign.Kind.choices, "units": accounts_selectors.units(),
         "may_create": can(request.user, "campaign.change"), "reach": reach_label(reach),
         "reach_codes": reach})
 
@@ -57,7 +58,7 @@ def reach_label(reach: dict[str, str]) -> str:
     """'Thị trấn Quang Minh, C25' for the note above a limited list; empty when not limited."""
     parts = []
     if reach["commune"]:
-        commune = Commune.objects.filter(code=reach["commune"]).first()
+        commune = accounts_selectors.commune_by_code(reach["commune"])
         parts.append(str(commune) if commune else reach["commune"])
     if reach["sector"]:
         parts.append(f"C{reach['sector']}")
@@ -78,9 +79,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "may_change": may_change,
         "attendances": selectors.attendance_of(request.user, campaign),
-        "attachments": campaign.attachments.all(),
-        "funding_lines": campaign.funding_lines.select_related("source"),
-        "documents": campaign.documents.all(),
+        "attachments": selectors.attachments_of(campaign),
+        "funding_lines": selectors.campaign_funding_lines(campaign),
+        "documents": selectors.campaign_documents(campaign),
         "search_form": search, "candidates": candidates,
         "paste_form": AttendancePasteForm(), "attachment_form": AttachmentForm(),
         "funding_form": FundingLineForm(initial={"year": campaign.starts_on.year}),
@@ -168,17 +169,12 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns:detail", pk=pk)
 
 
-def _attendance(pk: int, attendance_id: int) -> Attendance:
-    return get_object_or_404(Attendance.objects.select_related("campaign"), pk=attendance_id,
-                             campaign_id=pk)
-
-
 @login_required
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
+    attendance = selectors.attendance_get(request.user, pk, attendance_id)
     try:
-        services.attendance_remove(user=request.user,
-                                   attendance=_attendance(pk, attendance_id))
+        services.attendance_remove(user=request.user, attendance=attendance)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -189,8 +185,7 @@ def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> Http
 @login_required
 @require_POST
 def attendance_people(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
-    selectors.campaign_get(request.user, pk, "campaign.change")
-    attendance = _attendance(pk, attendance_id)
+    attendance = selectors.attendance_get(request.user, pk, attendance_id)
     form = PeopleForm(request.POST)
     if form.is_valid():
         try:
@@ -227,8 +222,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("campaign"),
-                                   pk=attachment_id, campaign_id=pk)
+    attachment = selectors.attachment_get(request.user, pk, attachment_id, "campaign.change")
     services.attachment_delete(user=request.user, attachment=attachment)
     messages.success(request, _("The file was removed."))
     return redirect("campaigns:detail", pk=pk)
@@ -237,8 +231,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    selectors.campaign_get(request.user, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, campaign_id=pk)
+    attachment = selectors.attachment_get(request.user, pk, attachment_id)
     return attachment_response(attachment.file, attachment.original_name)
 
 
@@ -266,7 +259,7 @@ def add_funding_line(request: HttpRequest, owner) -> None:
 @login_required
 @require_POST
 def funding_delete(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_object_or_404(FundingLine.objects.select_related("campaign", "model"), pk=line_id)
+    line = selectors.funding_line_get(request.user, line_id)
     services.funding_line_delete(user=request.user, line=line)
     messages.success(request, _("The funding line was removed."))
     if line.campaign_id:

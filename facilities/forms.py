@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, Role
+from accounts.models import Commune
+from accounts.permissions import can, held_commune_id
 from facilities.models import Facility, Stage
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import YearField
+from melinh_sxsh.lib.forms import OperatingYearField, YearField
 from melinh_sxsh.lib.importing import CellError, parse_tax_code
 
 
@@ -14,15 +15,16 @@ class FacilityForm(VersionedModelForm):
         fields = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                   "main_products", "product_unit", "employees", "first_year", "last_year",
                   "contact_person", "phone", "email", "public_consent"]
+        field_classes = {"first_year": OperatingYearField, "last_year": OperatingYearField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.COMMUNE:
+        if (commune_id := held_commune_id(user)) is not None:
             # A commune official keeps facilities of their own commune only.
-            self.fields["commune"].queryset = Commune.objects.filter(pk=user.commune_id)
-            self.fields["commune"].initial = user.commune_id
+            self.fields["commune"].queryset = Commune.objects.filter(pk=commune_id)
+            self.fields["commune"].initial = commune_id
             self.fields["commune"].empty_label = None
-        if user.role != Role.STAFF:
+        if not can(user, "consent.change"):
             # Consent to be named publicly is recorded by the district's staff only.
             del self.fields["public_consent"]
         self.fields["tax_code"].help_text = _("10 digits, or 10 digits-3 digits for a branch.")

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import Commune, Role
+from accounts.models import Commune
+from accounts.permissions import held_commune_id
 from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import Facility, FacilityYearStatus, Sector, Stage
 from melinh_sxsh.lib.importing import (
@@ -24,9 +25,9 @@ from melinh_sxsh.lib.importing import (
     parse_tax_code,
     register,
     text_parser,
-    year_parser,
 )
 from melinh_sxsh.lib.text import normalize
+from melinh_sxsh.lib.years import FACT, OPERATING, year_cell
 
 BATCH = 2000
 
@@ -77,10 +78,7 @@ class ScopedImporter(Importer):
 
     @property
     def own_commune_id(self) -> int | None:
-        user = self.user
-        if user is not None and user.role == Role.COMMUNE:
-            return user.commune_id
-        return None
+        return held_commune_id(self.user)
 
 
 def parse_email(value) -> str:
@@ -122,8 +120,8 @@ class FacilityImporter(ScopedImporter):
             Column("product_unit", "Đơn vị sản phẩm", text_parser(50), example="tấn", width=12),
             Column("employees", "Số lao động",
                    lambda v: parse_number(v, integer=True, maximum=1_000_000), example=45),
-            Column("first_year", "Năm bắt đầu hoạt động", year_parser(1900), example=2009),
-            Column("last_year", "Năm ngừng hoạt động", year_parser(1900), example=None),
+            Column("first_year", "Năm bắt đầu hoạt động", year_cell(OPERATING), example=2009),
+            Column("last_year", "Năm ngừng hoạt động", year_cell(OPERATING), example=None),
             Column("contact_person", "Người liên hệ", text_parser(150),
                    example="Nguyễn Văn Nam", width=22),
             Column("phone", "Điện thoại", text_parser(30), example="0243 818 1234", width=16),
@@ -226,7 +224,7 @@ class StatusImporter(FacilityYearImporter):
         return [
             Column("tax_code", "Mã số thuế", parse_tax_code, required=True, example="0101234567",
                    width=16),
-            Column("year", "Năm", year_parser(2000), required=True, example=2018, width=8),
+            Column("year", "Năm", year_cell(FACT), required=True, example=2018, width=8),
             Column("stage", "Mức độ", choice_parser(choices_map(STAGE_LABELS), _("stage")),
                    required=True, example="Đã nhận thức",
                    choices=[label for label, _v in STAGE_LABELS], width=22),

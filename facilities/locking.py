@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import check
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.years import check_year
 
 
 def _models():
@@ -82,6 +83,7 @@ def rows_in_locked_years(years: Iterable[int]) -> set[int]:
 @transaction.atomic
 def year_lock(*, user, year: int, note: str = ""):
     check(user, "year.lock")
+    check_year(year)
     YearLock, YearLockEvent = _models()  # noqa: N806
     lock, created = YearLock.objects.get_or_create(year=year, defaults={"locked_by": user})
     if not created:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +13,13 @@ from accounts.models import Commune
 from facilities.locking import YearLocked
 from melinh_sxsh.lib.jobs import BackgroundJob
 from melinh_sxsh.lib.text import fold, sort_key
+from melinh_sxsh.lib.years import (
+    FIRST_OPERATING_YEAR,
+    FIRST_YEAR,
+    OPERATING,
+    is_valid,
+    out_of_range,
+)
 
 TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
 
@@ -65,12 +71,12 @@ class Facility(models.Model):
                                             validators=[MaxValueValidator(1_000_000)])
     first_year = models.PositiveSmallIntegerField(
         _("first year of operation"), null=True, blank=True,
-        validators=[MinValueValidator(1900)],
+        validators=[MinValueValidator(FIRST_OPERATING_YEAR)],
     )
     last_year = models.PositiveSmallIntegerField(
         _("last year of operation"), null=True, blank=True,
         help_text=_("Set when the facility closes; a closed facility is kept, not deleted."),
-        validators=[MinValueValidator(1900)],
+        validators=[MinValueValidator(FIRST_OPERATING_YEAR)],
     )
     contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -124,12 +130,11 @@ class Facility(models.Model):
         self.search_text = fold(f"{self.name} {self.tax_code} {self.address}")[:600]
 
     def clean(self) -> None:
-        this_year = timezone.localdate().year
         errors = {}
-        if self.first_year and self.first_year > this_year:
-            errors["first_year"] = _("The first year cannot be in the future.")
-        if self.last_year and self.last_year > this_year:
-            errors["last_year"] = _("The last year cannot be in the future.")
+        for name in ("first_year", "last_year"):
+            year = getattr(self, name)
+            if year is not None and not is_valid(year, OPERATING):
+                errors[name] = out_of_range(OPERATING)
         if self.first_year and self.last_year and self.last_year < self.first_year:
             errors["last_year"] = _("The last year cannot be before the first year.")
         if errors:
@@ -155,7 +160,8 @@ class FacilityYearStatus(YearLocked):
 
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
                                  related_name="statuses")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"),
+                                            validators=[MinValueValidator(FIRST_YEAR)])
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune
-from accounts.permissions import check, scope_queryset
+from accounts.permissions import check, requests_visible, scope_queryset
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Sector
 
 
@@ -43,6 +43,13 @@ def with_stage_version(queryset: QuerySet[Facility], year: int) -> QuerySet[Faci
     version = FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year=year).values(
         "version")
     return queryset.annotate(year_stage_version=Coalesce(Subquery(version[:1]), 0))
+
+
+def stage_cell(facility_id: int, year: int) -> Facility | None:
+    """One facility with its stage and the stage's version in `year`: the list's stage cell,
+    drawn again after a change."""
+    return with_stage_version(with_stage(Facility.objects.filter(pk=facility_id), year),
+                              year).first()
 
 
 def statuses_of(facility: Facility) -> QuerySet[FacilityYearStatus]:
@@ -111,10 +118,8 @@ def history_of(facility: Facility, limit: int = 100, *, with_consent: bool = Fal
 
 
 def import_jobs_visible(user) -> QuerySet[ImportJob]:
-    jobs = ImportJob.objects.select_related("requested_by")
-    if user.role == "staff":
-        return jobs
-    return jobs.filter(requested_by=user)
+    """Import jobs the user may follow: their own; every one for staff."""
+    return requests_visible(user, ImportJob.objects.select_related("requested_by"))
 
 
 def import_job_get(user, pk: int) -> ImportJob:

@@ -11,8 +11,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.permissions import check, scope_queryset
+from accounts.permissions import can, check, held_commune_id, may_place_in_commune, scope_queryset
 from facilities.locking import ensure_open
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -21,22 +20,23 @@ from melinh_sxsh.lib.importing import MAX_ERRORS, MAX_STORED_ERRORS, REGISTRY, r
 from melinh_sxsh.lib.jobs import ACTIVE, JobLost, JobRun, JobStatus, job_claim
 from melinh_sxsh.lib.text import format_number
 from melinh_sxsh.lib.xlsx import MAX_BYTES, UnreadableFile, check_xlsx
+from melinh_sxsh.lib.years import check_year
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                    "main_products", "product_unit", "employees", "first_year", "last_year",
                    "contact_person", "phone", "email"]
-# Whether the public pages may name the facility: staff record the facility's consent.
-STAFF_FIELDS = ["public_consent"]
+# Whether the public pages may name the facility (permission `consent.change`).
+CONSENT_FIELDS = ["public_consent"]
 
 
 def editable_fields(user) -> list[str]:
-    return EDITABLE_FIELDS + (STAFF_FIELDS if user.role == Role.STAFF else [])
+    return EDITABLE_FIELDS + (CONSENT_FIELDS if can(user, "consent.change") else [])
 
 
 def _check_commune(user, commune) -> None:
-    if user.role == Role.COMMUNE and commune is not None and commune.id != user.commune_id:
+    if not may_place_in_commune(user, commune):
         raise DomainError(_("You can only keep facilities of your own commune."), field="commune")
 
 
@@ -95,12 +95,6 @@ def facility_delete(*, user, facility: Facility) -> None:
         ) % {"count": len(exc.protected_objects)}) from exc
 
 
-def _check_year(year: int) -> None:
-    this_year = timezone.localdate().year
-    if not 2000 <= year <= this_year:
-        raise DomainError(_("The year must be between 2000 and %(year)s.") % {"year": this_year})
-
-
 def status_describe(status: FacilityYearStatus) -> Snapshot:
     """What the stage cell of the facility list shows, for the conflict rule."""
     return describe(status, ["stage", "set_by"])
@@ -114,7 +108,7 @@ def status_set(*, user, facility: Facility, year: int, stage: int, note: str | N
     With `expected_version` (the status's version where the stage was shown, 0 for none) the
     change is refused if someone set the stage since: the person chose without seeing it."""
     check(user, "status.change", facility)
-    _check_year(year)
+    check_year(year)
     ensure_open(year)
     if stage not in Stage.values:
         raise DomainError(_("Unknown stage."))
@@ -138,7 +132,7 @@ def status_set(*, user, facility: Facility, year: int, stage: int, note: str | N
 def status_set_bulk(*, user, facility_ids: list[int], year: int, stage: int) -> int:
     """Set one stage for several facilities at once: all of them, or none."""
     check(user, "status.change")
-    _check_year(year)
+    check_year(year)
     ids = sorted(set(facility_ids))
     if not ids:
         raise DomainError(_("Select at least one facility."))
@@ -181,7 +175,7 @@ def import_job_create(*, user, kind: str, upload) -> ImportJob:
         raise DomainError(str(exc), field="file") from exc
     job = ImportJob(kind=kind, file=upload, original_name=(upload.name or "")[:255],
                     requested_by=user, heartbeat_at=timezone.now(),
-                    commune_id=user.commune_id if user.role == Role.COMMUNE else None)
+                    commune_id=held_commune_id(user))
     try:
         with transaction.atomic():
             job.save()

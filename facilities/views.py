@@ -9,26 +9,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-from accounts.permissions import can, check
+from accounts.permissions import can, check, sees_every_commune
 from facilities import selectors, services
 from facilities.exports import facility_export
 from facilities.filters import FacilityFilter
 from facilities.forms import BulkStatusForm, FacilityForm, StatusForm
-from facilities.models import Facility, Stage
+from facilities.models import Stage
 from facilities.sections import sections_for
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import int_param, safe_redirect_target
+from melinh_sxsh.lib.http import safe_redirect_target
+from melinh_sxsh.lib.years import year_param
 
 PAGE_SIZE = 50
 
 
 def _filtered(request: HttpRequest):
-    year = int_param(request.GET, "year", selectors.working_year(), 2000, 2100)
+    year = year_param(request, "year", selectors.working_year())
     queryset = selectors.with_stage(selectors.facilities_visible(request.user), year)
     facility_filter = FacilityFilter(request.GET, queryset=queryset, year=year,
-                                     hide_commune=request.user.role == Role.COMMUNE)
+                                     hide_commune=not sees_every_commune(request.user))
     return facility_filter, year
 
 
@@ -64,7 +64,7 @@ def facility_export_xlsx(request: HttpRequest) -> HttpResponse:
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(request.user, pk)
     # Commune officials neither see nor set whether the public pages may name a facility.
-    show_consent = request.user.role != Role.COMMUNE
+    show_consent = can(request.user, "consent.view")
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "statuses": selectors.statuses_of(facility),
         "history": selectors.history_of(facility, with_consent=show_consent),
@@ -152,8 +152,7 @@ def status_update(request: HttpRequest, pk: int) -> HttpResponse:
             "Choose a stage and a valid year.")
     if request.htmx:
         year = form.cleaned_data.get("year") if form.is_valid() else None
-        row = selectors.with_stage_version(selectors.with_stage(
-            Facility.objects.filter(pk=pk), year or 0), year or 0).first()
+        row = selectors.stage_cell(pk, year or 0)
         return render(request, "facilities/_stage_cell.html", {
             "facility": row, "year": year, "stages": Stage.choices, "may_change": True,
             "error": error, "saved": error is None, "conflict": conflict,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import Commune, Role
-from accounts.permissions import can, check
+from accounts.models import Commune
+from accounts.permissions import can, check, dashboard_commune, held_unit_id, sees_every_commune
 from facilities.models import Facility, Sector
-from melinh_sxsh.lib.http import int_param
+from melinh_sxsh.lib.years import PLAN, year_param
 from reports import charts, kpis, selectors
 
 SORTS = {
@@ -100,12 +100,8 @@ class DashboardScope:
 
 def scope_from(request: HttpRequest) -> DashboardScope:
     """Year, commune and sector from the address; a commune official is held to their own."""
-    year = int_param(request.GET, "year", kpis.default_year(), 2001, 2100)
-    code = request.GET.get("commune", "")[:5]
-    if request.user.role == Role.COMMUNE:
-        commune = request.user.commune
-    else:
-        commune = Commune.objects.filter(code=code).first() if code else None
+    year = year_param(request, "year", kpis.default_year(), PLAN)
+    commune = dashboard_commune(request.user, request.GET.get("commune", "")[:5])
     sector_code = request.GET.get("sector", "")[:2]
     sector = Sector.objects.filter(code=sector_code).first() if sector_code else None
     return DashboardScope(year, commune, sector)
@@ -161,7 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "baseline_links": scope.figure_urls(of=overview.baseline_year),
             "activity": overview.activity,
             "trend_chart": charts.trend_uri(overview),
-            "communes": overview.communes if request.user.role != Role.COMMUNE else [],
+            "communes": overview.communes if sees_every_commune(request.user) else [],
             "sectors": Sector.objects.all(),
             "unit_tasks": unit_tasks(request.user),
             "may_view_budget": can(request.user, "budget.view"),
@@ -170,7 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def unit_tasks(user) -> list:
-    plan = selectors.plan_latest() if user.role == Role.UNIT else None
+    plan = selectors.plan_latest() if held_unit_id(user) is not None else None
     return list(selectors.plan_tasks_for_unit(user=user, plan=plan)) if plan else []
 
 
@@ -182,7 +178,7 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
     if figure not in kpis.FIGURES:
         raise Http404
     scope = scope_from(request)
-    year = int_param(request.GET, "of", scope.year, 2001, 2100)
+    year = year_param(request, "of", scope.year, PLAN)
     listed = kpis.members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope())
     ids = listed.ids
     page = Paginator(ids, 50).get_page(request.GET.get("page"))

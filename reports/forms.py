@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, Role
+from accounts.models import Commune
+from accounts.permissions import can, sees_every_commune
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import ModelForm, YearField
+from melinh_sxsh.lib.forms import ModelForm, PlanYearField, YearField
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
 
@@ -28,6 +29,8 @@ class PlanForm(VersionedModelForm):
     class Meta:
         model = Plan
         fields = ["code", "title", "year", "baseline_year", "signed_on", "signer", "signer_title"]
+        # A plan may be written for a coming year; its baseline is a year gone by.
+        field_classes = {"year": PlanYearField}
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
@@ -138,7 +141,7 @@ def tasks_initial(plan: Plan | None) -> list[dict]:
 
 
 class ReportForm(forms.Form):
-    year = YearField(label=_("Plan year"), min_value=2001, max_value=2100)
+    year = PlanYearField(label=_("Plan year"))
     commune = forms.ModelChoiceField(Commune.objects.all(), required=False,
                                      label=_("Scope"), empty_label=_("Whole district"))
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
@@ -151,15 +154,15 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.COMMUNE:
+        if not sees_every_commune(user):
             del self.fields["commune"]
-        if user.role != Role.STAFF:
+        if not can(user, "report.write"):
             for name in ("number", "shortcomings", "next_steps"):
                 del self.fields[name]
 
 
 class LockForm(forms.Form):
-    year = YearField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     action = forms.ChoiceField(choices=[("lock", _("Lock")), ("unlock", _("Unlock"))],
                                label=_("Action"))
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)

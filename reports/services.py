@@ -11,12 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.permissions import can, check
+from accounts.permissions import can, check, held_commune
 from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
+from melinh_sxsh.lib.years import FACT, PLAN, check_year
 from reports import kpis
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
@@ -89,6 +89,9 @@ def plan_describe(plan: Plan) -> Snapshot:
 
 
 def _save_plan(plan: Plan) -> None:
+    check_year(plan.year, PLAN)
+    check_year(plan.baseline_year, FACT, field="baseline_year",
+               label=Plan._meta.get_field("baseline_year").verbose_name)
     try:
         plan.full_clean()
     except ValidationError as exc:
@@ -171,12 +174,10 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
     """Ask for a report; it is built by a worker once this transaction commits. A commune
     official's report is always their commune's; only staff write its text."""
     check(user, "report.create")
-    if user.role == Role.COMMUNE:
-        commune = user.commune
-    if user.role != Role.STAFF:
+    commune = held_commune(user) or commune
+    if not can(user, "report.write"):
         number = shortcomings = next_steps = ""
-    if not 2001 <= year <= 2100:
-        raise DomainError(_("Choose a year between 2001 and 2100."), field="year")
+    check_year(year, PLAN)
     report = Report.objects.create(year=year, commune=commune, format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
                                    requested_by=user, heartbeat_at=timezone.now())

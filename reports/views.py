@@ -16,6 +16,7 @@ from campaigns.selectors import funding_lines
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response, int_param
+from melinh_sxsh.lib.years import FACT, PLAN, year_param
 from reports import kpis, selectors, services
 from reports.forms import (
     PlanForm,
@@ -29,7 +30,7 @@ from reports.models import Plan, TaskReport
 
 
 def _year(request) -> int:
-    return int_param(request.GET, "year", kpis.default_year(), 2000, 2100)
+    return year_param(request, "year", kpis.default_year(), PLAN)
 
 
 @login_required
@@ -64,7 +65,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     check(request.user, "plan.view")
     plan = selectors.plan_for_year(_year(request)) or selectors.plan_latest()
     default_year, default_quarter = selectors.default_quarter(plan)
-    year = int_param(request.GET, "qyear", default_year, 2000, 2100)
+    year = year_param(request, "qyear", default_year, FACT)
     quarter = int_param(request.GET, "quarter", default_quarter, 1, 4)
     overview = selectors.tasks_overview(plan=plan, year=year, quarter=quarter) if plan else []
     return render(request, "reports/task_list.html", {

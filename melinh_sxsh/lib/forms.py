@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from melinh_sxsh.lib import years
 from melinh_sxsh.lib.importing import CellError, parse_number
 from melinh_sxsh.lib.text import format_number
 
@@ -143,31 +144,35 @@ def _grouped(text: str) -> bool:
 
 
 class YearField(NumberField):
-    """A year: four digits, shown without grouping (2018, not 2.018)."""
+    """A year of one kind (lib/years.py: FACT, PLAN or OPERATING): four digits, shown without
+    grouping (2018, not 2.018), checked against the kind's range when the form is checked."""
 
-    def __init__(self, *, min_value: int | None = 2000, max_value: int | None = 2100, **kwargs):
+    kind = years.FACT
+
+    def __init__(self, *, kind: years.YearKind | None = None, **kwargs):
         kwargs.setdefault("widget", NumberInput(attrs={"maxlength": 4}))
-        for name in ("max_digits", "decimal_places"):
+        # The range is the kind's, read when the form is checked (the current year moves on).
+        for name in ("max_digits", "decimal_places", "min_value", "max_value"):
             kwargs.pop(name, None)
-        super().__init__(min_value=min_value, max_value=max_value, grouping=False, **kwargs)
+        if kind is not None:
+            self.kind = kind
+        super().__init__(min_value=None, max_value=None, grouping=False, **kwargs)
 
     def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
+        if value in self.empty_values or not str(value).strip():
             return None
-        text = str(value).strip()
-        if not text:
-            return None
-        if not _YEAR.match(text):
-            raise _problem(self, _("write the year with four digits, for example 2018"))
-        year = int(text)
-        if self.min_value is not None and year < self.min_value:
-            raise _problem(self, _("must be %(min)s or later") % {"min": self.min_value})
-        if self.max_value is not None and year > self.max_value:
-            raise _problem(self, _("must be %(max)s or earlier") % {"max": self.max_value})
-        return year
+        try:
+            return years.parse_year(value, self.kind)
+        except years.YearError as exc:
+            raise _problem(self, exc.message) from None
 
 
-_YEAR = re.compile(r"^\d{4}$")
+class PlanYearField(YearField):
+    kind = years.PLAN
+
+
+class OperatingYearField(YearField):
+    kind = years.OPERATING
 
 
 class DateInput(forms.DateInput):
@@ -228,16 +233,9 @@ def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
             **{"min_value": low if low is not None else 0, "max_value": high, **kwargs},
         )
     if is_year(db_field):
-        # A year without a lower bound of its own is one of the plan's, from 2000 on; the
-        # model's own rules say what is too late (the future, mostly), in their own words.
-        return db_field.formfield(
-            form_class=YearField,
-            **{
-                "min_value": low or 2000,
-                "max_value": high if high is not None and high <= 9999 else None,
-                **kwargs,
-            },
-        )
+        # A year is a fact's unless the form says otherwise (Meta.field_classes: PlanYearField,
+        # OperatingYearField); lib/years.py has the ranges.
+        return db_field.formfield(**{"form_class": YearField, **kwargs})
     return db_field.formfield(
         form_class=NumberField,
         **{"min_value": low if low is not None else 0, "max_value": high, **kwargs},

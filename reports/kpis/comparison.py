@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import sxsh_officers
 from melinh_sxsh.lib.text import format_number
 from reports.kpis.engine import Evaluation
 from reports.kpis.scope import Scope
@@ -240,7 +241,7 @@ class KPIs:
 
 
 def _officers():
-    return User.objects.filter(role=Role.STAFF, is_active=True, is_sxsh_officer=True)
+    return sxsh_officers()
 
 
 def officers_count() -> int:

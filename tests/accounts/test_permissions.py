@@ -14,9 +14,20 @@ from accounts.permissions import (
     can,
     can_see,
     check,
+    check_document,
+    check_funding_line,
+    dashboard_commune,
+    held_commune,
+    held_commune_id,
+    held_unit,
+    held_unit_id,
+    may_add_document,
     may_name,
+    may_place_in_commune,
     may_show_group,
+    requests_visible,
     scope_queryset,
+    sees_every_commune,
 )
 
 ROLES = ["staff", "official_a", "unit", "leader", "admin"]
@@ -28,6 +39,8 @@ EXPECTED = {
     "facility.change": {"staff", "official_a"},
     "facility.delete": {"staff"},
     "facility.import": {"staff", "official_a"},
+    "consent.view": {"staff", "unit", "leader", "admin"},
+    "consent.change": {"staff"},
     "status.change": {"staff", "official_a"},
     "campaign.view": {"staff", "official_a", "unit", "leader", "admin"},
     "campaign.change": {"staff", "unit"},
@@ -37,12 +50,14 @@ EXPECTED = {
     "energy.view": {"staff", "official_a", "unit", "leader", "admin"},
     "energy.change": {"staff"},
     "quality.view": {"staff", "official_a", "leader", "admin"},
+    "catalogue.names": {"staff"},
     "plan.view": {"staff", "official_a", "unit", "leader", "admin"},
     "plan.change": {"staff"},
     "task.report": {"staff", "unit"},
     "report.view": {"staff", "official_a", "unit", "leader", "admin"},
     "report.create": {"staff", "official_a", "leader"},
     "report.issue": {"staff"},
+    "report.write": {"staff"},
     "report.change": {"staff", "official_a", "leader"},
     "year.lock": {"staff"},
     "system.admin": {"admin"},
@@ -178,3 +193,80 @@ def test_aggregates_of_small_groups(cast, commune_a, commune_b):
     assert may_show_group(cast["official_a"], refused[:2])
     assert may_show_group(cast["leader"], refused[:1])
     assert may_show_group(None, [])
+
+
+# ---- the questions views, forms and services ask instead of naming a role ---------------------
+
+def test_whose_pages_span_every_commune(cast, commune_a):
+    everywhere = {name for name in ("staff", "official_a", "official_b", "unit", "leader",
+                                    "admin", "outsider") if sees_every_commune(cast[name])}
+    assert everywhere == {"staff", "unit", "leader", "admin"}
+    assert not sees_every_commune(AnonymousUser())
+    assert held_commune_id(cast["official_a"]) == commune_a.id
+    assert held_commune(cast["official_a"]) == commune_a
+    for name in ("staff", "unit", "leader", "admin", "outsider"):
+        assert held_commune_id(cast[name]) is None and held_commune(cast[name]) is None, name
+    assert held_commune_id(AnonymousUser()) is None and held_commune_id(None) is None
+
+
+def test_where_a_facility_may_be_kept(cast, commune_a, commune_b):
+    official = cast["official_a"]
+    assert may_place_in_commune(official, commune_a) and may_place_in_commune(official, None)
+    assert may_place_in_commune(official, commune_a.id)
+    assert not may_place_in_commune(official, commune_b)
+    assert not may_place_in_commune(official, commune_b.id)
+    assert may_place_in_commune(cast["staff"], commune_b)
+
+
+def test_the_dashboards_commune(cast, commune_a, commune_b):
+    # A commune official's dashboard is their commune's, whatever the address asks for.
+    assert dashboard_commune(cast["official_a"], commune_b.code) == commune_a
+    assert dashboard_commune(cast["official_a"], "") == commune_a
+    for name in ("staff", "unit", "leader", "admin"):
+        assert dashboard_commune(cast[name], commune_b.code) == commune_b
+        assert dashboard_commune(cast[name], "") is None
+        assert dashboard_commune(cast[name], "99999") is None
+
+
+def test_the_unit_a_unit_officer_is_held_to(cast):
+    officer = cast["unit"]
+    assert held_unit_id(officer) == officer.unit_id and held_unit(officer) == officer.unit
+    for name in ("staff", "official_a", "leader", "admin", "outsider"):
+        assert held_unit_id(cast[name]) is None and held_unit(cast[name]) is None, name
+
+
+def test_requests_are_seen_by_their_requester_and_staff(cast):
+    from facilities.models import ImportJob
+
+    mine = ImportJob.objects.create(kind="facilities", requested_by=cast["official_a"])
+    theirs = ImportJob.objects.create(kind="facilities", requested_by=cast["staff"])
+    jobs = ImportJob.objects.all()
+    assert set(requests_visible(cast["staff"], jobs)) == {mine, theirs}
+    assert set(requests_visible(cast["official_a"], jobs)) == {mine}
+    for name in ("official_b", "unit", "leader", "admin"):
+        assert not requests_visible(cast[name], jobs).exists(), name
+    assert not requests_visible(AnonymousUser(), jobs).exists()
+
+
+def test_documents_and_funding_lines_follow_what_they_belong_to(cast):
+    assert {name for name in ROLES if may_add_document(cast[name])} == {"staff", "unit"}
+    own = SimpleNamespace(scope_commune_id=None, scope_unit_id=cast["unit"].unit_id)
+    other = SimpleNamespace(scope_commune_id=None, scope_unit_id=cast["unit"].unit_id + 1000)
+    check_document(cast["unit"], own)
+    with pytest.raises(PermissionDenied):
+        check_document(cast["unit"], other)
+    with pytest.raises(PermissionDenied):  # a library document of its own: staff only
+        check_document(cast["unit"], None)
+    check_document(cast["staff"], None)
+    check_funding_line(cast["unit"], SimpleNamespace(campaign_id=1, campaign=own))
+    with pytest.raises(PermissionDenied):
+        check_funding_line(cast["unit"], SimpleNamespace(campaign_id=None, model=own))
+    check_funding_line(cast["staff"], SimpleNamespace(campaign_id=None, model=own))
+
+
+def test_officers_are_active_staff_marked_so(cast):
+    from accounts.selectors import sxsh_officers
+
+    cast["leader"].is_sxsh_officer = True  # not a role that may hold the post
+    cast["leader"].save()
+    assert list(sxsh_officers()) == [cast["staff"]]

@@ -149,7 +149,7 @@ def test_commune_official_cannot_move_a_facility(login, cast, facility_a, commun
     ("tax_code", "0100000002", "Đã có cơ sở"),
     ("name", "   ", "bắt buộc"),
     ("employees", "-3", ""),
-    ("first_year", "2999", "tương lai"),
+    ("first_year", "2999", "phải là năm từ 1900 đến"),
     ("email", "not-an-email", ""),
 ])
 def test_edit_validation_messages(login, cast, facility_a, facility_b, field, value, message):

@@ -12,6 +12,7 @@ from facilities.models import Facility, FacilityYearStatus, Stage
 from melinh_sxsh.lib import importing, xlsx
 from melinh_sxsh.lib.importing import run_import
 from melinh_sxsh.lib.xlsx import UnreadableFile
+from melinh_sxsh.lib.years import bounds
 from tests.facilities import raw_xlsx
 from tests.facilities.xlsx_helpers import (
     FACILITY_HEADERS,
@@ -175,9 +176,9 @@ MALFORMED = [
     ("fractional employees", good_header_and(facility_row(1, **{"Số lao động": "12,5"})),
      ['Dòng 2, cột "Số lao động": phải là số nguyên']),
     ("future year", good_header_and(facility_row(1, **{"Năm bắt đầu hoạt động": 2999})),
-     ['Dòng 2, cột "Năm bắt đầu hoạt động": không được ở tương lai']),
+     [f'Dòng 2, cột "Năm bắt đầu hoạt động": phải là năm từ 1900 đến {bounds()[1]}']),
     ("year before 1900", good_header_and(facility_row(1, **{"Năm bắt đầu hoạt động": 1850})),
-     ['Dòng 2, cột "Năm bắt đầu hoạt động": phải từ năm 1900']),
+     [f'Dòng 2, cột "Năm bắt đầu hoạt động": phải là năm từ 1900 đến {bounds()[1]}']),
     ("last year before first", good_header_and(facility_row(
         1, **{"Năm bắt đầu hoạt động": 2015, "Năm ngừng hoạt động": 2012})),
      ['Dòng 2, cột "Năm ngừng hoạt động": không được trước năm bắt đầu hoạt động (2015)']),
@@ -528,10 +529,10 @@ def test_statuses_import_upserts(staff, commune_a):
 
 @pytest.mark.parametrize(("row", "message"), [
     (["0109999999", 2018, "Đã nhận thức"], 'cột "Mã số thuế": không có cơ sở nào'),
-    (["0101111111", 1999, "Đã nhận thức"], 'cột "Năm": phải từ năm 2000'),
-    (["0101111111", 2999, "Đã nhận thức"], 'cột "Năm": không được ở tương lai'),
+    (["0101111111", 1999, "Đã nhận thức"], 'cột "Năm": phải là năm từ 2000 đến'),
+    (["0101111111", 2999, "Đã nhận thức"], 'cột "Năm": phải là năm từ 2000 đến'),
     (["0101111111", 2018, "Rất tốt"], 'cột "Mức độ": "Rất tốt" không phải là mức độ hợp lệ'),
-    (["0101111111", "năm ngoái", "Đã nhận thức"], 'cột "Năm": phải là một năm'),
+    (["0101111111", "năm ngoái", "Đã nhận thức"], 'cột "Năm": hãy ghi năm bằng bốn chữ số'),
 ])
 def test_status_errors(staff, commune_a, row, message):
     FacilityFactory(tax_code="0101111111", commune=commune_a)

@@ -124,7 +124,7 @@ def test_years_are_four_digits_without_grouping():
     assert clean(field, "2018") == 2018 and field.prepare_value(2018) == "2018"
     assert "bốn chữ số" in message(field, "2.018")
     assert "bốn chữ số" in message(field, "18")
-    assert "Năm: phải từ năm 2000 trở về sau" in message(field, "1999")
+    assert "Năm: phải là năm từ 2000 đến" in message(field, "1999")
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,35 @@
 to GET and to POST. The list of patterns comes from the URL configuration, so a new view
 without a row here fails the suite.
 
+Most rows name the permission the view asks (`Rule`): the expected answers are then read from
+accounts/permissions.py, the table the views themselves obey (allowed: the view's answer; outside
+the user's scope: 404; otherwise 403), and the requests below check that every view really
+answers so. The other rows (login, public pages, the admin) are written out.
+
 Roles, in the order of the codes below: anonymous, staff, the official of commune A (the
 world's commune), the official of commune B, a unit officer (Trung tâm VHTT&TT), leadership,
 the system administrator. The world's objects belong to commune A and to Phòng Kinh tế.
+A new role is a column here: a member of the cast, in ROLES and ORDER.
 """
 
+import re
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.permissions import (
+    can,
+    check,
+    held_commune_id,
+    held_unit_id,
+    may_add_document,
+    requests_visible,
+    sees_every_commune,
+)
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -20,102 +41,160 @@ ORDER = ["anonymous", "official_b", "unit", "leader", "admin", "official_a", "st
 
 R, OK, FORBIDDEN, HIDDEN, NOT_ALLOWED = 302, 200, 403, 404, 405
 ALL_GET = (OK,) * 7
-LOGIN_GET = (R, OK, OK, OK, OK, OK, OK)
 POST_405 = (R, *(NOT_ALLOWED,) * 6)
 PUBLIC = (ALL_GET, (NOT_ALLOWED,) * 7)
-READ_ONLY = (LOGIN_GET, POST_405)
 POST_ONLY_GET = (R, *(NOT_ALLOWED,) * 6)
 
-#        name                            GET (anon, staff, off_a, off_b, unit, leader, admin)
-#                                        POST (same order)
+
+@dataclass(frozen=True)
+class Rule:
+    """The view asks permissions.check(user, action, world.<on>) (no object when `on` is None)
+    and answers `ok` when allowed."""
+
+    action: str
+    on: str | None = None
+    ok: int = OK
+
+    def answer(self, user, world) -> int:
+        try:
+            check(user, self.action, getattr(world, self.on) if self.on else None)
+        except Http404:
+            return HIDDEN
+        except PermissionDenied:
+            return FORBIDDEN
+        return self.ok
+
+
+@dataclass(frozen=True)
+class Asks:
+    """The view asks another question of accounts/permissions (`question(user) -> bool`)."""
+
+    question: Any
+    ok: int = OK
+
+    def answer(self, user, world) -> int:
+        return self.ok if self.question(user) else FORBIDDEN
+
+
+@dataclass(frozen=True)
+class Requested:
+    """An object someone asked for: seen by whom permissions.requests_visible lets see it,
+    missing (404) for the others."""
+
+    on: str
+    ok: int = OK
+
+    def answer(self, user, world) -> int:
+        obj = getattr(world, self.on)
+        seen = requests_visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        return self.ok if seen else HIDDEN
+
+
+def read(action: str, on: str | None = None):
+    """A page that only shows: GET as the rule says, POST refused (405)."""
+    return (Rule(action, on), POST_405)
+
+
+def form(action: str, on: str | None = None):
+    """A form: GET shows it, an empty POST shows it again with its errors."""
+    return (Rule(action, on), Rule(action, on))
+
+
+def confirm(action: str, on: str):
+    """A confirmation page: GET asks, POST does it and redirects."""
+    return (Rule(action, on), Rule(action, on, ok=R))
+
+
+def post(action: str, on: str | None = None):
+    """An action posted from a page: redirects when done; GET is refused (405)."""
+    return (POST_ONLY_GET, Rule(action, on, ok=R))
+
+
+#        name                            GET, POST: a rule, or (anon, staff, off_a, off_b, unit,
+#                                        leader, admin) written out
 MATRIX = {
-    "dashboard": READ_ONLY,
+    "dashboard": read("dashboard.view"),
     "healthz": (ALL_GET, (NOT_ALLOWED,) * 7),
     "accounts:login": ((OK, R, R, R, R, R, R), (OK, R, R, R, R, R, R)),
     "accounts:logout": ((NOT_ALLOWED,) * 7, (R,) * 7),
     # one's own password: everyone signed in; another's: the system administrator only
-    "accounts:password_change": (LOGIN_GET, LOGIN_GET),
-    "accounts:users": ((R, 403, 403, 403, 403, 403, OK), POST_405),
-    "accounts:user_reset_password": ((R, 403, 403, 403, 403, 403, OK),
-                                     (R, 403, 403, 403, 403, 403, OK)),
+    "accounts:password_change": form("user.change_password"),
+    "accounts:users": read("user.reset_password"),
+    "accounts:user_reset_password": form("user.reset_password"),
     "set_language": ((R,) * 7, (R,) * 7),
     # facilities: commune officials keep their commune's; leaders, units, admins read
-    "facilities:list": READ_ONLY,
-    "facilities:export": READ_ONLY,
-    "facilities:create": ((R, OK, OK, OK, 403, 403, 403), (R, OK, OK, OK, 403, 403, 403)),
-    "facilities:status_bulk": (POST_ONLY_GET, (R, R, R, R, 403, 403, 403)),
-    "facilities:detail": ((R, OK, OK, 404, OK, OK, OK), POST_405),
-    "facilities:edit": ((R, OK, OK, 404, 403, 403, 403), (R, OK, OK, 404, 403, 403, 403)),
-    "facilities:delete": ((R, OK, 403, 404, 403, 403, 403), (R, R, 403, 404, 403, 403, 403)),
-    "facilities:status_update": (POST_ONLY_GET, (R, R, R, 404, 403, 403, 403)),
-    "facilities:import": ((R, OK, OK, OK, 403, 403, 403), (R, OK, OK, OK, 403, 403, 403)),
-    "facilities:import_template": ((R, OK, OK, OK, 403, 403, 403), POST_405),
+    "facilities:list": read("facility.view"),
+    "facilities:export": read("facility.view"),
+    "facilities:create": form("facility.change"),
+    "facilities:status_bulk": post("status.change"),
+    "facilities:detail": read("facility.view", "facility"),
+    "facilities:edit": form("facility.change", "facility"),
+    "facilities:delete": confirm("facility.delete", "facility"),
+    "facilities:status_update": post("status.change", "facility"),
+    "facilities:import": form("facility.import"),
+    "facilities:import_template": read("facility.import"),
     # an import job is seen by its uploader (official A) and by staff
-    "facilities:import_detail": ((R, OK, OK, 404, 404, 404, 404), POST_405),
-    "facilities:import_confirm": (POST_ONLY_GET, (R, R, R, 404, 404, 404, 404)),
-    "facilities:import_cancel": (POST_ONLY_GET, (R, R, R, 404, 404, 404, 404)),
+    "facilities:import_detail": (Requested("job"), POST_405),
+    "facilities:import_confirm": (POST_ONLY_GET, Requested("job", ok=R)),
+    "facilities:import_cancel": (POST_ONLY_GET, Requested("job", ok=R)),
     # campaigns: staff change all, unit officers their own unit's (not Phòng Kinh tế's)
-    "campaigns:index": READ_ONLY,
-    "campaigns:create": ((R, OK, 403, 403, OK, 403, 403), (R, OK, 403, 403, OK, 403, 403)),
-    "campaigns:detail": READ_ONLY,
-    "campaigns:edit": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
-    "campaigns:delete": ((R, OK, 403, 403, 403, 403, 403), (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:attendance_add": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:attendance_people": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:attendance_remove": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:attachment_add": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:attachment_download": READ_ONLY,
-    "campaigns:attachment_delete": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:funding_add": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:funding_delete": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:models": READ_ONLY,
-    "campaigns:model_create": ((R, OK, 403, 403, 403, 403, 403),
-                               (R, OK, 403, 403, 403, 403, 403)),
-    "campaigns:model_detail": READ_ONLY,
-    "campaigns:model_edit": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
-    "campaigns:model_move": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:model_funding_add": (POST_ONLY_GET, (R, R, 403, 403, 403, 403, 403)),
-    "campaigns:documents": READ_ONLY,
-    "campaigns:document_upload": ((R, OK, 403, 403, OK, 403, 403),
-                                  (R, OK, 403, 403, OK, 403, 403)),
-    "campaigns:document_download": READ_ONLY,
-    "campaigns:document_delete": ((R, OK, 403, 403, 403, 403, 403),
-                                  (R, R, 403, 403, 403, 403, 403)),
+    "campaigns:index": read("campaign.view"),
+    "campaigns:create": form("campaign.change"),
+    "campaigns:detail": read("campaign.view", "campaign"),
+    "campaigns:edit": form("campaign.change", "campaign"),
+    "campaigns:delete": confirm("campaign.change", "campaign"),
+    "campaigns:attendance_add": post("campaign.change", "campaign"),
+    "campaigns:attendance_people": post("campaign.change", "campaign"),
+    "campaigns:attendance_remove": post("campaign.change", "campaign"),
+    "campaigns:attachment_add": post("campaign.change", "campaign"),
+    "campaigns:attachment_download": read("campaign.view", "campaign"),
+    "campaigns:attachment_delete": post("campaign.change", "campaign"),
+    "campaigns:funding_add": post("campaign.change", "campaign"),
+    # the line funds the campaign
+    "campaigns:funding_delete": post("campaign.change", "campaign"),
+    "campaigns:models": read("campaign.view"),
+    "campaigns:model_create": form("model.change"),
+    "campaigns:model_detail": read("campaign.view", "model"),
+    "campaigns:model_edit": form("model.change", "model"),
+    "campaigns:model_move": post("model.change", "model"),
+    "campaigns:model_funding_add": post("model.change", "model"),
+    "campaigns:documents": read("campaign.view"),
+    "campaigns:document_upload": (Asks(may_add_document), Asks(may_add_document)),
+    "campaigns:document_download": read("campaign.view"),
+    # the document is the campaign's
+    "campaigns:document_delete": confirm("campaign.change", "campaign"),
     # energy records and measures: staff enter them; commune officials read their commune's
-    "audits:index": READ_ONLY,
-    "audits:record_detail": ((R, OK, OK, 404, OK, OK, OK), POST_405),
-    "audits:record_create": ((R, OK, 403, 404, 403, 403, 403), (R, OK, 403, 404, 403, 403, 403)),
-    "audits:record_edit": ((R, OK, 403, 404, 403, 403, 403), (R, OK, 403, 404, 403, 403, 403)),
-    "audits:record_verify": (POST_ONLY_GET, (R, R, 403, 404, 403, 403, 403)),
-    "audits:record_delete": ((R, OK, 403, 404, 403, 403, 403), (R, R, 403, 404, 403, 403, 403)),
-    "audits:measure_create": ((R, OK, 403, 404, 403, 403, 403),
-                              (R, OK, 403, 404, 403, 403, 403)),
-    "audits:measure_edit": ((R, OK, 403, 404, 403, 403, 403), (R, OK, 403, 404, 403, 403, 403)),
-    "audits:measure_delete": ((R, OK, 403, 404, 403, 403, 403),
-                              (R, R, 403, 404, 403, 403, 403)),
-    "audits:quality": ((R, OK, OK, OK, 403, OK, OK), POST_405),
-    "audits:catalogue": READ_ONLY,
+    "audits:index": read("energy.view"),
+    "audits:record_detail": read("energy.view", "record"),
+    "audits:record_create": form("energy.change", "facility"),
+    "audits:record_edit": form("energy.change", "record"),
+    "audits:record_verify": post("energy.change", "record"),
+    "audits:record_delete": confirm("energy.change", "record"),
+    "audits:measure_create": form("energy.change", "facility"),
+    "audits:measure_edit": form("energy.change", "measure"),
+    "audits:measure_delete": confirm("energy.change", "measure"),
+    "audits:quality": read("quality.view"),
+    "audits:catalogue": read("energy.view"),
     # reports: asked for by staff, commune officials (their commune's) and leaders
-    "reports:index": (LOGIN_GET, (R, OK, OK, OK, 403, OK, 403)),
-    "reports:report_detail": ((R, OK, OK, 404, OK, OK, OK), POST_405),
-    "reports:report_download": ((R, OK, OK, 404, OK, OK, OK), POST_405),
-    "reports:report_issue": (POST_ONLY_GET, (R, R, 403, 404, 403, 403, 403)),
+    "reports:index": (Rule("report.view"), Rule("report.create")),
+    "reports:report_detail": read("report.view", "report"),
+    "reports:report_download": read("report.view", "report"),
+    "reports:report_issue": post("report.issue", "report"),
     # a draft is rebuilt or deleted by staff or by whoever asked for it (here: staff)
-    "reports:report_rebuild": (POST_ONLY_GET, (R, R, 403, 404, 403, 403, 403)),
-    "reports:report_delete": ((R, OK, 403, 404, 403, 403, 403),
-                              (R, R, 403, 404, 403, 403, 403)),
-    "reports:locks": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
-    "reports:officers": READ_ONLY,
-    "reports:figure": READ_ONLY,
-    "reports:budget": ((R, OK, 403, 403, OK, OK, OK), POST_405),
-    "reports:budget_lines": ((R, OK, 403, 403, OK, OK, OK), POST_405),
-    "reports:plans": READ_ONLY,
-    "reports:plan_create": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
-    "reports:plan_edit": ((R, OK, 403, 403, 403, 403, 403), (R, OK, 403, 403, 403, 403, 403)),
-    "reports:tasks": READ_ONLY,
+    "reports:report_rebuild": post("report.change", "report"),
+    "reports:report_delete": confirm("report.change", "report"),
+    "reports:locks": form("year.lock"),
+    "reports:officers": read("dashboard.view"),
+    "reports:figure": read("dashboard.view"),
+    "reports:budget": read("budget.view"),
+    "reports:budget_lines": read("budget.view"),
+    "reports:plans": read("plan.view"),
+    "reports:plan_create": form("plan.change"),
+    "reports:plan_edit": form("plan.change"),
+    "reports:tasks": read("plan.view"),
     # the unit's task: its officer and staff post progress
-    "reports:task_detail": (LOGIN_GET, (R, OK, 403, 403, OK, 403, 403)),
-    "reports:task_report_file": READ_ONLY,
+    "reports:task_detail": (Rule("plan.view", "task"), Rule("task.report", "task")),
+    "reports:task_report_file": read("plan.view", "task"),
     # public pages: anyone, read only
     "public:home": PUBLIC,
     "public:events": PUBLIC,
@@ -132,6 +211,13 @@ MATRIX = {
     "admin:*": ((R, R, R, R, R, R, OK), (R, R, R, R, R, R, OK)),
 }
 ADMIN_PROBES = ["admin:index", "admin:facilities_facility_changelist"]
+
+
+def expected(spec, cast, world) -> tuple[int, ...]:
+    """The answers a row expects, in the order of ROLES; nobody signed in is sent to log in."""
+    if isinstance(spec, tuple):
+        return spec
+    return (R, *(spec.answer(cast[role], world) for role in ROLES[1:]))
 
 
 def url_names(patterns=None, namespace=""):
@@ -192,11 +278,10 @@ def address(name: str, world) -> str:
     return url + ("?source=KHUYEN_CONG&year=2018" if name == "reports:budget_lines" else "")
 
 
-def answers(method: str, name: str, login, cast) -> tuple[int, ...]:
-    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+def answers(method: str, name: str, login, cast, world) -> tuple[int, ...]:
     got = {}
     for role in ORDER:
-        client = login(None if role == "anonymous" else cast[{"unit": "unit"}.get(role, role)])
+        client = login(None if role == "anonymous" else cast[role])
         response = getattr(client, method)(address(name, world))
         got[role] = response.status_code
     return tuple(got[role] for role in ROLES)
@@ -204,12 +289,114 @@ def answers(method: str, name: str, login, cast) -> tuple[int, ...]:
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_get(name, login, cast):
-    assert answers("get", name, login, cast) == MATRIX[name][0]
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    want = expected(MATRIX[name][0], cast, world)
+    assert answers("get", name, login, cast, world) == want
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_post(name, login, cast):
-    assert answers("post", name, login, cast) == MATRIX[name][1]
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    want = expected(MATRIX[name][1], cast, world)  # before a POST deletes the object
+    assert answers("post", name, login, cast, world) == want
+
+
+# ---- inside the pages: the same questions ---------------------------------------------------
+#
+# What a page offers also follows accounts/permissions: whose pages offer every commune, who
+# sees and records a facility's consent, who writes a report's text, which unit a unit officer's
+# campaign is, whose import jobs one follows. Each row: the page, the question it asks (of a user
+# and the world), and what the page shows exactly when the answer is yes. Every role that may
+# open the page is tried.
+
+
+def offers(field: str, value) -> Any:
+    """The page's select `field` has the option `value(world)`."""
+
+    def shown(world, user) -> Any:
+        option = f'<option value="{value(world)}"'
+
+        def test(body: str) -> bool:
+            select = re.search(rf'<select[^>]*name="{field}".*?</select>', body, re.S)
+            return select is not None and option in select.group(0)
+
+        return test
+
+    return shown
+
+
+def other_commune(world) -> int:
+    """A commune that is no one's in the cast: offered only to those not held to one."""
+    from accounts.models import Commune
+
+    return Commune.objects.exclude(code__in=["08989", "09019"]).first().pk
+
+
+def kinh_te(world) -> int:
+    from accounts.models import Unit
+
+    return Unit.objects.get(code="KINH_TE").pk
+
+
+def offered(action: str | None = None):
+    """Whether the user's pages span every commune (and, when given, may do `action`)."""
+    return lambda user, world: sees_every_commune(user) and (action is None or can(user, action))
+
+
+DECISIONS = {
+    "facility list offers every commune": (
+        "facilities:list", offered(), lambda w, u: 'name="commune"'),
+    "energy records offer every commune": (
+        "audits:index", offered(), lambda w, u: 'name="commune"'),
+    "data quality offers every commune": (
+        "audits:quality", offered(), lambda w, u: 'name="commune"'),
+    "dashboard offers every commune": (
+        "dashboard", offered(), lambda w, u: 'name="commune"'),
+    "report form offers every commune": (
+        "reports:index", offered("report.create"), lambda w, u: 'name="commune"'),
+    "facility form offers every commune": (
+        "facilities:create", lambda user, world: held_commune_id(user) is None,
+        offers("commune", other_commune)),
+    "facility page shows the consent": (
+        "facilities:detail", lambda user, world: can(user, "consent.view"),
+        lambda w, u: "public-consent"),
+    "facility form records the consent": (
+        "facilities:edit", lambda user, world: can(user, "consent.change"),
+        lambda w, u: 'name="public_consent"'),
+    "report form writes the report's text": (
+        "reports:index", lambda user, world: can(user, "report.write"),
+        lambda w, u: 'name="number"'),
+    "catalogue names the facilities": (
+        "audits:catalogue", lambda user, world: can(user, "catalogue.names"),
+        lambda w, u: w.facility.name),
+    "campaign form offers every unit": (
+        "campaigns:create", lambda user, world: held_unit_id(user) is None,
+        offers("lead_unit", kinh_te)),
+    "document form files under another unit's campaign": (
+        "campaigns:document_upload", lambda user, world: held_unit_id(user) is None,
+        offers("campaign", lambda world: world.campaign.pk)),
+    "import page lists the world's import job": (
+        "facilities:import", lambda user, world: requests_visible(
+            user, type(world.job).objects.filter(pk=world.job.pk)).exists(),
+        lambda w, u: w.job.original_name),
+}
+
+
+@pytest.mark.parametrize("decision", sorted(DECISIONS))
+def test_pages_follow_the_same_questions(decision, login, cast):
+    name, question, marker = DECISIONS[decision]
+    world = build_world(staff=cast["staff"], official_a=cast["official_a"])
+    tried = 0
+    for role in ROLES[1:]:
+        user = cast[role]
+        response = login(user).get(address(name, world))
+        if response.status_code != OK:
+            continue
+        tried += 1
+        body, shown = response.content.decode(), marker(world, user)
+        found = shown(body) if callable(shown) else shown in body
+        assert found == question(user, world), (decision, role)
+    assert tried >= 2, decision
 
 
 def test_only_the_administrator_works_in_the_admin(login, cast):

@@ -3,7 +3,9 @@ import shutil
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Commune
+from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
+from melinh_sxsh.lib.years import PLAN, check_year
 from reports.building import report_build
 from reports.models import Report
 
@@ -18,6 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True)
 
     def handle(self, *args, **options):
+        try:
+            check_year(options["year"], PLAN)
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from None
         commune = None
         if options["commune"]:
             commune = Commune.objects.filter(code=options["commune"]).first()

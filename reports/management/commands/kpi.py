@@ -3,6 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Commune
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.years import FACT, PLAN, check_year
 from reports import kpis
 
 
@@ -21,10 +23,15 @@ class Command(BaseCommand):
         year, baseline = options["year"], options["baseline"]
         if year is None:
             year = kpis.default_year()
-        if not 2001 <= year <= 2100 or (baseline is not None and not 2000 <= baseline < year):
-            raise CommandError(
-                "Năm không hợp lệ: năm so sánh phải trước năm báo cáo.", returncode=2
-            )
+        try:
+            check_year(year, PLAN)
+            if baseline is not None:
+                check_year(baseline, FACT)
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from None
+        if baseline is not None and baseline >= year:
+            raise CommandError("Năm không hợp lệ: năm so sánh phải trước năm báo cáo.",
+                               returncode=2)
         scope = kpis.Scope()
         if options["commune"]:
             commune = Commune.objects.filter(code=options["commune"]).first()
