@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Commune
-from accounts.permissions import scope_write
 from facilities.models import Facility, Sector, Stage, normalize_tax_code
+from facilities.selectors import facilities_by_tax_code
 from facilities.services import FacilityRow, StatusRow, facility_upsert_many, status_set_many
-from melinh_sxsh.lib.batches import chunks
 from melinh_sxsh.lib.errors import RowsRefused
 from melinh_sxsh.lib.importing import (
     CellError,
@@ -74,15 +73,6 @@ def tax_code_column() -> Column:
         example="0101234567",
         width=16,
     )
-
-
-def facilities_by_tax_code(user, tax_codes: Iterable[str]) -> dict[str, Facility]:
-    """The facilities of these tax codes that the user may see (all for the command line)."""
-    found = {}
-    for part in chunks(sorted(set(tax_codes))):
-        queryset = scope_write(user, Facility.objects.filter(tax_code__in=part), "commune")
-        found.update({facility.tax_code: facility for facility in queryset})
-    return found
 
 
 def refuse(rows: Sequence[Row], exc: RowsRefused, columns: dict[str, str] | None = None) -> None:
