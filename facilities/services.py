@@ -562,9 +562,10 @@ def import_job_run(job_id: int) -> None:
 def _import_job_run(run: JobRun) -> None:
     job = ImportJob.objects.select_related("requested_by").get(pk=run.pk)
     importer = REGISTRY[job.kind](user=job.requested_by)
-    # The services take no user as the command line's operator: a job whose account is gone,
-    # disabled or moved to another role writes nothing.
-    if not can(job.requested_by, importer.action):
+    # The services take no user as the command line's operator: a job whose account was
+    # disabled or moved to another role is refused, and one whose account is gone writes nothing.
+    gone = job.requested_by is None
+    if (job.apply or not gone) and not can(job.requested_by, importer.action):
         run.finish(
             JobStatus.FAILED,
             _("The account that sent this file may no longer import it; nothing was written."),
