@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Commune
 from accounts.permissions import check, requests_visible, scope_queryset
-from facilities.models import Facility, FacilityYearStatus, ImportJob, Sector
+from facilities.models import (
+    Facility,
+    FacilityYearStatus,
+    ImportJob,
+    Sector,
+    YearLock,
+    YearLockEvent,
+)
 
 
 def facilities_visible(user) -> QuerySet[Facility]:
@@ -22,6 +29,20 @@ def facility_get(user, pk: int, action: str = "facility.view") -> Facility:
     facility = get_object_or_404(Facility.objects.select_related("commune", "sector"), pk=pk)
     check(user, action, facility)
     return facility
+
+
+def facilities_in_order(user, ids: list[int]) -> list[Facility]:
+    """The facilities of `ids`, in that order, leaving out any the user may not see."""
+    found = {facility.pk: facility for facility in facilities_visible(user).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def sectors() -> QuerySet[Sector]:
+    return Sector.objects.all()
+
+
+def sector_by_code(code: str) -> Sector | None:
+    return Sector.objects.filter(code=code).first() if code else None
 
 
 def working_year() -> int:
@@ -124,3 +145,12 @@ def import_jobs_visible(user) -> QuerySet[ImportJob]:
 
 def import_job_get(user, pk: int) -> ImportJob:
     return get_object_or_404(import_jobs_visible(user), pk=pk)
+
+
+def year_locks() -> QuerySet[YearLock]:
+    return YearLock.objects.select_related("locked_by")
+
+
+def year_lock_events(limit: int = 50) -> QuerySet[YearLockEvent]:
+    """The latest locks and unlocks, newest first."""
+    return YearLockEvent.objects.select_related("by")[:limit]
