@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,9 +28,13 @@ from melinh_sxsh.lib.years import PLAN, year_param
 
 
 def _form_errors(request: HttpRequest, form: forms.Form) -> None:
+    """Each field's errors as a message naming the field (once: the number and date fields'
+    errors name it already)."""
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        label = str(form.fields[field].label) if field in form.fields else ""
+        text = " ".join(errors)
+        named = not label or text.startswith(capfirst(label) + ":")
+        messages.error(request, text if named else f"{label}: {text}")
 
 
 @login_required
