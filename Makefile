@@ -1,4 +1,5 @@
-# The two commands of CONTRACTS.md: `make run` and `make test`. Everything goes through .venv.
+# The two commands of README.md, "Two commands": `make run` and `make test`. Everything goes
+# through .venv.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -30,6 +30,12 @@ or when every facility in the group is one the viewer may name anyway (`may_show
 holds for the public pages (the catalogue by sector and technique, the energy saved) and for a
 commune official on district-wide pages.
 
+The budget. Funding lines (planned and spent VND) and every sum of them are shown only to
+`budget.view`: pages and fragments ask it of their reader. A generated report is one file for
+all its readers, so it carries the budget only if every role that may open a report of its
+scope may see the budget (`report_shows_budget`): a commune's report is read by that commune's
+officials, so it leaves the district's budget out.
+
 Report drafts. A report is rebuilt or deleted (`report.change`) by the Economic Department or by
 the person who asked for it, and by nobody else.
 
@@ -283,6 +289,14 @@ def check_funding_line(user: Any, line: Any) -> None:
         check(user, "campaign.change", line.campaign)
     else:
         check(user, "model.change", line.model)
+
+
+def report_shows_budget(commune: Any) -> bool:
+    """Whether a report of `commune`'s scope (None: the whole district) may print the budget:
+    only if everyone who may open it may see the budget. A district report is opened by the
+    roles not held to a commune (Report.scope_commune_id), a commune's by all."""
+    readers = RULES["report.view"] - (COMMUNE_BOUND if commune is None else frozenset())
+    return readers <= RULES["budget.view"]
 
 
 def may_name(viewer: Any, facility: Any) -> bool:

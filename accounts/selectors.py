@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.lockout import locked_usernames
 from accounts.models import Commune, Unit, User
-from accounts.permissions import OFFICER_ROLES, scope_queryset
+from accounts.permissions import OFFICER_ROLES, check, scope_queryset
 
 SEARCH_MAX = 100
 
@@ -27,6 +28,11 @@ def sxsh_officers() -> QuerySet[User]:
     """The state officers in charge of cleaner production (KPI 3): active accounts marked so,
     of a role that may hold the post (accounts/permissions.OFFICER_ROLES)."""
     return User.objects.filter(role__in=OFFICER_ROLES, is_active=True, is_sxsh_officer=True)
+
+
+def account_get(actor: Any, pk: int, action: str) -> User:
+    """Another account, if `actor` may do `action` on it (404 when missing, else as `check`)."""
+    return check(actor, action, get_object_or_404(User, pk=pk))
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import LoginForm, OwnPasswordForm, TemporaryPasswordForm
-from accounts.models import User
 from accounts.permissions import check
 
 
@@ -47,7 +46,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = check(request.user, "user.reset_password", get_object_or_404(User, pk=pk))
+    target = selectors.account_get(request.user, pk, "user.reset_password")
     if target.pk == request.user.pk:
         messages.info(request, _("Your own password is changed with the current one, here."))
         return redirect("accounts:password_change")

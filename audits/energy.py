@@ -1,4 +1,4 @@
-"""The energy figures of DESIGN.md ("KPI definitions"), as pure functions with exact decimals.
+"""The energy figures of docs/KPI.md, "Energy", as pure functions with exact decimals.
 
 The KPI engine (reports/kpis/), the facility page and the data-quality rules all call these;
 none recomputes a figure on its own. A record is an `EnergyRecord` whose `uses` (with their

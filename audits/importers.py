@@ -1,4 +1,5 @@
-"""The `energy` template of CONTRACTS.md: one row per facility and year, one column per carrier."""
+"""The `energy` template (docs/IMPORTS.md, "energy"): one row per facility and year, one column
+per carrier."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from melinh_sxsh.lib.importing import (
 )
 from melinh_sxsh.lib.years import FACT, year_cell
 
-# Coded values as the template writes them (CONTRACTS.md): Vietnamese labels, not UI strings.
+# Coded values as the template writes them (docs/IMPORTS.md): Vietnamese labels, not UI strings.
 BASELINE_LABELS = [("x", True), ("Có", True), ("Không", False)]
 SOURCE_LABELS = [
     ("Đánh giá nhanh", EnergyRecord.Source.RAPID),

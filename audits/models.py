@@ -245,10 +245,11 @@ class CPMeasure(YearLocked):
 
 
 class QualityFlag(models.Model):
-    """A data-quality rule that one facility breaks in one year (DESIGN.md, "Data quality").
+    """A data-quality rule that one facility breaks in one year.
 
-    Derived from the facility's records, measures and statuses and rebuilt whenever they change
-    (audits/quality.py), so that fixing the source clears the flag; never edited by hand.
+    The rules are those of docs/ARCHITECTURE.md, "Data quality". Derived from the facility's
+    records, measures and statuses and rebuilt whenever they change (audits/quality.py), so that
+    fixing the source clears the flag; never edited by hand.
     """
 
     class Rule(models.TextChoices):

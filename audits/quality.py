@@ -1,4 +1,4 @@
-"""The data-quality rules of DESIGN.md ("Data quality"), for one facility or for all of them.
+"""The data-quality rules (docs/ARCHITECTURE.md, "Data quality"), for one facility or for all.
 
 `violations` is pure: it takes one facility's records, statuses and measure dates and says which
 rules they break. `quality_refresh` loads what the rules need for a set of facilities in a

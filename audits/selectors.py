@@ -59,6 +59,11 @@ def records_visible(user) -> QuerySet[EnergyRecord]:
         RECORD_COMMUNE)
 
 
+def record_list(user) -> QuerySet[EnergyRecord]:
+    """The records the user may see, with their energy lines, newest year first."""
+    return records_with_uses(records_visible(user)).order_by("-year", "facility__name_sort", "id")
+
+
 def record_get(user, pk: int, action: str = "energy.view") -> EnergyRecord:
     """The record if the user may do `action` on it: 404 outside their scope, 403 otherwise."""
     record = get_object_or_404(
@@ -128,6 +133,11 @@ def measures_of(facility: Facility) -> QuerySet[CPMeasure]:
 def flags_visible(user) -> QuerySet[QualityFlag]:
     return scope_queryset(user, QualityFlag.objects.select_related("facility__commune"),
                           RECORD_COMMUNE)
+
+
+def flag_list(user) -> QuerySet[QualityFlag]:
+    """The flags the user may see, by rule, newest year first."""
+    return flags_visible(user).order_by("rule", "-year", "facility__name_sort", "id")
 
 
 def flag_counts(flags: QuerySet[QualityFlag]) -> list[tuple[str, str, int]]:

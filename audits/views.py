@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,14 +11,15 @@ from accounts.permissions import MIN_GROUP_SIZE, can, check, sees_every_commune
 from audits import selectors, services
 from audits.filters import QualityFilter, RecordFilter
 from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet, energy_lines_initial
-from audits.models import EnergyRecord
+from audits.models import CPMeasure, EnergyRecord
+from facilities.models import Facility
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, queryset):
+def _page(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -26,10 +28,8 @@ def _page(request: HttpRequest, queryset):
 def index(request: HttpRequest) -> HttpResponse:
     """Energy records the user may see, with filters."""
     check(request.user, "energy.view")
-    records = selectors.records_with_uses(selectors.records_visible(request.user))
-    record_filter = RecordFilter(
-        request.GET, queryset=records.order_by("-year", "facility__name_sort", "id"),
-        hide_commune=not sees_every_commune(request.user))
+    record_filter = RecordFilter(request.GET, queryset=selectors.record_list(request.user),
+                                 hide_commune=not sees_every_commune(request.user))
     page = _page(request, record_filter.qs)
     return render(request, "audits/record_list.html", {
         "filter": record_filter, "page": page, "rows": selectors.record_figures(page),
@@ -47,7 +47,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _record_form(request: HttpRequest, facility, record: EnergyRecord | None) -> HttpResponse:
+def _record_form(request: HttpRequest, facility: Facility,
+                 record: EnergyRecord | None) -> HttpResponse:
     """The record form with its energy lines (create and edit share it)."""
     instance = record or EnergyRecord(facility=facility, product_unit=facility.product_unit)
     form = EnergyRecordForm(request.POST or None, instance=instance,
@@ -111,7 +112,8 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
         % {"year": record.year, "name": record.facility.name}})
 
 
-def _measure_form(request: HttpRequest, facility, measure) -> HttpResponse:
+def _measure_form(request: HttpRequest, facility: Facility,
+                  measure: CPMeasure | None) -> HttpResponse:
     form = CPMeasureForm(request.POST or None, instance=measure,
                          describe=services.measure_describe)
     if request.method == "POST" and form.is_valid():
@@ -167,13 +169,11 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def quality_list(request: HttpRequest) -> HttpResponse:
     """Data-quality violations by rule, for staff to fix at the source."""
     check(request.user, "quality.view")
-    flags = selectors.flags_visible(request.user)
-    quality_filter = QualityFilter(request.GET, queryset=flags.order_by(
-        "rule", "-year", "facility__name_sort", "id"),
-        hide_commune=not sees_every_commune(request.user))
+    quality_filter = QualityFilter(request.GET, queryset=selectors.flag_list(request.user),
+                                   hide_commune=not sees_every_commune(request.user))
     return render(request, "audits/quality_list.html", {
         "filter": quality_filter, "page": _page(request, quality_filter.qs),
-        "counts": selectors.flag_counts(flags),
+        "counts": selectors.flag_counts(selectors.flags_visible(request.user)),
     })
 
 

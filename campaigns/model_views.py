@@ -25,7 +25,8 @@ def model_list(request: HttpRequest) -> HttpResponse:
     reach = reach_from(request.GET)
     return render(request, "campaigns/model_list.html", {
         "models": selectors.model_list(request.user, year=year, **reach),
-        "may_create": can(request.user, "model.change"), "reach": reach_label(reach)})
+        "may_create": can(request.user, "model.change"), "reach": reach_label(reach),
+        "may_view_budget": can(request.user, "budget.view")})
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Commune
-from accounts.permissions import check, check_funding_line, may_name, scope_queryset
+from accounts.permissions import can, check, check_funding_line, may_name, scope_queryset
 from audits import energy
 from audits.selectors import energy_records_by_facility
 from campaigns.models import (
@@ -19,6 +19,7 @@ from campaigns.models import (
     DemonstrationModel,
     Document,
     FundingLine,
+    FundingSource,
     ModelTransition,
 )
 from facilities.models import Facility
@@ -31,11 +32,12 @@ def _spent(**owner) -> Subquery:
     return Subquery(lines.annotate(total=Sum("spent_vnd")).values("total")[:1])
 
 
-def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None, q: str = "",
-                  reached: QuerySet[Attendance] | None = None) -> QuerySet[Campaign]:
-    """Campaigns with their people reached and facilities. With `reached` (the attendance of
-    one commune's or sector's facilities), only the campaigns those facilities took part in,
-    and `people` and `facility_count` are theirs, not the campaign's district-wide figures."""
+def campaign_list(user, *, kind: str = "", unit: str = "", year: int | None = None,
+                  q: str = "", reached: QuerySet[Attendance] | None = None) -> QuerySet[Campaign]:
+    """Campaigns with their people reached and facilities, and the VND `spent` on each for
+    those who may see the budget (`budget.view`). With `reached` (the attendance of one
+    commune's or sector's facilities), only the campaigns those facilities took part in, and
+    `people` and `facility_count` are theirs, not the campaign's district-wide figures."""
     if reached is None:
         campaigns = Campaign.objects.annotate(facility_count=Count("attendances", distinct=True),
                                               people=F("people_reached"))
@@ -44,8 +46,9 @@ def campaign_list(*, kind: str = "", unit: str = "", year: int | None = None, q:
         campaigns = Campaign.objects.filter(Exists(theirs)).annotate(
             facility_count=Subquery(theirs.annotate(n=Count("pk")).values("n")[:1]),
             people=Subquery(theirs.annotate(n=Sum("people")).values("n")[:1]))
-    campaigns = campaigns.select_related("lead_unit").annotate(
-        spent=_spent(campaign=OuterRef("pk"))).order_by("-starts_on", "-id")
+    campaigns = campaigns.select_related("lead_unit").order_by("-starts_on", "-id")
+    if can(user, "budget.view"):
+        campaigns = campaigns.annotate(spent=_spent(campaign=OuterRef("pk")))
     if kind:
         campaigns = campaigns.filter(kind=kind)
     if unit:
@@ -97,8 +100,11 @@ def attachment_get(user, campaign_id: int, attachment_id: int,
     return attachment
 
 
-def campaign_funding_lines(campaign: Campaign) -> QuerySet[FundingLine]:
-    return campaign.funding_lines.select_related("source")
+def campaign_funding_lines(user, campaign: Campaign) -> list[FundingLine] | None:
+    """The campaign's funding lines; None (not shown at all) for whom may not see the budget."""
+    if not can(user, "budget.view"):
+        return None
+    return list(campaign.funding_lines.select_related("source"))
 
 
 def campaign_documents(campaign: Campaign) -> QuerySet[Document]:
@@ -150,10 +156,12 @@ def model_list(user, *, year: int | None = None, commune: str = "",
                sector: str = "") -> list[DemonstrationModel]:
     """Every model (a district activity), or with a commune or sector code those hosted by its
     facilities; each with `host_named`: whether the page may name its host to this user
-    (accounts/permissions.may_name)."""
+    (accounts/permissions.may_name), and for those who may see the budget the VND `spent` on
+    it (None where the host is not named: its funding counts the host's own money)."""
     models = DemonstrationModel.objects.select_related("host__commune").annotate(
-        tour_count=Count("study_tours", distinct=True),
-        spent=_spent(model=OuterRef("pk"))).order_by("-year", "title")
+        tour_count=Count("study_tours", distinct=True)).order_by("-year", "title")
+    if can(user, "budget.view"):
+        models = models.annotate(spent=_spent(model=OuterRef("pk")))
     if year:
         models = models.filter(year=year)
     if commune:
@@ -163,7 +171,13 @@ def model_list(user, *, year: int | None = None, commune: str = "",
     models = list(models)
     for model in models:
         model.host_named = may_name(user, model.host)
+        if not model.host_named:
+            model.spent = None
     return models
+
+
+def funding_source_get(code: str) -> FundingSource:
+    return get_object_or_404(FundingSource, code=code)
 
 
 def funding_lines(*, year: int | None = None, source: str = "") -> QuerySet[FundingLine]:
@@ -204,22 +218,25 @@ class ModelResult:
 class ModelHost:
     """What a model's page shows of its host: all of it when the user may name the host;
     otherwise only its commune: neither its measures, nor its energy result, nor the model's
-    funding (which counts the host's own money)."""
+    funding (which counts the host's own money). The funding lines are None (not shown at all)
+    also for whom may not see the budget (`budget.view`)."""
 
     named: bool
     facility: Facility | None
     commune: Commune
     measures: list
     result: ModelResult | None
-    funding_lines: list
+    funding_lines: list | None
 
 
 def model_host(user, model: DemonstrationModel) -> ModelHost:
     if not may_name(user, model.host):
-        return ModelHost(False, None, model.host.commune, [], None, [])
+        return ModelHost(False, None, model.host.commune, [], None, None)
+    lines = (list(model.funding_lines.select_related("source"))
+             if can(user, "budget.view") else None)
     return ModelHost(True, model.host, model.host.commune,
                      list(model.cp_measures.select_related("technique")), model_result(model),
-                     list(model.funding_lines.select_related("source")))
+                     lines)
 
 
 def model_result(model: DemonstrationModel) -> ModelResult | None:

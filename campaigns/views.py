@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,17 +20,21 @@ from campaigns.forms import (
     FundingLineForm,
     PeopleForm,
 )
-from campaigns.models import Campaign
+from campaigns.models import Campaign, DemonstrationModel
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.http import attachment_response
 from melinh_sxsh.lib.years import PLAN, year_param
 
 
-def _form_errors(request, form) -> None:
+def _form_errors(request: HttpRequest, form: forms.Form) -> None:
+    """Each field's errors as a message naming the field (once: the number and date fields'
+    errors name it already)."""
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        label = str(form.fields[field].label) if field in form.fields else ""
+        text = " ".join(errors)
+        named = not label or text.startswith(capfirst(label) + ":")
+        messages.error(request, text if named else f"{label}: {text}")
 
 
 @login_required
@@ -40,16 +46,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     reach = reach_from(params)
     reached = selectors.attendance_reaching(request.user, **reach) if any(reach.values()) else None
     campaigns = selectors.campaign_list(
-        kind=kind, unit=params.get("unit", "")[:20], q=params.get("q", "")[:100],
+        request.user, kind=kind, unit=params.get("unit", "")[:20], q=params.get("q", "")[:100],
         year=year_param(request, "year", None, PLAN), reached=reached)
     page = Paginator(campaigns, 30).get_page(params.get("page"))
     return render(request, "campaigns/campaign_list.html", {
         "page": page, "kinds": Campaign.Kind.choices, "units": accounts_selectors.units(),
         "may_create": can(request.user, "campaign.change"), "reach": reach_label(reach),
-        "reach_codes": reach})
+        "reach_codes": reach, "may_view_budget": can(request.user, "budget.view")})
 
 
-def reach_from(params) -> dict[str, str]:
+def reach_from(params: QueryDict) -> dict[str, str]:
     """The commune and sector codes a list is limited to (the dashboard's scope)."""
     return {"commune": params.get("commune", "")[:5], "sector": params.get("sector", "")[:2]}
 
@@ -80,7 +86,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "may_change": may_change,
         "attendances": selectors.attendance_of(request.user, campaign),
         "attachments": selectors.attachments_of(campaign),
-        "funding_lines": selectors.campaign_funding_lines(campaign),
+        "funding_lines": selectors.campaign_funding_lines(request.user, campaign),
         "documents": selectors.campaign_documents(campaign),
         "search_form": search, "candidates": candidates,
         "paste_form": AttendancePasteForm(), "attachment_form": AttachmentForm(),
@@ -88,7 +94,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _campaign_form_page(request, form, campaign=None):
+def _campaign_form_page(request: HttpRequest, form: CampaignForm,
+                        campaign: Campaign | None = None) -> HttpResponse:
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
 
 
@@ -242,7 +249,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns:detail", pk=pk)
 
 
-def add_funding_line(request: HttpRequest, owner) -> None:
+def add_funding_line(request: HttpRequest, owner: Campaign | DemonstrationModel) -> None:
     """A funding line for a campaign or a demonstration model, from the posted form."""
     form = FundingLineForm(request.POST)
     if not form.is_valid():

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from accounts.permissions import can, check
 from facilities import selectors, services
 from facilities.forms import ImportForm
@@ -15,7 +16,7 @@ from melinh_sxsh.lib.importing import REGISTRY, build_template
 from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE
 
 
-def _kinds(user) -> list[tuple[str, str]]:
+def _kinds(user: User) -> list[tuple[str, str]]:
     return [(kind, str(cls.title)) for kind, cls in REGISTRY.items() if can(user, cls.action)]
 
 

@@ -1,4 +1,4 @@
-"""The `facilities` and `statuses` templates of CONTRACTS.md."""
+"""The `facilities` and `statuses` templates (docs/IMPORTS.md)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from melinh_sxsh.lib.importing import (
 from melinh_sxsh.lib.text import normalize
 from melinh_sxsh.lib.years import FACT, OPERATING, year_cell
 
-# Coded values as the templates write them (CONTRACTS.md): Vietnamese labels, not UI strings.
+# Coded values as the templates write them (docs/IMPORTS.md): Vietnamese labels, not UI strings.
 KIND_LABELS = [
     ("Doanh nghiệp", Facility.Kind.ENTERPRISE),
     ("Hợp tác xã", Facility.Kind.COOPERATIVE),

@@ -270,7 +270,7 @@ class ImportJob(BackgroundJob):
 
 class YearLock(models.Model):
     """A year whose statuses, energy records, attendance and CP measures may not change: the
-    district issued its report for it (DESIGN.md, "Locking a year")."""
+    district issued its report for it (docs/ARCHITECTURE.md, "Year locking")."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,

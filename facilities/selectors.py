@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Commune
 from accounts.permissions import check, requests_visible, scope_queryset, scope_write
-from facilities.models import Facility, FacilityYearStatus, ImportJob, Sector
+from facilities.models import (
+    Facility,
+    FacilityYearStatus,
+    ImportJob,
+    Sector,
+    YearLock,
+    YearLockEvent,
+)
 from melinh_sxsh.lib.batches import chunks
 
 
@@ -34,6 +41,20 @@ def facilities_by_tax_code(user, tax_codes: Iterable[str]) -> dict[str, Facility
         queryset = scope_write(user, Facility.objects.filter(tax_code__in=part), "commune")
         found.update({facility.tax_code: facility for facility in queryset})
     return found
+
+
+def facilities_in_order(user, ids: list[int]) -> list[Facility]:
+    """The facilities of `ids`, in that order, leaving out any the user may not see."""
+    found = {facility.pk: facility for facility in facilities_visible(user).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def sectors() -> QuerySet[Sector]:
+    return Sector.objects.all()
+
+
+def sector_by_code(code: str) -> Sector | None:
+    return Sector.objects.filter(code=code).first() if code else None
 
 
 def working_year() -> int:
@@ -136,3 +157,12 @@ def import_jobs_visible(user) -> QuerySet[ImportJob]:
 
 def import_job_get(user, pk: int) -> ImportJob:
     return get_object_or_404(import_jobs_visible(user), pk=pk)
+
+
+def year_locks() -> QuerySet[YearLock]:
+    return YearLock.objects.select_related("locked_by")
+
+
+def year_lock_events(limit: int = 50) -> QuerySet[YearLockEvent]:
+    """The latest locks and unlocks, newest first."""
+    return YearLockEvent.objects.select_related("by")[:limit]

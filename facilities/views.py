@@ -14,7 +14,7 @@ from facilities import selectors, services
 from facilities.exports import facility_export
 from facilities.filters import FacilityFilter
 from facilities.forms import BulkStatusForm, FacilityForm, StatusForm
-from facilities.models import Stage
+from facilities.models import Facility, Stage
 from facilities.sections import sections_for
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
@@ -24,7 +24,7 @@ from melinh_sxsh.lib.years import year_param
 PAGE_SIZE = 50
 
 
-def _filtered(request: HttpRequest):
+def _filtered(request: HttpRequest) -> tuple[FacilityFilter, int]:
     year = year_param(request, "year", selectors.working_year())
     queryset = selectors.with_stage(selectors.facilities_visible(request.user), year)
     facility_filter = FacilityFilter(request.GET, queryset=queryset, year=year,
@@ -127,35 +127,41 @@ def facility_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "facilities/facility_confirm_delete.html", {"facility": facility})
 
 
+def _stage_set(request: HttpRequest, facility: Facility,
+               form: StatusForm) -> tuple[str | None, str | None]:
+    """Set the posted stage; (error, conflict): what went wrong, if anything, and whether it is
+    a stage someone else set meanwhile."""
+    if not form.is_valid():
+        return " ".join(str(e) for errors in form.errors.values() for e in errors) or _(
+            "Choose a stage and a valid year."), None
+    data = form.cleaned_data
+    try:
+        services.status_set(user=request.user, facility=facility, year=data["year"],
+                            stage=data["stage"], expected_version=data["version"],
+                            # the list's cell sends no note: it keeps the one recorded
+                            note=data["note"] if "note" in request.POST else None)
+    except StaleEdit as exc:
+        conflict = _("Someone else set the stage meanwhile: %(stage)s. Your choice is kept; "
+                     "save it to overwrite.") % {"stage": exc.current["stage"][1]}
+        return conflict, conflict
+    except DomainError as exc:
+        return exc.message, None
+    return None, None
+
+
 @login_required
 @require_POST
 def status_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Set one facility's stage for a year; from the list (htmx) or the facility page."""
     facility = selectors.facility_get(request.user, pk, "status.change")
     form = StatusForm(request.POST)
-    error = conflict = None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.status_set(user=request.user, facility=facility, year=data["year"],
-                                stage=data["stage"], expected_version=data["version"],
-                                # the list's cell sends no note: it keeps the one recorded
-                                note=data["note"] if "note" in request.POST else None)
-        except StaleEdit as exc:
-            error = conflict = _(
-                "Someone else set the stage meanwhile: %(stage)s. Your choice is kept; save it "
-                "to overwrite.") % {"stage": exc.current["stage"][1]}
-        except DomainError as exc:
-            error = exc.message
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors) or _(
-            "Choose a stage and a valid year.")
+    error, conflict = _stage_set(request, facility, form)
     if request.htmx:
         year = form.cleaned_data.get("year") if form.is_valid() else None
-        row = selectors.stage_cell(pk, year or 0)
         return render(request, "facilities/_stage_cell.html", {
-            "facility": row, "year": year, "stages": Stage.choices, "may_change": True,
-            "error": error, "saved": error is None, "conflict": conflict,
+            "facility": selectors.stage_cell(pk, year or 0), "year": year,
+            "stages": Stage.choices, "may_change": True, "error": error,
+            "saved": error is None, "conflict": conflict,
             "chosen": form.cleaned_data.get("stage") if conflict else None})
     if error:
         messages.error(request, error)

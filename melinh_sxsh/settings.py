@@ -1,7 +1,8 @@
 """Settings of the Mê Linh cleaner-production portal, driven only by environment variables.
 
-The variables and their defaults are those of CONTRACTS.md. With DEBUG off (the default outside
-`make run`) the production values apply: SECRET_KEY is required, cookies are secure, HSTS is on.
+The variables and their defaults are listed in README.md, "Configuration". With DEBUG off (the
+default outside `make run`) the production values apply: SECRET_KEY is required, cookies are
+secure, HSTS is on.
 """
 
 import os
@@ -195,7 +196,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Hard limits of tasks stay well under this (see DESIGN.md, "Background work").
+# Hard limits of tasks stay well under this (docs/ARCHITECTURE.md, "Background work").
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from melinh_sxsh.views import healthz
-from reports.dashboard import dashboard
+from reports.views.dashboard import dashboard
 
 admin.site.site_header = _("Mê Linh cleaner-production portal")
 admin.site.site_title = _("SXSH Mê Linh")

@@ -1,9 +1,9 @@
 """Building a report: the one service the Celery task, `build_report` and the tests call.
 
-The report row is the source of truth (DESIGN.md, "Background work"): a worker claims it with
-one conditional UPDATE, refreshes its heartbeat as it goes, writes the file under a temporary
-name and renames it into place (so a rerun replaces it atomically), and leaves a message a
-person can read when it fails."""
+The report row is the source of truth (docs/ARCHITECTURE.md, "Background work"): a worker
+claims it with one conditional UPDATE, refreshes its heartbeat as it goes, writes the file under
+a temporary name and renames it into place (so a rerun replaces it atomically), and leaves a
+message a person can read when it fails."""
 
 from __future__ import annotations
 

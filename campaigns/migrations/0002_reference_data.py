@@ -1,4 +1,5 @@
-"""Reference data of shared/data, frozen here: the app never reads those files."""
+"""Reference data, frozen here (the same rows as tests/fixtures/reference/): the app reads no
+file for it."""
 
 from django.db import migrations
 

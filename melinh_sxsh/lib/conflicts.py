@@ -171,6 +171,19 @@ class VersionedModelForm(ModelForm):
         self.data[self.add_prefix("version")] = str(exc.version)
         self.data[self.add_prefix("opened")] = sign(exc.current)
 
+    def submit(self, service: Callable[..., Any], /, **kwargs: Any) -> bool:
+        """Call `service(**kwargs)` for this valid form: True when it saved; False with the
+        refusal on the form (a stale edit's differences, or the domain error on its field)."""
+        try:
+            service(**kwargs)
+        except StaleEdit as exc:
+            self.refuse_stale(exc)
+        except DomainError as exc:
+            self.add_error(exc.field, exc.message)
+        else:
+            return True
+        return False
+
 
 class VersionedAdmin:
     """For a ModelAdmin of a versioned model: a change saved in the admin raises the version

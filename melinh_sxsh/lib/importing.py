@@ -1,4 +1,4 @@
-"""One importer for every Excel template (CONTRACTS.md, "Excel import templates").
+"""One importer for every Excel template (docs/IMPORTS.md).
 
 The web page, the `import_xlsx` command and the tests all go through `run_import`: it checks the
 file, finds the header row, parses every row, reports every error by row and column in the form

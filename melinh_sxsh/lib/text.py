@@ -8,7 +8,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from django.utils import translation
+from django.utils import formats
 
 _SPACES = re.compile(r"\s+")
 
@@ -93,25 +93,14 @@ def sort_key(value: str) -> str:
 
 
 def format_number(value, places: int = 0) -> str:
-    """1234.5 -> '1.234,5' in Vietnamese, '1,234.5' in English; None -> '—'."""
+    """1234.5 -> '1.234,5' in Vietnamese, '1,234.5' in English; None -> '—'. Rounded half up
+    here: Django's number_format, which writes the separators of the active language, would
+    cut the extra digits off instead."""
     if value is None or value == "":
         return "—"
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _dot, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    vietnamese = translation.get_language() != "en"
-    thousands, decimal = (".", ",") if vietnamese else (",", ".")
-    text = thousands.join(groups)
-    if places > 0:
-        text += decimal + fraction
-    return sign + text
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(number, places, use_l10n=True, force_grouping=True)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.utils import timezone
 
 from accounts.models import Commune
+from accounts.permissions import report_shows_budget
 from reports import kpis
 from reports.models import Plan
 
@@ -49,6 +50,12 @@ class ReportData:
     @property
     def activity(self) -> kpis.Activity:
         return self.overview.activity
+
+    @property
+    def funding(self) -> kpis.Funding | None:
+        """The district's budget by source, or None when a report of this scope may not print
+        it (accounts/permissions.report_shows_budget: a commune's report leaves it out)."""
+        return self.activity.funding if report_shows_budget(self.commune) else None
 
     @property
     def campaigns(self) -> list[kpis.CampaignRow]:

@@ -34,9 +34,11 @@ class XlsxExporter(Exporter):
         self.campaign_sheet(workbook.create_sheet("Hoạt động"), data)
         self.kind_sheet(workbook.create_sheet("Theo loại hoạt động"), data)
         self.model_sheet(workbook.create_sheet("Mô hình trình diễn"), data)
-        # The budget is never split by commune: a commune's workbook says whose it is.
-        self.funding_sheet(workbook.create_sheet(
-            "Kinh phí" if data.activity.whole_district else "Kinh phí toàn huyện"), data)
+        # A commune's workbook leaves the budget out (ReportData.funding); were it printed, it
+        # would say it is the district's: the budget is never split by commune.
+        if data.funding is not None:
+            self.funding_sheet(workbook.create_sheet(
+                "Kinh phí" if data.activity.whole_district else "Kinh phí toàn huyện"), data)
         buffer = BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -150,7 +152,7 @@ class XlsxExporter(Exporter):
                     number_formats={1: INT})
 
     def funding_sheet(self, sheet, data: ReportData) -> None:
-        funding = data.activity.funding
+        funding = data.funding
         rows = [(row.source_name, row.planned_vnd, row.spent_vnd, row.rest_vnd)
                 for row in funding.rows]
         rows.append(("Tổng cộng", funding.planned_vnd, funding.spent_vnd, funding.rest_vnd))

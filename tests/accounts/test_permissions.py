@@ -32,7 +32,7 @@ from accounts.permissions import (
 
 ROLES = ["staff", "official_a", "unit", "leader", "admin"]
 
-# action -> the cast members allowed, written out by hand from DESIGN.md's table of roles.
+# action -> the cast members allowed, written out by hand from the roles of README.md, "Roles".
 EXPECTED = {
     "dashboard.view": {"staff", "official_a", "unit", "leader", "admin"},
     "facility.view": {"staff", "official_a", "unit", "leader", "admin"},

@@ -1,5 +1,5 @@
 """An implemented CP measure is evidence for the KPI engine: applying in its year, aware from
-its year on (DESIGN.md, aware(y) and applying(y))."""
+its year on (docs/KPI.md, "Facilities counted": aware(y) and applying(y))."""
 
 from datetime import date
 

@@ -1,4 +1,5 @@
-"""The data-quality rules of DESIGN.md, one facility at a time and in bulk."""
+"""The data-quality rules (docs/ARCHITECTURE.md, "Data quality"), one facility at a time and
+in bulk."""
 
 from datetime import date
 from decimal import Decimal

@@ -271,6 +271,7 @@ def test_an_ambiguous_number_is_refused_naming_the_field(client_staff, world, ca
     response = client_staff.post(_url(case, world), data, follow=True)
     body = response.content.decode()
     assert f"{label}: " in body, body[-3000:]
+    assert f"{label}: {label}:" not in body  # the field is named once
     assert "không rõ nghĩa" in body or "không phải là số viết theo kiểu Việt Nam" in body
     if before is not None:
         assert case.stored(world) == before  # nothing was written

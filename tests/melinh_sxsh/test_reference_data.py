@@ -1,4 +1,4 @@
-"""The data migrations hold exactly the rows of shared/data (copied under tests/fixtures)."""
+"""The data migrations hold exactly the rows of the reference lists in tests/fixtures/reference/."""
 
 import csv
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Known answers for every KPI definition of DESIGN.md, worked out by hand in each case."""
+"""Known answers for every KPI definition of docs/KPI.md, worked out by hand in each case."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,0 +1,86 @@
+"""The dashboard, for every role: the year's figures in a scope, the table by commune, the
+trend, the activities; each number links to the list behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can, check, sees_every_commune
+from facilities import selectors as facility_selectors
+from reports import charts, kpis, selectors
+from reports.views.scope import DashboardScope, scope_from
+
+SORTS = {
+    "name": lambda row: row.code,
+    "active": lambda row: row.kpis.active.current,
+    "aware": lambda row: row.kpis.aware.current,
+    "aware_change": lambda row: row.kpis.aware.change_points or 0,
+    "applying": lambda row: row.kpis.applying.current,
+    "saving": lambda row: row.kpis.saving.current,
+    "saving_change": lambda row: row.kpis.saving.change_points or 0,
+    "energy": lambda row: row.kpis.energy_saved_toe,
+}
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A row of figures (a year of the trend, a commune) with the lists behind its numbers."""
+
+    row: Any
+    links: dict[str, str]
+    url: str = ""
+
+
+def sorted_table(table: list[kpis.CommuneRow], sort: str) -> list[kpis.CommuneRow]:
+    """The table by commune in the order the address asks (`-` first: descending)."""
+    key = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    return sorted(table, key=key, reverse=sort.startswith("-"))
+
+
+def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[str, Any]:
+    """The addresses of the lists behind every number of the page."""
+    return {
+        "table_rows": [
+            Linked(row, scope.figure_urls(commune=row.code), scope.commune_url(row.code))
+            for row in table
+        ],
+        "trend_rows": [Linked(point, scope.figure_urls(of=point.year)) for point in overview.trend],
+        "links": scope.figure_urls(),
+        "year_links": scope.figure_urls(of=scope.year),
+        "baseline_links": scope.figure_urls(of=overview.baseline_year),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    check(request.user, "dashboard.view")
+    scope = scope_from(request)
+    overview = kpis.overview(scope.year, scope.kpi_scope())
+    sort = request.GET.get("sort", "name")
+    table = sorted_table(overview.table, sort)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "scope": scope,
+            "figures": overview.figures,
+            "sort": sort,
+            "table": table,
+            "trend": overview.trend,
+            "activity": overview.activity,
+            "trend_chart": charts.trend_uri(overview),
+            "communes": overview.communes if sees_every_commune(request.user) else [],
+            "sectors": facility_selectors.sectors(),
+            "unit_tasks": selectors.unit_tasks(request.user),
+            # The amounts themselves, not only their links, go to whom may see the budget.
+            "funding": overview.activity.funding if can(request.user, "budget.view") else None,
+            **links(scope, overview, table),
+        },
+    )
