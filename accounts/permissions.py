@@ -195,6 +195,27 @@ def requests_visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(requested_by=user)
 
 
+# ---- the command line ------------------------------------------------------------------------
+# `manage.py import_xlsx` writes with user None: whoever runs commands on the server holds every
+# permission there already. The many-row services (and the importers that call them) take None
+# as that operator; a web request or a background job always carries its user.
+
+def can_write(user: Any, action: str, obj: Any = None) -> bool:
+    """`can`, with None as the operator at the command line."""
+    return user is None or can(user, action, obj)
+
+
+def check_write(user: Any, action: str) -> None:
+    """`check` of the role only, with None as the operator; 403 otherwise."""
+    if user is not None:
+        check(user, action)
+
+
+def scope_write(user: Any, queryset: QuerySet[M], commune_path: str | None) -> QuerySet[M]:
+    """`scope_queryset`, with None as the operator (everything)."""
+    return queryset if user is None else scope_queryset(user, queryset, commune_path)
+
+
 # ---- the user's own commune and unit ---------------------------------------------------------
 
 def sees_every_commune(user: Any) -> bool:

@@ -3,18 +3,17 @@ per carrier."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits.models import EnergyCarrier, EnergyRecord
-from audits.quality import quality_refresh_ids
-from audits.services import sync_lines
-from facilities.importers import BATCH, FacilityYearImporter, chunks, facilities_by_tax_code
+from audits.services import RecordRow, record_upsert_many
+from facilities.importers import FacilityYearImporter, refuse, tax_code_column
+from melinh_sxsh.lib.errors import RowsRefused
 from melinh_sxsh.lib.importing import (
     CellError,
     Column,
@@ -23,7 +22,6 @@ from melinh_sxsh.lib.importing import (
     choice_parser,
     choices_map,
     parse_number,
-    parse_tax_code,
     register,
     text_parser,
 )
@@ -31,9 +29,11 @@ from melinh_sxsh.lib.years import FACT, year_cell
 
 # Coded values as the template writes them (docs/IMPORTS.md): Vietnamese labels, not UI strings.
 BASELINE_LABELS = [("x", True), ("Có", True), ("Không", False)]
-SOURCE_LABELS = [("Đánh giá nhanh", EnergyRecord.Source.RAPID),
-                 ("Đánh giá chi tiết", EnergyRecord.Source.DETAILED),
-                 ("Báo cáo năm", EnergyRecord.Source.ANNUAL)]
+SOURCE_LABELS = [
+    ("Đánh giá nhanh", EnergyRecord.Source.RAPID),
+    ("Đánh giá chi tiết", EnergyRecord.Source.DETAILED),
+    ("Báo cáo năm", EnergyRecord.Source.ANNUAL),
+]
 CARRIER_PREFIX = "carrier:"
 PLACES = Decimal("0.0001")  # the 4 decimal places of output and quantity columns
 LIMIT = Decimal(10) ** 14  # 18 digits, 4 of them decimals
@@ -60,96 +60,93 @@ class EnergyImporter(FacilityYearImporter):
 
     def columns(self) -> list[Column]:
         columns = [
-            Column("tax_code", "Mã số thuế", parse_tax_code, required=True, example="0101234567",
-                   width=16),
+            tax_code_column(),
             Column("year", "Năm", year_cell(FACT), required=True, example=2018, width=8),
             Column("output", "Sản lượng", parse_amount, required=True, example="1.250", width=12),
-            Column("product_unit", "Đơn vị sản phẩm", text_parser(50), required=True,
-                   example="tấn", width=14),
-            Column("is_baseline", "Năm cơ sở",
-                   choice_parser(choices_map(BASELINE_LABELS), _("baseline mark (x, Có or "
-                                                                 "Không)")),
-                   example="Không", choices=[label for label, _v in BASELINE_LABELS], width=10),
-            Column("source", "Nguồn số liệu",
-                   choice_parser(choices_map(SOURCE_LABELS), _("data source")),
-                   example="Báo cáo năm", choices=[label for label, _v in SOURCE_LABELS],
-                   width=18),
+            Column(
+                "product_unit",
+                "Đơn vị sản phẩm",
+                text_parser(50),
+                required=True,
+                example="tấn",
+                width=14,
+            ),
+            Column(
+                "is_baseline",
+                "Năm cơ sở",
+                choice_parser(choices_map(BASELINE_LABELS), _("baseline mark (x, Có or Không)")),
+                example="Không",
+                choices=[label for label, _v in BASELINE_LABELS],
+                width=10,
+            ),
+            Column(
+                "source",
+                "Nguồn số liệu",
+                choice_parser(choices_map(SOURCE_LABELS), _("data source")),
+                example="Báo cáo năm",
+                choices=[label for label, _v in SOURCE_LABELS],
+                width=18,
+            ),
         ]
         examples = {"ELEC": 850_000, "DO": "12,5"}
         for carrier in EnergyCarrier.objects.all():
-            columns.append(Column(f"{CARRIER_PREFIX}{carrier.pk}", carrier_header(carrier),
-                                  parse_amount, example=examples.get(carrier.code), width=14))
+            columns.append(
+                Column(
+                    f"{CARRIER_PREFIX}{carrier.pk}",
+                    carrier_header(carrier),
+                    parse_amount,
+                    example=examples.get(carrier.code),
+                    width=14,
+                )
+            )
         return columns
 
     def check_headers(self, found: set[str]) -> list[str]:
         if not any(key.startswith(CARRIER_PREFIX) for key in found):
-            return [_('The file has no energy carrier column; add at least one, headed like '
-                      '"%(example)s".') % {"example": "Điện (kWh)"}]
+            return [
+                _(
+                    "The file has no energy carrier column; add at least one, headed like "
+                    '"%(example)s".'
+                )
+                % {"example": "Điện (kWh)"}
+            ]
         return []
 
-    def check(self, row: Row) -> bool:
-        if not super().check(row):
-            return False
-        if not _lines(row):
-            row.error(None, _("no energy quantity: fill at least one energy carrier column"))
-            return False
-        return True
-
-    def plan_and_write(self, rows: list[Row], outcome: Outcome, *, write: bool) -> None:
-        facilities = facilities_by_tax_code([r.values["tax_code"] for r in rows])
-        current: dict[tuple[int, int], EnergyRecord] = {}
-        for part in chunks([f.pk for f in facilities.values()]):
-            queryset = EnergyRecord.objects.filter(facility_id__in=part).prefetch_related("uses")
-            if write:
-                queryset = queryset.select_for_update()
-            current.update({(r.facility_id, r.year): r for r in queryset})
-        new, changed, lines = [], [], []
+    def apply(self, rows: Sequence[Row], outcome: Outcome, *, write: bool) -> None:
+        # The service refuses a record without lines too; the template says which cells to fill.
+        filled = []
         for row in rows:
+            if _lines(row):
+                filled.append(row)
+            else:
+                row.error(None, _("no energy quantity: fill at least one energy carrier column"))
+        rows, facilities = self.facilities(filled)
+        changes = []
+        for row, facility in zip(rows, facilities, strict=True):
             values = row.values
-            facility = facilities[values["tax_code"]]
-            label = f"{facility.tax_code} – {facility.name} – {values['year']}"
-            wanted = _lines(row)
-            fields = {"output": values["output"], "product_unit": values["product_unit"],
-                      "is_baseline": bool(values.get("is_baseline"))}
+            fields = {
+                "year": values["year"],
+                "output": values["output"],
+                "product_unit": values["product_unit"],
+                "is_baseline": bool(values.get("is_baseline")),
+            }
             if values.get("source"):  # an empty source keeps the one already recorded
                 fields["source"] = values["source"]
-            record = current.get((facility.pk, values["year"]))
-            if record is None:
-                record = EnergyRecord(facility=facility, year=values["year"], **fields)
-                new.append(record)
-                outcome.count("created", label)
-            else:
-                have = {use.carrier_id: use.quantity for use in record.uses.all()}
-                diff = [k for k, v in fields.items() if getattr(record, k) != v]
-                if not diff and have == wanted:
-                    outcome.count("unchanged", label)
-                    continue
-                for key in diff:
-                    setattr(record, key, fields[key])
-                # What was verified is no longer what is stored.
-                record.verified_by = record.verified_at = None
-                record.version += 1  # an edit form opened before the import is now stale
-                changed.append(record)
-                outcome.count("updated", label)
-            lines.append((record, wanted))
-        if not write:
+            changes.append(RecordRow(facility=facility, values=fields, lines=_lines(row)))
+        try:
+            written = record_upsert_many(user=self.user, rows=changes, reason="import", write=write)
+        except RowsRefused as exc:
+            refuse(rows, exc, {"facility": "tax_code"})
             return
-        if new:
-            bulk_create_with_history(new, EnergyRecord, batch_size=BATCH, default_user=self.user,
-                                     default_change_reason="import")
-        if changed:
-            now = timezone.now()  # bulk_update does not touch auto_now fields
-            for record in changed:
-                record.updated_at = now
-            bulk_update_with_history(changed, EnergyRecord,
-                                     ["output", "product_unit", "is_baseline", "source",
-                                      "verified_by", "verified_at", "updated_at", "version"],
-                                     batch_size=BATCH,
-                                     default_user=self.user, default_change_reason="import")
-        sync_lines(lines, user=self.user, reason="import")
-        quality_refresh_ids([record.facility_id for record, _wanted in lines])
+        for change, record in written:
+            outcome.count(
+                change, f"{record.facility.tax_code} – {record.facility.name} – {record.year}"
+            )
 
 
 def _lines(row: Row) -> dict[int, Decimal]:
-    return {int(key.removeprefix(CARRIER_PREFIX)): value for key, value in row.values.items()
-            if key.startswith(CARRIER_PREFIX) and value is not None}
+    return {
+        int(key.removeprefix(CARRIER_PREFIX)): value
+        for key, value in row.values.items()
+        if key.startswith(CARRIER_PREFIX) and value is not None
+    }

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from audits import energy
 from audits.models import CPMeasure, EnergyRecord, QualityFlag
 from audits.selectors import energy_records_by_facility
-from facilities.importers import chunks
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.batches import chunks
 from melinh_sxsh.lib.text import format_number
 
 Rule = QualityFlag.Rule

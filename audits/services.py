@@ -1,111 +1,293 @@
 """Writes of energy records, their lines and CP measures. Each is one transaction, and each ends
-by re-evaluating the data-quality rules of the facility it touched."""
+by re-evaluating the data-quality rules of the facilities it touched.
+
+Energy records are written by one function, `record_upsert_many`: the record form calls it
+with one row, the energy import with thousands. Every rule is checked there for all rows before
+any is written, and records and their lines are written with bulk statements and change
+history, whatever the number of rows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.permissions import check
+from accounts.permissions import can_write, check, check_write
 from audits.models import CPMeasure, EnergyRecord, EnergyUse
 from audits.quality import quality_refresh_ids
-from facilities.importers import BATCH, chunks
+from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import Facility
+from melinh_sxsh.lib.batches import (
+    BATCH,
+    Written,
+    chunks,
+    delete_with_history,
+    retry_on_conflict,
+)
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe, shown
-from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.errors import DomainError, Problems
 from melinh_sxsh.lib.years import check_year
 
 RECORD_FIELDS = ["year", "output", "product_unit", "source", "is_baseline"]
-MEASURE_FIELDS = ["technique", "description", "investment_vnd", "yearly_saving_vnd",
-                  "energy_saved_toe", "status", "implemented_on"]
+MEASURE_FIELDS = [
+    "technique",
+    "description",
+    "investment_vnd",
+    "yearly_saving_vnd",
+    "energy_saved_toe",
+    "status",
+    "implemented_on",
+]
 
 # carrier id -> quantity: the complete set of energy lines a record should have
 Lines = Mapping[int, Decimal]
 
 
-def _check_lines(lines: Lines) -> None:
-    if not lines:
-        raise DomainError(_("Enter at least one energy line: a record without energy use "
-                            "cannot be saved."))
-    if any(quantity < 0 for quantity in lines.values()):
-        raise DomainError(_("An energy quantity cannot be negative."))
+def _year_taken(year: int) -> str:
+    return _("This facility already has an energy record for %(year)s; edit that one instead.") % {
+        "year": year
+    }
 
 
-def _year_taken(year: int) -> DomainError:
-    return DomainError(_("This facility already has an energy record for %(year)s; edit that "
-                         "one instead.") % {"year": year}, field="year")
+@dataclass
+class RecordRow:
+    """A facility's energy record for a year, with the complete set of its energy lines.
+
+    `values`: the fields of RECORD_FIELDS to set; one left out keeps what is stored (a new
+    record takes the model's default). `pk`: the record an edit form changes, whose year may
+    change with it; None: the facility's record of `values["year"]`, or a new one.
+    `expected_version`: the conflict rule's; None checks nothing (imports overwrite), 0 means
+    the record must be new (the form that enters one)."""
+
+    facility: Facility | None
+    values: dict[str, Any]
+    lines: Lines
+    pk: int | None = None
+    expected_version: int | None = None
 
 
-def _check_unique_year(facility_id: int, year: int, exclude: int | None = None) -> None:
-    taken = EnergyRecord.objects.filter(facility_id=facility_id, year=year).exclude(pk=exclude)
-    if taken.exists():
-        raise _year_taken(year)
+def record_upsert_many(
+    *, user, rows: Sequence[RecordRow], reason: str | None = None, write: bool = True
+) -> list[Written[EnergyRecord]]:
+    """Enter or change energy records with their lines, all or none: the one write of energy
+    records, for the form (one row) and the import (many; `reason` "import" goes into the
+    change history).
+
+    Every row is checked before anything is written: the facility in the user's scope, a year
+    of fact that is not locked (nor the year a record moves from), one record per facility and
+    year, at least one energy line and none negative, the model's rules, and an edit made on the
+    version stored (StaleEdit otherwise); any other refusal raises RowsRefused with each row's
+    problem. A record that changes (its lines included) loses its verification, since what was
+    verified is no longer what is stored, and its version goes up. Without `write`, only checks
+    and says what each row would do. A bounded number of queries per 2,000 rows."""
+    check_write(user, "energy.change")
+    if not write:
+        return _record_upsert(user, rows, reason, write=False)
+    return retry_on_conflict(lambda: _record_upsert(user, rows, reason, write=True))
 
 
-def _save_record(record: EnergyRecord, user) -> None:
-    record.full_clean()
-    record._history_user = user
-    try:
-        with transaction.atomic():  # someone may have saved the same year a moment ago
-            record.save()
-    except IntegrityError as exc:
-        raise _year_taken(record.year) from exc
+def _records(rows: Sequence[RecordRow], *, lock: bool):
+    """The records the rows may touch: by id (edits), and every record of their facilities."""
+    by_pk: dict[int, EnergyRecord] = {}
+    for part in chunks(sorted({row.pk for row in rows if row.pk is not None})):
+        queryset = EnergyRecord.objects.filter(pk__in=part).select_related("facility")
+        if lock:
+            queryset = queryset.select_for_update()
+        by_pk.update({record.pk: record for record in queryset})
+    facilities = {row.facility.pk for row in rows if row.facility is not None}
+    facilities |= {record.facility_id for record in by_pk.values()}
+    by_year: dict[tuple[int, int], EnergyRecord] = {}
+    for part in chunks(sorted(facilities)):
+        queryset = EnergyRecord.objects.filter(facility_id__in=part)
+        if lock:
+            queryset = queryset.select_for_update()
+        by_year.update({(r.facility_id, r.year): by_pk.get(r.pk, r) for r in queryset})
+    return by_pk, by_year
 
 
-def sync_lines(wanted: Sequence[tuple[EnergyRecord, Lines]], *, user,
-               reason: str | None = None) -> bool:
-    """Make the energy lines of each (saved) record exactly the lines paired with it, with
-    change history: lines of other carriers go, changed quantities are updated, new carriers are
-    added. Returns whether anything changed. A bounded number of queries for any number of
-    records."""
-    by_record: dict[int, dict[int, EnergyUse]] = {record.pk: {} for record, _lines in wanted}
-    for part in chunks(list(by_record)):
+def _uses(records: Sequence[EnergyRecord]) -> dict[int, dict[int, EnergyUse]]:
+    """record id -> carrier id -> its energy line."""
+    uses: dict[int, dict[int, EnergyUse]] = {record.pk: {} for record in records}
+    for part in chunks(sorted(uses)):
         for use in EnergyUse.objects.filter(record_id__in=part):
-            by_record[use.record_id][use.carrier_id] = use
+            uses[use.record_id][use.carrier_id] = use
+    return uses
+
+
+def _record_upsert(
+    user, rows: Sequence[RecordRow], reason: str | None, *, write: bool
+) -> list[Written[EnergyRecord]]:
+    problems = Problems()
+    by_pk, by_year = _records(rows, lock=write)
+    facilities, records, years = [], [], []
+    for index, row in enumerate(rows):
+        record = by_pk.get(row.pk) if row.pk is not None else None
+        facility = record.facility if record is not None else row.facility
+        year = row.values.get("year", record.year if record is not None else None)
+        if row.pk is not None and record is None:
+            problems.add(index, None, _("This energy record no longer exists."))
+        elif not can_write(user, "energy.change", facility):
+            problems.add(index, "facility", _("this facility is not in your scope"))
+        else:
+            try:
+                check_year(year)
+            except DomainError as exc:
+                problems.add(index, "year", exc.message)
+        if record is None and index not in problems:
+            record = by_year.get((facility.pk, year))
+        facilities.append(facility)
+        records.append(record)
+        years.append(year)
+    locked = rows_in_locked_years(
+        {year for year in years if isinstance(year, int)}
+        | {record.year for record in records if record is not None}
+    )
+    uses = _uses([record for record in records if record is not None])
+    taken: dict[tuple[int, int], int] = {}  # (facility, year) -> the row that takes it
+    # (what the row does, the record, the lines to give it when they change)
+    planned: list[tuple[str, EnergyRecord, Lines | None]] = []
+    for index, row in enumerate(rows):
+        if index in problems:
+            continue
+        facility, record, year = facilities[index], records[index], years[index]
+        moved_from = record.year if record is not None and record.year != year else None
+        if year in locked or moved_from in locked:
+            problems.add(index, "year", locked_message(year if year in locked else moved_from))
+            continue
+        holder = by_year.get((facility.pk, year))
+        if (
+            (row.expected_version == 0 and record is not None)
+            or (holder is not None and holder is not record)
+            or (facility.pk, year) in taken
+        ):
+            problems.add(index, "year", _year_taken(year))
+            continue
+        taken[(facility.pk, year)] = index
+        if not row.lines:
+            problems.add(
+                index,
+                None,
+                _("Enter at least one energy line: a record without energy use cannot be saved."),
+            )
+            continue
+        if any(quantity < 0 for quantity in row.lines.values()):
+            problems.add(index, None, _("An energy quantity cannot be negative."))
+            continue
+        if record is not None and row.expected_version is not None:
+            check_version(record, row.expected_version, record_describe)
+        target = record or EnergyRecord(facility=facility)
+        target.facility = facility  # the caller's object: no query to label the row
+        diff = [k for k in RECORD_FIELDS if k in row.values and getattr(target, k) != row.values[k]]
+        have = {carrier: use.quantity for carrier, use in uses.get(target.pk, {}).items()}
+        lines_changed = have != dict(row.lines)
+        if record is not None and not diff and not lines_changed:
+            planned.append(("unchanged", record, None))
+            continue
+        for name in diff:
+            setattr(target, name, row.values[name])
+        try:  # the model's own rules; the year lock, its clean(), is checked above at once
+            target.clean_fields(exclude=["facility", "verified_by"])
+        except ValidationError as exc:
+            problems.add_invalid(index, exc)
+            continue
+        planned.append(
+            (
+                "updated" if record is not None else "created",
+                target,
+                row.lines if lines_changed else None,
+            )
+        )
+    problems.raise_any()
+    if write:
+        _record_write(planned, uses, user, reason)
+    return [(change, record) for change, record, _lines in planned]
+
+
+def _record_write(planned, uses, user, reason: str | None) -> None:
+    new = [record for change, record, _lines in planned if change == "created"]
+    changed = [record for change, record, _lines in planned if change == "updated"]
+    now = timezone.now()  # bulk_update does not touch auto_now fields
+    for record in changed:
+        record.verified_by = record.verified_at = None
+        record.version += 1  # an edit form opened before this change is now stale
+        record.updated_at = now
+    if new:
+        bulk_create_with_history(
+            new, EnergyRecord, batch_size=BATCH, default_user=user, default_change_reason=reason
+        )
+    if changed:
+        bulk_update_with_history(
+            changed,
+            EnergyRecord,
+            RECORD_FIELDS + ["verified_by", "verified_at", "updated_at", "version"],
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    _sync_lines(
+        [(record, lines) for _change, record, lines in planned if lines is not None],
+        uses,
+        user=user,
+        reason=reason,
+    )
+    if new or changed:
+        quality_refresh_ids([record.facility_id for record in new + changed])
+
+
+def _sync_lines(
+    wanted: Sequence[tuple[EnergyRecord, Lines]],
+    uses: dict[int, dict[int, EnergyUse]],
+    *,
+    user,
+    reason: str | None,
+) -> None:
+    """Make the energy lines of each saved record exactly the lines paired with it, with change
+    history: lines of other carriers go, changed quantities are updated, new carriers are
+    added. `uses` holds the records' stored lines."""
     new, changed, removed = [], [], []
     for record, lines in wanted:
-        current = by_record[record.pk]
+        current = uses.get(record.pk, {})
         for carrier_id, use in current.items():
             if carrier_id not in lines:
                 removed.append(use)
             elif use.quantity != lines[carrier_id]:
                 use.quantity = lines[carrier_id]
                 changed.append(use)
-        new += [EnergyUse(record=record, carrier_id=carrier_id, quantity=quantity)
-                for carrier_id, quantity in lines.items() if carrier_id not in current]
-    for use in removed:  # one by one, so that the history says who removed the line and why
-        use._history_user = user
-        use._change_reason = reason
-        use.delete()
+        new += [
+            EnergyUse(record=record, carrier_id=carrier_id, quantity=quantity)
+            for carrier_id, quantity in lines.items()
+            if carrier_id not in current
+        ]
+    if removed:
+        delete_with_history(removed, EnergyUse, user=user, reason=reason)
     if changed:
-        bulk_update_with_history(changed, EnergyUse, ["quantity"], batch_size=BATCH,
-                                 default_user=user, default_change_reason=reason)
+        bulk_update_with_history(
+            changed,
+            EnergyUse,
+            ["quantity"],
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
     if new:
-        bulk_create_with_history(new, EnergyUse, batch_size=BATCH, default_user=user,
-                                 default_change_reason=reason)
-    return bool(new or changed or removed)
+        bulk_create_with_history(
+            new, EnergyUse, batch_size=BATCH, default_user=user, default_change_reason=reason
+        )
 
 
-@transaction.atomic
-def record_create(*, user, facility: Facility, data: dict[str, Any],
-                  lines: Lines) -> EnergyRecord:
+def record_create(*, user, facility: Facility, data: dict[str, Any], lines: Lines) -> EnergyRecord:
     """Enter a facility's energy record for a year with its energy lines."""
-    check(user, "energy.change", facility)
-    check_year(data["year"])
-    _check_lines(lines)
-    _check_unique_year(facility.pk, data["year"])
-    record = EnergyRecord(facility=facility, **{k: v for k, v in data.items()
-                                                if k in RECORD_FIELDS})
-    _save_record(record, user)
-    sync_lines([(record, lines)], user=user)
-    quality_refresh_ids([facility.pk])
+    [(_change, record)] = record_upsert_many(
+        user=user, rows=[RecordRow(facility=facility, values=data, lines=lines, expected_version=0)]
+    )
     return record
 
 
@@ -118,29 +300,23 @@ def record_describe(record: EnergyRecord) -> Snapshot:
     return snapshot
 
 
-@transaction.atomic
-def record_update(*, user, record_id: int, data: dict[str, Any], lines: Lines,
-                  expected_version: int | None) -> EnergyRecord:
+def record_update(
+    *, user, record_id: int, data: dict[str, Any], lines: Lines, expected_version: int
+) -> EnergyRecord:
     """Change a record and replace its energy lines, if nobody saved it since version
-    `expected_version`. A verified record that changes loses its verification: what was
-    verified is no longer what is stored."""
-    record = EnergyRecord.objects.select_for_update().select_related("facility").get(pk=record_id)
-    check(user, "energy.change", record)
-    check_version(record, expected_version, record_describe)
-    check_year(data.get("year", record.year))
-    _check_lines(lines)
-    _check_unique_year(record.facility_id, data.get("year", record.year), exclude=record.pk)
-    changed = False
-    for name in RECORD_FIELDS:
-        if name in data and getattr(record, name) != data[name]:
-            setattr(record, name, data[name])
-            changed = True
-    changed = sync_lines([(record, lines)], user=user) or changed
-    if changed:
-        record.verified_by = record.verified_at = None
-        record.version += 1
-        _save_record(record, user)
-    quality_refresh_ids([record.facility_id])
+    `expected_version`."""
+    [(_change, record)] = record_upsert_many(
+        user=user,
+        rows=[
+            RecordRow(
+                facility=None,
+                values=data,
+                lines=lines,
+                pk=record_id,
+                expected_version=expected_version,
+            )
+        ],
+    )
     return record
 
 
@@ -172,16 +348,14 @@ def _clean_measure(measure: CPMeasure) -> None:
         measure.full_clean()
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages),
-                          field=None if field == "__all__" else field) from exc
+        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from exc
 
 
 @transaction.atomic
 def measure_create(*, user, facility: Facility, data: dict[str, Any]) -> CPMeasure:
     """Record a CP measure proposed or implemented at a facility."""
     check(user, "energy.change", facility)
-    measure = CPMeasure(facility=facility, **{k: v for k, v in data.items()
-                                              if k in MEASURE_FIELDS})
+    measure = CPMeasure(facility=facility, **{k: v for k, v in data.items() if k in MEASURE_FIELDS})
     _clean_measure(measure)
     measure._history_user = user
     measure.save()
@@ -195,8 +369,9 @@ def measure_describe(measure: CPMeasure) -> Snapshot:
 
 
 @transaction.atomic
-def measure_update(*, user, measure_id: int, data: dict[str, Any],
-                   expected_version: int | None) -> CPMeasure:
+def measure_update(
+    *, user, measure_id: int, data: dict[str, Any], expected_version: int | None
+) -> CPMeasure:
     """Save an edit made on version `expected_version`; refuse it if the measure moved on."""
     measure = CPMeasure.objects.select_for_update().select_related("facility").get(pk=measure_id)
     check(user, "energy.change", measure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -20,10 +21,9 @@ from campaigns.models import (
     ModelTransition,
 )
 from facilities.locking import ensure_open
-from facilities.models import Facility
+from facilities.models import Facility, normalize_tax_code
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.importing import CellError, parse_tax_code
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, PHOTOS, UploadRefused, check_upload
 from melinh_sxsh.lib.years import FACT, PLAN, check_year
 
@@ -96,8 +96,8 @@ def parse_tax_codes(text: str) -> tuple[list[str], list[str]]:
         if not token:
             continue
         try:
-            code = parse_tax_code(token)
-        except CellError:
+            code = normalize_tax_code(token)
+        except ValidationError:
             bad.append(token[:30])
             continue
         if code not in codes:

@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
 from accounts.permissions import can, held_commune_id
-from facilities.models import Facility, Stage
+from facilities.models import Facility, Stage, normalize_tax_code
 from melinh_sxsh.lib.conflicts import VersionedModelForm
 from melinh_sxsh.lib.forms import OperatingYearField, YearField
-from melinh_sxsh.lib.importing import CellError, parse_tax_code
 
 
 class FacilityForm(VersionedModelForm):
@@ -30,10 +29,7 @@ class FacilityForm(VersionedModelForm):
         self.fields["tax_code"].help_text = _("10 digits, or 10 digits-3 digits for a branch.")
 
     def clean_tax_code(self) -> str:
-        try:
-            return parse_tax_code(self.cleaned_data["tax_code"])
-        except CellError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return normalize_tax_code(self.cleaned_data["tax_code"])
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -1,8 +1,9 @@
 """Locked years: once the district issues its report for a year, that year's statuses, energy
 records, attendance and CP measures refuse every change until a staff member unlocks it.
 
-The check sits at every door: services (pages), importers (bulk writes), model clean() (the
-admin's forms) and model save()/delete() as the last guard for anything else."""
+The check sits at every door: the services (which the pages and the importers share, and which
+check all rows of a bulk write at once with `rows_in_locked_years`), model clean() (the admin's
+forms) and model save()/delete() as the last guard for anything else."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ class YearLocked(models.Model):
 
 
 def rows_in_locked_years(years: Iterable[int]) -> set[int]:
-    """Which of these years are locked (one query): for importers checking many rows."""
+    """Which of these years are locked (one query): for services checking many rows."""
     year_lock_model, _event = _models()
     return set(year_lock_model.objects.filter(year__in=set(years)).values_list("year",
                                                                                 flat=True))

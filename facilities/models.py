@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,7 +25,35 @@ from melinh_sxsh.lib.years import (
     out_of_range,
 )
 
-TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
+# The tax-code rule, for the model, its forms, the import templates and pasted lists alike.
+TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+TAX_CODE_MESSAGE = _("a tax code has 10 digits, or 10 digits, a hyphen and 3 digits")
+
+
+def validate_tax_code(value: str) -> None:
+    if not TAX_CODE_RE.match(value or ""):
+        raise ValidationError(TAX_CODE_MESSAGE, code="invalid")
+
+
+def normalize_tax_code(value: Any) -> str:
+    """A tax code as stored: 10 digits, or 10 digits, a hyphen and 3; dots and spaces dropped,
+    and the leading 0 a number cell lost put back. ValidationError otherwise."""
+    if isinstance(value, bool):
+        raise ValidationError(TAX_CODE_MESSAGE, code="invalid")
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            whole = int(value)
+        except (ValueError, OverflowError):  # NaN, infinity
+            raise ValidationError(TAX_CODE_MESSAGE, code="invalid") from None
+        if whole != value or whole < 0:
+            raise ValidationError(TAX_CODE_MESSAGE, code="invalid")
+        text = str(whole)
+        if len(text) == 9:
+            text = "0" + text
+    else:
+        text = re.sub(r"[.\s\u00a0]", "", str(value))
+    validate_tax_code(text)
+    return text
 
 
 class Sector(models.Model):
@@ -54,7 +86,7 @@ class Facility(models.Model):
     tax_code = models.CharField(
         _("tax code"), max_length=14, unique=True,
         error_messages={"unique": _("A facility with this tax code is already registered.")},
-        validators=[RegexValidator(TAX_CODE_RE, _("A tax code has 10 digits, or 10-3 digits."))],
+        validators=[validate_tax_code],
     )
     name = models.CharField(_("name"), max_length=255)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT,
@@ -136,7 +168,8 @@ class Facility(models.Model):
             if year is not None and not is_valid(year, OPERATING):
                 errors[name] = out_of_range(OPERATING)
         if self.first_year and self.last_year and self.last_year < self.first_year:
-            errors["last_year"] = _("The last year cannot be before the first year.")
+            errors["last_year"] = _("cannot be before the first year (%(year)s)") % {
+                "year": self.first_year}
         if errors:
             raise ValidationError(errors)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import BooleanField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Commune
-from accounts.permissions import check, requests_visible, scope_queryset
+from accounts.permissions import check, requests_visible, scope_queryset, scope_write
 from facilities.models import (
     Facility,
     FacilityYearStatus,
@@ -18,6 +20,7 @@ from facilities.models import (
     YearLock,
     YearLockEvent,
 )
+from melinh_sxsh.lib.batches import chunks
 
 
 def facilities_visible(user) -> QuerySet[Facility]:
@@ -29,6 +32,15 @@ def facility_get(user, pk: int, action: str = "facility.view") -> Facility:
     facility = get_object_or_404(Facility.objects.select_related("commune", "sector"), pk=pk)
     check(user, action, facility)
     return facility
+
+
+def facilities_by_tax_code(user, tax_codes: Iterable[str]) -> dict[str, Facility]:
+    """The facilities of these tax codes that the user may see (all for the command line)."""
+    found = {}
+    for part in chunks(sorted(set(tax_codes))):
+        queryset = scope_write(user, Facility.objects.filter(tax_code__in=part), "commune")
+        found.update({facility.tax_code: facility for facility in queryset})
+    return found
 
 
 def facilities_in_order(user, ids: list[int]) -> list[Facility]:

@@ -17,11 +17,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ERROR_CODES
 
+from melinh_sxsh.lib.batches import chunks
 from melinh_sxsh.lib.text import format_number, normalize
 from melinh_sxsh.lib.xlsx import Deadline, check_xlsx, iter_rows
 
@@ -135,13 +137,10 @@ class Importer:
         """Errors about the set of columns present, beyond the required ones."""
         return []
 
-    def prepare(self, rows: list[Row]) -> None:
-        """Load what `check` needs for all rows at once (a bounded number of queries)."""
-
-    def check(self, row: Row) -> None:
-        """Checks of one row against the database and the user's scope; errors go on the row."""
-
-    def plan_and_write(self, rows: list[Row], outcome: Outcome, *, write: bool) -> None:
+    def apply(self, rows: Sequence[Row], outcome: Outcome, *, write: bool) -> None:
+        """Hand the rows to the app's many-row service: its refusals go on the rows (by column),
+        what each row does (or would do) is counted on the outcome. Without `write` the service
+        only checks and plans. A bounded number of queries per call."""
         raise NotImplementedError
 
 
@@ -226,37 +225,44 @@ def _run_import(importer: Importer, handle: IO[bytes], *, write: bool,
         outcome.errors.append(RowError(None, None, message))
         return outcome
     valid = [row for row in rows if not row.errors]
-    # In chunks, so that what the importer loads to check and to write stays small whatever
-    # the size of the file; all of it is still checked before anything is written.
-    for part in _chunks(valid):
+    if write and len(valid) == len(rows):
+        return _write(importer, rows, outcome, deadline, progress)
+    # In chunks, so that what the services load to check stays small whatever the size of the
+    # file; every row is still checked before anything is written.
+    for part in chunks(valid):
         deadline.check()
-        importer.prepare(part)
-        for row in part:
-            importer.check(row)
-            error_count += len(row.errors)
+        importer.apply(part, outcome, write=False)
+        error_count += sum(len(row.errors) for row in part)
         if error_count > MAX_ERRORS:
             return _stop(outcome, rows)
         if progress:
             progress(60)
     for row in rows:
         outcome.errors.extend(row.errors)
-    if outcome.errors:
-        return outcome
+    return outcome
+
+
+def _write(importer: Importer, rows: list[Row], outcome: Outcome, deadline: Deadline,
+           progress: Callable[[int], None] | None) -> Outcome:
+    """Every row written in one transaction, the services checking them again under their row
+    locks: all of them, or, at the first refusal, none."""
     if progress:
         progress(70)
-    if write:
-        with transaction.atomic():
-            for part in _chunks(rows):
-                deadline.check()  # past it, the whole transaction rolls back
-                importer.plan_and_write(part, outcome, write=True)
-            if outcome.errors:
+    error_count = 0
+    with transaction.atomic():
+        for part in chunks(rows):
+            deadline.check()  # past it, the whole transaction rolls back
+            importer.apply(part, outcome, write=True)
+            error_count += sum(len(row.errors) for row in part)
+            if error_count > MAX_ERRORS:
                 transaction.set_rollback(True)
-            else:
-                outcome.written = True
-    else:
-        for part in _chunks(rows):
-            deadline.check()
-            importer.plan_and_write(part, outcome, write=False)
+                return _stop(outcome, rows)
+        for row in rows:
+            outcome.errors.extend(row.errors)
+        if outcome.errors:
+            transaction.set_rollback(True)
+        else:
+            outcome.written = True
     return outcome
 
 
@@ -270,14 +276,6 @@ def _stop(outcome: Outcome, rows: list[Row]) -> Outcome:
         "these and upload the file again.") % {"max": format_number(MAX_ERRORS),
                                                "row": rows[-1].number}))
     return outcome
-
-
-CHUNK = 2000
-
-
-def _chunks(rows: list[Row]):
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start:start + CHUNK]
 
 
 def _find_header(rows_iter, by_header, columns, importer, outcome):
@@ -415,24 +413,17 @@ def year_parser(minimum: int, *, future: bool = False) -> Callable[[Any], int]:
     return parse
 
 
-_TAX_RE = re.compile(r"^\d{10}(-\d{3})?$")
+def validated(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A cell parser from a model's own rule: `clean` returns the value as stored or raises
+    Django's ValidationError, whose message becomes the cell's."""
 
+    def parse(value: Any) -> Any:
+        try:
+            return clean(value)
+        except ValidationError as exc:
+            raise CellError(" ".join(exc.messages)) from None
 
-def parse_tax_code(value: Any) -> str:
-    """10 digits or 10-3 digits; dots and spaces ignored; a numeric cell gets its lost 0 back."""
-    if isinstance(value, bool):
-        raise CellError(_("a tax code has 10 digits"))
-    if isinstance(value, (int, float, Decimal)):
-        if value != int(value) or value < 0:
-            raise CellError(_("a tax code has 10 digits"))
-        text = str(int(value))
-        if len(text) == 9:
-            text = "0" + text
-    else:
-        text = re.sub(r"[.\s\u00a0]", "", str(value))
-    if not _TAX_RE.match(text):
-        raise CellError(_("a tax code has 10 digits, or 10 digits, a hyphen and 3 digits"))
-    return text
+    return parse
 
 
 def text_parser(max_length: int) -> Callable[[Any], str]:

@@ -291,3 +291,28 @@ def test_a_macro_workbook_named_xlsx_is_refused_by_its_content(login, cast):
         assert "có macro" in response.content.decode()
     assert ImportJob.objects.count() == 0
 
+
+
+@pytest.mark.parametrize("change", ["disabled", "deleted"])
+def test_a_job_whose_account_may_no_longer_import_writes_nothing(
+        login, cast, commune_b, django_capture_on_commit_callbacks, change):
+    """The services take no user as the command line's operator, who may write anywhere: a
+    confirmed job whose account was disabled or deleted meanwhile must not run as one."""
+    from facilities.services import import_job_run
+    from tests.facilities.xlsx_helpers import FACILITY_HEADERS, facility_row, xlsx_bytes
+
+    official = cast["official_a"]
+    content = xlsx_bytes([FACILITY_HEADERS, facility_row(1), facility_row(2, commune="Tiền Phong")])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(login(official), content)
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"  # another commune's row: refused while the account holds
+    ImportJob.objects.filter(pk=job.pk).update(status="queued", apply=True)
+    if change == "disabled":
+        type(official).objects.filter(pk=official.pk).update(is_active=False)
+    else:
+        official.delete()
+    import_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "không còn được nhập" in job.message
+    assert not Facility.objects.exists()
