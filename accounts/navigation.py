@@ -1,4 +1,7 @@
-"""The navigation bar: each role sees what it may use, decided by the permission checker."""
+"""The navigation bar: each role sees what it may use, decided by the permission checker.
+
+The menu is a few groups (data, activities, reports, administration) that open as drop-downs,
+so that every role's bar stays one line from 1024 px up; on a phone it folds behind a button."""
 
 from __future__ import annotations
 
@@ -17,34 +20,96 @@ class NavItem:
     label: str | Promise
     url_name: str
     action: str
-    # Active on its own address only, not on the pages below it that other items own.
-    exact: bool = False
+    # Other addresses that belong to this item (the dashboard's drill-down lists).
+    also: tuple[str, ...] = ()
 
     def url(self) -> str:
         return reverse(self.url_name)
 
 
-ITEMS = (
-    NavItem(_("Overview"), "dashboard", "dashboard.view"),
-    NavItem(_("Facilities"), "facilities:list", "facility.view", exact=True),
-    NavItem(_("Import"), "facilities:import", "facility.import"),
-    NavItem(_("Activities"), "campaigns:index", "campaign.view"),
-    NavItem(_("Energy and CP measures"), "audits:index", "energy.view"),
-    NavItem(_("Data quality"), "audits:quality", "quality.view"),
-    NavItem(_("Units' tasks"), "reports:tasks", "task.report"),
-    NavItem(_("Budget"), "reports:budget", "budget.view"),
-    NavItem(_("Reports"), "reports:index", "report.view", exact=True),
-    NavItem(_("Accounts"), "accounts:users", "user.reset_password"),
-    NavItem(_("System administration"), "admin:index", "system.admin"),
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+
+MENU: tuple[NavItem | NavGroup, ...] = (
+    NavItem(_("Overview"), "dashboard", "dashboard.view", also=("/reports/kpi/",)),
+    NavGroup(
+        _("Data"),
+        (
+            NavItem(_("Facilities"), "facilities:list", "facility.view"),
+            NavItem(_("Import from Excel"), "facilities:import", "facility.import"),
+            NavItem(_("Energy records"), "audits:index", "energy.view"),
+            NavItem(_("Technology catalogue"), "audits:catalogue", "energy.view"),
+            NavItem(_("Data quality"), "audits:quality", "quality.view"),
+        ),
+    ),
+    NavGroup(
+        _("Activities"),
+        (
+            NavItem(_("Campaigns"), "campaigns:index", "campaign.view"),
+            NavItem(_("Demonstration models"), "campaigns:models", "campaign.view"),
+            NavItem(_("Documents"), "campaigns:documents", "campaign.view"),
+        ),
+    ),
+    NavGroup(
+        _("Reports"),
+        (
+            NavItem(_("Reports"), "reports:index", "report.view"),
+            NavItem(_("Plans and targets"), "reports:plans", "plan.view"),
+            NavItem(_("Units' tasks"), "reports:tasks", "plan.view"),
+            NavItem(_("Budget"), "reports:budget", "budget.view"),
+            NavItem(_("Locked years"), "reports:locks", "year.lock"),
+        ),
+    ),
+    NavGroup(
+        _("Administration"),
+        (
+            NavItem(_("Accounts"), "accounts:users", "user.reset_password"),
+            NavItem(_("System administration"), "admin:index", "system.admin"),
+        ),
+    ),
 )
 
 
+def _owns(item: NavItem, url: str, path: str) -> str | None:
+    """The prefix by which the item claims the path (the longest claim wins), or None."""
+    # Every path starts with "/": the overview claims its own address only.
+    own = [url] if path == url or (url != "/" and path.startswith(url)) else []
+    return max(
+        own + [prefix for prefix in item.also if path.startswith(prefix)], key=len, default=None
+    )
+
+
 def items_for(user: Any, path: str) -> list[dict[str, Any]]:
-    items = [(item, item.url()) for item in ITEMS if can(user, item.action)]
+    """The bar's entries: links ({label, url, active}) and groups ({label, active, children});
+    a group the user may use one item of is that item's link."""
+    visible: list[tuple[NavGroup | None, NavItem, str]] = []
+    for entry in MENU:
+        group, items = (entry, entry.items) if isinstance(entry, NavGroup) else (None, (entry,))
+        visible += [(group, item, item.url()) for item in items if can(user, item.action)]
 
-    def matches(item: NavItem, url: str) -> bool:
-        return path == url if item.exact or url == "/" else path.startswith(url)
+    # The most specific address wins: /audits/quality/ is "Data quality", not "Energy records".
+    claims = {url: _owns(item, url, path) for _group, item, url in visible}
+    current = max(
+        (url for url, claim in claims.items() if claim),
+        key=lambda url: len(claims[url]),
+        default=None,
+    )
 
-    # The most specific address wins: /audits/quality/ is "Data quality", not "Energy".
-    current = max((url for item, url in items if matches(item, url)), key=len, default=None)
-    return [{"label": item.label, "url": url, "active": url == current} for item, url in items]
+    entries: list[dict[str, Any]] = []
+    by_group: dict[int, dict[str, Any]] = {}
+    for group, item, url in visible:
+        link = {"label": item.label, "url": url, "active": url == current}
+        if group is None:
+            entries.append(link)
+            continue
+        if id(group) not in by_group:
+            by_group[id(group)] = {"label": group.label, "active": False, "children": []}
+            entries.append(by_group[id(group)])
+        by_group[id(group)]["children"].append(link)
+        by_group[id(group)]["active"] |= link["active"]
+    return [
+        entry["children"][0] if len(entry.get("children", ())) == 1 else entry for entry in entries
+    ]

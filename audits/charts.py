@@ -9,9 +9,12 @@ from decimal import Decimal
 from audits.energy import same_unit
 from audits.selectors import Figures
 
-WIDTH, HEIGHT = 360, 180
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 26
-INSET = 16  # keeps the first and last points off the axis and the edge
+# Drawn at a phone's width, so that its 13-unit text is about 12 px there; on a wide screen the
+# page caps the drawing's width (static/css/site.css, .sec-chart).
+WIDTH, HEIGHT = 360, 190
+LEFT, RIGHT, TOP, BOTTOM = 56, 18, 28, 30
+INSET = 20  # keeps the first and last points off the axis and the edge
+FONT_SIZE = 13
 
 
 @dataclass
@@ -24,7 +27,7 @@ class Point:
 
     @property
     def label_y(self) -> Decimal:
-        return self.y - 8
+        return self.y - 9
 
 
 def _scale_top(maximum: Decimal) -> Decimal:
@@ -53,16 +56,32 @@ def sec_chart(rows: list[Figures]) -> dict | None:
         offset = Decimal(row.record.year - first) / span if last > first else Decimal("0.5")
         x = LEFT + INSET + offset * plot_w
         y = TOP + plot_h - row.sec / top * plot_h
-        points.append(Point(x.quantize(Decimal("0.1")), y.quantize(Decimal("0.1")),
-                            row.record.year, row.sec, row.record.is_baseline))
+        points.append(
+            Point(
+                x.quantize(Decimal("0.1")),
+                y.quantize(Decimal("0.1")),
+                row.record.year,
+                row.sec,
+                row.record.is_baseline,
+            )
+        )
     unit = rows[-1].record.product_unit
     bottom = HEIGHT - BOTTOM
     # Grid lines at 0, half and the top of the axis: (line y, label y, value)
-    ticks = [(y, y + 4, value) for y, value in
-             ((bottom, 0), (TOP + plot_h // 2, top / 2), (TOP, top))]
+    ticks = [
+        (y, y + 5, value) for y, value in ((bottom, 0), (TOP + plot_h // 2, top / 2), (TOP, top))
+    ]
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
-        "label_x": LEFT - 4, "year_y": bottom + 16, "ticks": ticks,
-        "points": points, "line": " ".join(f"{p.x},{p.y}" for p in points), "unit": unit,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "label_x": LEFT - 5,
+        "year_y": bottom + 19,
+        "ticks": ticks,
+        "font_size": FONT_SIZE,
+        "points": points,
+        "line": " ".join(f"{p.x},{p.y}" for p in points),
+        "unit": unit,
         "mixed_units": any(not same_unit(row.record.product_unit, unit) for row in rows),
     }

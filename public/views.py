@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     progress = kpis.overview()
     return render_public("public/home.html", {
-        "progress": progress, "trend_chart": charts.trend_uri(progress),
+        "progress": progress, "trend_chart": charts.trend_chart(progress),
         "energy_saved_shown": selectors.energy_saved_shown(progress),
         "news": selectors.news()[:3],
         "upcoming": selectors.upcoming_events(today)[:5],

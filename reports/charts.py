@@ -2,11 +2,17 @@
 
 Pages embed them as data: images so that the SVG's own stylesheet stays inside the image and the
 page's content-security policy needs no inline style; nothing is fetched from another site
-(pygal's tooltip script is switched off)."""
+(pygal's tooltip script is switched off).
+
+An SVG scales as a whole: a chart drawn 720 wide and shown 360 wide on a phone has half-size
+text. So a page gets each chart twice (`Chart`): wide for a screen and the PDF, and narrow, drawn
+at a phone's width with larger type, fewer ticks and the legend in one column, which the page
+shows below 576 px (`templates/includes/_chart.html`)."""
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pygal
@@ -41,13 +47,46 @@ OPTIONS = {
     "print_values": False,
     "show_y_guides": True,
     "dots_size": 3,
+    "max_scale": 8,
+    "truncate_legend": -1,
     "no_data_text": "—",
+}
+# Drawn at a phone's width: shown at about its own size, so 15 px type stays 15 px.
+NARROW = {
+    **OPTIONS,
+    "style": Style(
+        **{
+            **STYLE.to_dict(),
+            "label_font_size": 15,
+            "major_label_font_size": 15,
+            "legend_font_size": 15,
+            "title_font_size": 17,
+            "value_font_size": 14,
+        }
+    ),
+    "width": 360,
+    "height": 380,
+    "legend_at_bottom_columns": 1,
+    "legend_box_size": 14,
+    "max_scale": 5,
+    "dots_size": 4,
+    "margin": 8,
+    # The last year's label is centred on the chart's right edge.
+    "margin_right": 24,
 }
 
 
-def trend_svg(points: list[TrendPoint], band_low: Decimal) -> str:
+@dataclass(frozen=True)
+class Chart:
+    """One chart as two data: URIs, for a wide screen (and the PDF) and for a phone."""
+
+    wide: str
+    narrow: str
+
+
+def trend_svg(points: list[TrendPoint], band_low: Decimal, *, narrow: bool = False) -> str:
     """Facilities active, aware, applying and saving, year by year."""
-    chart = pygal.Line(**OPTIONS, title=_("Facilities by year"))
+    chart = pygal.Line(**(NARROW if narrow else OPTIONS), title=_("Facilities by year"))
     chart.x_labels = [str(point.year) for point in points]
     chart.add(_("Operating"), [point.active for point in points])
     chart.add(_("Aware"), [point.aware for point in points])
@@ -72,8 +111,17 @@ def activity_svg(activity: Activity) -> str:
 
 
 def trend_uri(overview: Overview) -> str:
-    """The trend chart of an overview, ready for an <img src>."""
+    """The trend chart of an overview, ready for an <img src> (the PDF's)."""
     return data_uri(trend_svg(overview.trend, overview.targets.band[0]))
+
+
+def trend_chart(overview: Overview) -> Chart:
+    """The trend chart of an overview for a page: wide and narrow."""
+    low = overview.targets.band[0]
+    return Chart(
+        wide=data_uri(trend_svg(overview.trend, low)),
+        narrow=data_uri(trend_svg(overview.trend, low, narrow=True)),
+    )
 
 
 def data_uri(svg: str) -> str:

@@ -75,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "table": table,
             "trend": overview.trend,
             "activity": overview.activity,
-            "trend_chart": charts.trend_uri(overview),
+            "trend_chart": charts.trend_chart(overview),
             "communes": overview.communes if sees_every_commune(request.user) else [],
             "sectors": facility_selectors.sectors(),
             "unit_tasks": selectors.unit_tasks(request.user),

@@ -64,3 +64,13 @@ def test_pages_need_login(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_logging_out_says_so(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:login")
+    body = response.content.decode()
+    assert "Bạn đã đăng xuất." in body and 'role="alert"' in body
+    # Said once: the next page does not repeat it.
+    assert "Bạn đã đăng xuất." not in client.get(reverse("accounts:login")).content.decode()

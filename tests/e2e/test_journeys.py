@@ -122,7 +122,8 @@ def test_leader_reads_the_dashboard_follows_a_number_and_downloads_the_pdf(demo,
     leader = User.objects.get(username="lanhdao")
     page = open_page(leader, width, password="MeLinh@2018")
     axe_check(page, "dashboard")
-    link = page.locator("section[aria-label] a.kpi-link").nth(1)  # target 1: result 2018
+    # target 1: result 2018
+    link = page.locator("section[aria-labelledby=targets-heading] a.kpi-link").nth(1)
     expected = int(link.get_attribute("data-count"))
     link.click()
     page.wait_for_url("**/reports/kpi/aware/**")

@@ -64,3 +64,43 @@ def test_vendored_css_pulls_nothing_remote():
         with open(finders.find(path), encoding="utf-8") as handle:
             text = handle.read()
         assert "@import url(http" not in text and "url(https://" not in text
+
+
+ICONS = {
+    "/static/img/favicon.svg": "image/svg+xml",
+    "/static/img/favicon-32.png": "image/png",
+    "/static/img/apple-touch-icon.png": "image/png",
+}
+
+
+def icons_linked(html: str) -> set[str]:
+    return {
+        value
+        for tag, attr, value in references(html)
+        if tag == "link" and attr == "href" and value in ICONS
+    }
+
+
+def test_every_kind_of_page_links_the_icon_and_it_is_served(client, admin_user, settings):
+    from django.template.loader import render_to_string
+
+    # WhiteNoise serves the static folder as `make run` does (production serves the same files
+    # collected under STATIC_ROOT).
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
+
+    pages = {
+        "login": client.get(reverse("accounts:login")).content.decode(),
+        "public": client.get(reverse("public:home")).content.decode(),
+        "server error": render_to_string("500.html"),
+    }
+    client.force_login(admin_user)
+    pages["dashboard"] = client.get(reverse("dashboard")).content.decode()
+    pages["admin"] = client.get(reverse("admin:index")).content.decode()
+    for name, html in pages.items():
+        assert icons_linked(html) == set(ICONS), name
+    for url, content_type in ICONS.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith(content_type), url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith(b"<svg" if content_type == "image/svg+xml" else b"\x89PNG"), url

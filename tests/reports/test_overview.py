@@ -256,7 +256,7 @@ def from_public_home(client, modes: dict) -> dict[str, str]:
         "above_band": page.pairs["Tiết kiệm trên 13%"],
         "officers": page.pairs["Cán bộ quản lý nhà nước về SXSH"].split(" / ")[0],
         "active": re.search(r"có ([\d.]+) cơ sở sản xuất đang hoạt động", body)[1],
-        "toe": re.search(r'<p class="fs-3 mb-1">([\d.,]+) <abbr', body)[1],
+        "toe": re.search(r'<p class="fs-3 mb-1[^"]*">([\d.,]+) <abbr', body)[1],
     }
     for key, card in (("aware", aware), ("saving", saving)):
         printed |= {
