@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -38,7 +39,7 @@ from melinh_sxsh.lib.batches import BATCH, Written, chunks, retry_on_conflict, s
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError, Problems
 from melinh_sxsh.lib.importing import MAX_ERRORS, MAX_STORED_ERRORS, REGISTRY, run_import
-from melinh_sxsh.lib.jobs import ACTIVE, JobLost, JobRun, JobStatus, job_claim
+from melinh_sxsh.lib.jobs import ACTIVE, JobLost, JobRun, JobStatus, job_claim, job_dispatch
 from melinh_sxsh.lib.text import format_number
 from melinh_sxsh.lib.xlsx import MAX_BYTES, UnreadableFile, check_xlsx
 from melinh_sxsh.lib.years import check_year
@@ -487,7 +488,7 @@ def import_job_create(*, user, kind: str, upload) -> ImportJob:
     try:
         with transaction.atomic():
             job.save()
-            transaction.on_commit(lambda: _dispatch(job.pk))
+            transaction.on_commit(partial(job_dispatch, ImportJob, job.pk))
     except IntegrityError as exc:
         # Two uploads at the same moment: the constraint lets one through.
         if job.file:
@@ -512,7 +513,7 @@ def import_job_confirm(*, user, job: ImportJob) -> None:
             )
             if not updated:
                 raise DomainError(_("This import is not waiting for confirmation."))
-            transaction.on_commit(lambda: _dispatch(job.pk))
+            transaction.on_commit(partial(job_dispatch, ImportJob, job.pk))
     except IntegrityError as exc:
         raise _one_at_a_time(_active_import(job.requested_by) or job) from exc
 
@@ -542,12 +543,6 @@ def import_job_cancel(*, user, job: ImportJob) -> None:
     if name:
         job.file.storage.delete(name)
         ImportJob.objects.filter(pk=job.pk).update(file="")
-
-
-def _dispatch(job_id: int) -> None:
-    from facilities.tasks import run_import_job
-
-    run_import_job.delay(job_id)
 
 
 def import_job_run(job_id: int) -> None:

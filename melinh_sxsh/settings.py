@@ -187,10 +187,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Celery: Redis as broker; without REDIS_URL every task runs in process.
+# Celery: Redis as broker. Without REDIS_URL there is no worker: imports and reports run in
+# threads of the web process, JOB_THREADS for each kind of job (melinh_sxsh/lib/jobs.py,
+# docs/ARCHITECTURE.md "Background work"); 0 runs them inside the request (the tests' default).
 REDIS_URL = env_str(ENV, "REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+JOB_THREADS = env_int(ENV, "JOB_THREADS", 2)
+if JOB_THREADS < 0:
+    raise ImproperlyConfigured("JOB_THREADS must be 0 or more.")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can, check, held_commune
 from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.jobs import JobStatus
+from melinh_sxsh.lib.jobs import JobStatus, job_dispatch
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
 from melinh_sxsh.lib.years import FACT, PLAN, check_year
 from reports import kpis
@@ -162,12 +163,6 @@ def plan_update(*, user, plan_id: int, data: dict[str, Any], targets: Targets, t
 # ---- reports ------------------------------------------------------------------------------
 
 
-def _dispatch(report_id: int) -> None:
-    from reports.tasks import build_report
-
-    build_report.delay(report_id)
-
-
 @transaction.atomic
 def report_request(*, user, year: int, commune=None, format: str = "pdf", number: str = "",
                    shortcomings: str = "", next_steps: str = "") -> Report:
@@ -181,7 +176,7 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
     report = Report.objects.create(year=year, commune=commune, format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
                                    requested_by=user, heartbeat_at=timezone.now())
-    transaction.on_commit(lambda: _dispatch(report.pk))
+    transaction.on_commit(partial(job_dispatch, Report, report.pk))
     return report
 
 
@@ -190,7 +185,7 @@ def report_request_scheduled() -> Report:
     with transaction.atomic():
         report = Report.objects.create(year=kpis.default_year(), format=Report.Format.PDF,
                                        scheduled=True, heartbeat_at=timezone.now())
-        transaction.on_commit(lambda: _dispatch(report.pk))
+        transaction.on_commit(partial(job_dispatch, Report, report.pk))
     return report
 
 
@@ -206,7 +201,7 @@ def report_rebuild(*, user, report: Report) -> None:
     if not updated:
         raise DomainError(_("Only a finished draft can be built again; an issued report keeps "
                             "the file it printed."))
-    transaction.on_commit(lambda: _dispatch(report.pk))
+    transaction.on_commit(partial(job_dispatch, Report, report.pk))
 
 
 @transaction.atomic

@@ -24,6 +24,25 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def jobs_inside_the_request(settings):
+    # With no broker a job runs in a thread of the server (melinh_sxsh/lib/jobs.py); here it
+    # runs inside the request as it commits, as a thread could not see the test's uncommitted
+    # rows. `background_jobs` gives a test the threads.
+    settings.JOB_THREADS = 0
+
+
+@pytest.fixture
+def background_jobs(settings):
+    """The in-process runner with its threads, as under `make run`; `.drain()` waits for every
+    job it was given. The test must be transactional (its rows committed)."""
+    from melinh_sxsh.lib.jobs import IN_PROCESS
+
+    settings.JOB_THREADS = 2
+    yield IN_PROCESS
+    IN_PROCESS.shutdown()
+
+
 REFERENCE_MIGRATIONS = ("accounts", "facilities", "campaigns", "audits")
 
 

@@ -11,12 +11,19 @@ Celery beat runs `sweep_stale_jobs` for every model built on `BackgroundJob`: a 
 heartbeat is older than JOB_STALE_SECONDS (its worker died) is queued again and dispatched, up
 to JOB_MAX_ATTEMPTS claims, then failed with a message; a queued job nobody took for as long is
 dispatched again (its message may have been lost; a duplicate finds it claimed and does nothing).
+
+Every job is handed on by `job_dispatch`, once its row is committed: to the Celery workers when a
+broker is configured, otherwise to `IN_PROCESS`, a few threads of the web process that run it
+the same way (claim, heartbeat, final status), so that the page that asked for it answers at once
+and follows it as it would a worker's; that process also sweeps, as beat would.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import ClassVar
 
@@ -134,7 +141,9 @@ class JobRun:
         self._mine().update(status=JobStatus.QUEUED, heartbeat_at=timezone.now())
 
     def __enter__(self) -> JobRun:
-        if not settings.CELERY_TASK_ALWAYS_EAGER:  # in process, the request is the worker
+        # Run inside the request that asked for it, the job is done before anyone could sweep it
+        # (and the thread could not see the request's uncommitted rows).
+        if not getattr(_inline, "active", False):
             self._thread = threading.Thread(
                 target=self._beating, daemon=True, name=f"heartbeat-{self.model.__name__}-{self.pk}"
             )
@@ -230,10 +239,152 @@ def sweep_stale_jobs() -> dict[str, list[int]]:
             older_than=timedelta(seconds=settings.JOB_STALE_SECONDS),
             max_attempts=settings.JOB_MAX_ATTEMPTS,
         )
-        task = import_string(model.task_path)
         for pk in ids:
-            task.delay(pk)
+            job_dispatch(model, pk)
         if ids:
             logger.warning("%s: dispatched again %s", model.__name__, ids)
         swept[model._meta.label] = ids
     return swept
+
+
+# ---- dispatching ------------------------------------------------------------------------------
+
+
+def job_dispatch(model: type[BackgroundJob], pk: int) -> None:
+    """Hand a queued job to whatever runs jobs here; call it once the row is committed
+    (`transaction.on_commit`). With a broker its Celery task goes to the workers; without one (no
+    REDIS_URL, where Celery would run it inside the request) a thread of this process runs it."""
+    task = import_string(model.task_path)
+    if task.app.conf.task_always_eager:
+        IN_PROCESS.submit(model, pk)
+    else:
+        task.delay(pk)
+
+
+# Set while a job runs inside the request that dispatched it (JOB_THREADS = 0).
+_inline = threading.local()
+
+
+def sweep_interval() -> float:
+    """How often stale jobs are looked for: beat's schedule (settings.py) and IN_PROCESS's."""
+    return float(min(60, max(1, settings.JOB_STALE_SECONDS // 4)))
+
+
+class InProcessRunner:
+    """The jobs of a process without a broker: a bounded pool of JOB_THREADS threads for each
+    kind of job (so that, as with the workers' queues, no number of imports delays a report),
+    each job on database connections of its own, closed when it ends. A job that breaks outside
+    its service's own handling is failed with a message, as the sweep would end it. With
+    JOB_THREADS = 0 a job runs inside the request that asked for it, as it commits (the tests'
+    default: their rows are not committed, so another thread could not see them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools: dict[str, ThreadPoolExecutor] = {}
+        self._pending: set[Future] = set()
+        self._sweeper: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def pool(self, model: type[BackgroundJob]) -> ThreadPoolExecutor:
+        with self._lock:
+            pool = self._pools.get(model._meta.label)
+            if pool is None:
+                pool = self._pools[model._meta.label] = ThreadPoolExecutor(
+                    max_workers=settings.JOB_THREADS, thread_name_prefix=f"job-{model.__name__}"
+                )
+            return pool
+
+    def submit(self, model: type[BackgroundJob], pk: int) -> None:
+        if settings.JOB_THREADS <= 0:
+            _inline.active = True
+            try:
+                import_string(model.task_path)(pk)
+            finally:
+                _inline.active = False
+            return
+        future = self.pool(model).submit(run_in_thread, model, pk)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float = 120) -> None:
+        """Wait until no job of this process is waiting or running (a job may dispatch another)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = {future for future in self._pending if not future.done()}
+            if not pending:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or wait(pending, timeout=remaining).not_done:
+                raise TimeoutError(f"{len(pending)} background jobs still running")
+
+    def start_sweeping(self) -> None:
+        """Sweep stale jobs from a thread of this process, as beat does where there is a broker:
+        a job of a process that died is run again here, or failed after JOB_MAX_ATTEMPTS."""
+        with self._lock:
+            if self._sweeper is not None:
+                return
+            self._stop.clear()
+            self._sweeper = threading.Thread(target=self._sweeping, daemon=True, name="job-sweep")
+            self._sweeper.start()
+
+    def _sweeping(self) -> None:
+        while not self._stop.wait(sweep_interval()):
+            try:
+                sweep_stale_jobs()
+            except DatabaseError:
+                logger.warning("the in-process sweep failed; next time", exc_info=True)
+            finally:
+                connections.close_all()  # this thread's own connections
+
+    def shutdown(self) -> None:
+        """Stop sweeping, let every job end, and let the threads go (tests)."""
+        self._stop.set()
+        with self._lock:
+            sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.join(timeout=30)
+        self.drain()
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.shutdown(wait=True)
+
+
+def run_in_thread(model: type[BackgroundJob], pk: int) -> None:
+    """Run a job's task in a thread of the runner: the task claims the job and ends it (its
+    service records its own failures); anything that escapes fails the job with a message."""
+    try:
+        import_string(model.task_path)(pk)
+    except Exception:
+        logger.exception("%s %s failed in process", model.__name__, pk)
+        try:
+            job_fail_unfinished(model, pk)
+        except DatabaseError:
+            # Left queued or running: the sweep takes it once it is stale.
+            logger.warning("%s %s could not be marked failed", model.__name__, pk, exc_info=True)
+    finally:
+        connections.close_all()  # this thread's own connections; the next job opens new ones
+
+
+def job_fail_unfinished(model: type[BackgroundJob], pk: int) -> bool:
+    """End a job whose run broke where its service could not record it (a database error, a
+    bug): failed, with a message a person can read; False if it had ended already."""
+    return bool(
+        model.objects.filter(pk=pk, status__in=ACTIVE).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=gettext(
+                "The work stopped on an unexpected error; nothing was written. Try again, and "
+                "if it stops again tell the Economic Department."
+            ),
+        )
+    )
+
+
+IN_PROCESS = InProcessRunner()
