@@ -284,6 +284,7 @@ class InProcessRunner:
         self._pending: set[Future] = set()
         self._sweeper: threading.Thread | None = None
         self._stop = threading.Event()
+        self.swept = threading.Event()  # set after each sweep of this process
 
     def pool(self, model: type[BackgroundJob]) -> ThreadPoolExecutor:
         with self._lock:
@@ -341,14 +342,18 @@ class InProcessRunner:
                 logger.warning("the in-process sweep failed; next time", exc_info=True)
             finally:
                 connections.close_all()  # this thread's own connections
+                self.swept.set()
 
-    def shutdown(self) -> None:
-        """Stop sweeping, let every job end, and let the threads go (tests)."""
+    def stop_sweeping(self) -> None:
         self._stop.set()
         with self._lock:
             sweeper, self._sweeper = self._sweeper, None
         if sweeper is not None:
             sweeper.join(timeout=30)
+
+    def shutdown(self) -> None:
+        """Stop sweeping, let every job end, and let the threads go (tests)."""
+        self.stop_sweeping()
         self.drain()
         with self._lock:
             pools, self._pools = list(self._pools.values()), {}
