@@ -44,11 +44,22 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def open_page(browser, live_server, request):
+def open_page(open_page_on, live_server):
     """open_page(user, width) -> a logged-in Playwright page at that width."""
-    contexts = []
 
     def _open(user, width="desktop", password="Correct-horse-2018"):
+        return open_page_on(live_server.url, user and user.username, width, password)
+
+    return _open
+
+
+@pytest.fixture
+def open_page_on(browser, request):
+    """open_page_on(base, username, width, password) -> a Playwright page on the server at
+    `base`, logged in unless username is None."""
+    contexts = []
+
+    def _open(base, username, width="desktop", password="Correct-horse-2018"):
         context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
                                       locale="vi-VN")
         context.tracing.start(screenshots=True, snapshots=True)
@@ -58,13 +69,13 @@ def open_page(browser, live_server, request):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.base = live_server.url
-        if user is not None:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", user.username)
+        page.base = base
+        if username is not None:
+            page.goto(f"{base}/accounts/login/")
+            page.fill("#id_username", username)
             page.fill("#id_password", password)
             page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            page.wait_for_url(f"{base}/")
         return page
 
     yield _open
