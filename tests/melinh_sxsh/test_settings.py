@@ -100,3 +100,9 @@ def test_bad_boolean_is_refused():
     result = settings_in({"DEBUG": "perhaps"})
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_a_negative_number_of_job_threads_is_refused():
+    result = settings_in({"DEBUG": "true", "JOB_THREADS": "-1"})
+    assert result.returncode != 0
+    assert "JOB_THREADS must be 0 or more" in result.stderr
