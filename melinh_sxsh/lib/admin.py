@@ -25,8 +25,10 @@ def yes_no(model: type[models.Model], name: str):
 class VietnameseFields:
     def get_list_display(self, request):
         names = {f.name for f in self.model._meta.fields if isinstance(f, models.BooleanField)}
-        return [yes_no(self.model, item) if item in names else item
-                for item in super().get_list_display(request)]
+        return [
+            yes_no(self.model, item) if item in names else item
+            for item in super().get_list_display(request)
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         plain = not (

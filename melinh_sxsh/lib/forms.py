@@ -20,9 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.forms import formsets
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms import formsets
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
