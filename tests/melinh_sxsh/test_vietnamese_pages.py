@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.security.test_authorization_matrix import MATRIX, ROLES, address
 from tests.security.world import build_world
-from tests.vietnamese import names_of, reference_names, response_problems
+from tests.vietnamese import names_of, page_problems, reference_names, response_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,21 @@ def test_the_admin_is_in_vietnamese(login, named_cast):
             for problem in response_problems(response, data=data, quoted=quoted):
                 found.setdefault(problem, []).append(f"{method} {url}")
     assert found == {}, report(found)
+
+
+def test_the_error_pages_are_in_vietnamese(login, named_cast):
+    """A refused input (400), a missing page (404), a form sent without its token (403) and a
+    failure (500): pages nobody reaches through the matrix's addresses."""
+    from django.test import Client, RequestFactory
+    from django.views.defaults import server_error
+
+    client = login(named_cast["staff"])
+    answers = [client.get("/facilities/?q=%00"), client.get("/khong-co-trang-nay/")]
+    answers.append(Client(enforce_csrf_checks=True).post(reverse("accounts:login"), {}))
+    answers.append(server_error(RequestFactory().get("/")))
+    assert [answer.status_code for answer in answers] == [400, 404, 403, 500]
+    for answer in answers:
+        assert page_problems(answer.content.decode(), data=the_data()) == [], answer.status_code
 
 
 # ---- the examples of the issue ----------------------------------------------------------------
