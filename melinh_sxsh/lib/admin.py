@@ -1,6 +1,7 @@
-"""The admin's forms write numbers and dates the way the portal's forms do (lib/forms.py): an
-admin's <input type=number> shows a target of 20 as "20.00" and a date picker speaks the
-browser's language."""
+"""The admin in Vietnamese: its forms take numbers and dates the way the portal's forms do
+(lib/forms.py), where Django's would show a target of 20 as "20.00" and a date picker in the
+browser's language; a yes-or-no column is a word; a formset posted incomplete says so in
+words. Every ModelAdmin and inline of the portal derives from these."""
 
 from __future__ import annotations
 
