@@ -31,6 +31,16 @@ class VietnameseFields:
             for item in super().get_list_display(request)
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A moment something happened (a login, a verification) is recorded, not typed; and
+        # Django's date-and-time picker names the days in English.
+        moments = [
+            f.name
+            for f in self.model._meta.fields
+            if isinstance(f, models.DateTimeField) and f.editable
+        ]
+        return [*super().get_readonly_fields(request, obj), *moments]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         plain = not (
             db_field.choices
