@@ -1,18 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
 from accounts.models import Commune, Unit, User
+from melinh_sxsh.lib.admin import ModelAdmin, VietnameseFields
 
 # The admin's login keeps the portal's bounds on what may be typed.
 admin.site.login_form = AdminLoginForm
+# Roles decide what a person may do (accounts/permissions.py); Django's groups and their
+# permissions would be a second, unused place to decide it (and name it in English).
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(VietnameseFields, BaseUserAdmin):
     list_display = ("username", "full_name", "role", "commune", "unit", "is_sxsh_officer",
                     "is_active", "must_change_password")
     list_filter = ("role", "commune", "unit", "is_sxsh_officer", "is_active")
@@ -39,12 +44,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ModelAdmin):
     list_display = ("code", "name", "kind", "district_name")
     search_fields = ("code", "name")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ModelAdmin):
     list_display = ("code", "name", "position")
     search_fields = ("code", "name")

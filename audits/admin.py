@@ -2,21 +2,22 @@ from django.contrib import admin
 
 from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
 from facilities.admin import YearLockedAdmin
+from melinh_sxsh.lib.admin import ModelAdmin, TabularInline
 from melinh_sxsh.lib.conflicts import VersionedAdmin
 
 
 @admin.register(EnergyCarrier)
-class EnergyCarrierAdmin(admin.ModelAdmin):
+class EnergyCarrierAdmin(ModelAdmin):
     list_display = ("code", "name", "unit", "toe_per_unit", "note")
     search_fields = ("code", "name")
 
 
 @admin.register(CPTechnique)
-class CPTechniqueAdmin(admin.ModelAdmin):
+class CPTechniqueAdmin(ModelAdmin):
     list_display = ("code", "name", "name_en")
 
 
-class EnergyUseInline(admin.TabularInline):
+class EnergyUseInline(TabularInline):
     model = EnergyUse
     extra = 0
 

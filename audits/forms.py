@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import CPMeasure, EnergyCarrier, EnergyRecord, EnergyUse
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import formfield
+from melinh_sxsh.lib.forms import BaseFormSet, formfield
 
 
 class EnergyRecordForm(VersionedModelForm):
@@ -30,7 +30,7 @@ class EnergyUseForm(forms.Form):
     quantity = formfield(EnergyUse._meta.get_field("quantity"), required=False)
 
 
-class BaseEnergyUseFormSet(forms.BaseFormSet):
+class BaseEnergyUseFormSet(BaseFormSet):
     def clean(self) -> None:
         super().clean()
         if any(self.errors):

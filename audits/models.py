@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from audits.energy import use_toe
 from facilities.locking import YearLocked
 from facilities.models import Facility
+from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.years import FIRST_YEAR
 
 
@@ -89,10 +90,10 @@ class EnergyRecord(YearLocked):
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by each save of the edit form (lib/conflicts.py): a save on an older one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
@@ -148,7 +149,7 @@ class EnergyUse(YearLocked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.carrier}: {self.quantity}"
+        return f"{self.carrier}: {number_text(self.quantity)}"
 
     @property
     def toe(self) -> Decimal:
@@ -183,10 +184,10 @@ class CPMeasure(YearLocked):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PROPOSED)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by each save of the edit form (lib/conflicts.py): a save on an older one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 

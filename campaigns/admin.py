@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from campaigns.models import Attendance, Campaign, FundingSource
 from facilities.admin import YearLockedAdmin
+from melinh_sxsh.lib.admin import ModelAdmin
 from melinh_sxsh.lib.conflicts import VersionedAdmin
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -18,7 +19,7 @@ class AttendanceAdmin(YearLockedAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(VersionedAdmin, admin.ModelAdmin):
+class CampaignAdmin(VersionedAdmin, ModelAdmin):
     list_display = ("title", "kind", "lead_unit", "starts_on", "is_public")
     list_filter = ("kind", "lead_unit", "is_public")
     search_fields = ("title",)

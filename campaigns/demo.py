@@ -21,6 +21,7 @@ from campaigns.models import (
     ModelTransition,
 )
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.text import slug
 
 K = Campaign.Kind
 M = 1_000_000  # VND amounts below are written in millions
@@ -125,7 +126,7 @@ def load(rng: random.Random) -> None:
                             is_public=public, uploaded_by=staff,
                             download_count=rng.randint(5, 140))
         content = demo_pdf(title)
-        name = f"{kind}-{campaign_index}.pdf"
+        name = f"{slug(title)}.pdf"  # named as an office would name it: its title
         document.original_name, document.size = name, len(content)
         document.file.save(name, ContentFile(content), save=True)
 

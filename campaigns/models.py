@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Unit
 from facilities.locking import YearLocked
 from facilities.models import Facility
+from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.years import FIRST_YEAR
 
 BIG_COUNT = [MaxValueValidator(100_000_000)]
@@ -64,8 +65,8 @@ class DemonstrationModel(models.Model):
         "audits.CPMeasure", verbose_name=_("CP measures"), blank=True,
         related_name="demonstration_models",
         help_text=_("The host's measures this model demonstrates."))
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -91,20 +92,24 @@ class DemonstrationModel(models.Model):
 class ModelTransition(models.Model):
     """One move of a demonstration model along its statuses: who, when and why."""
 
-    model = models.ForeignKey(DemonstrationModel, on_delete=models.CASCADE,
-                              related_name="transitions")
-    from_status = models.CharField(max_length=12, choices=DemonstrationModel.Status.choices)
-    to_status = models.CharField(max_length=12, choices=DemonstrationModel.Status.choices)
+    model = models.ForeignKey(DemonstrationModel, verbose_name=_("demonstration model"),
+                              on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from status"), max_length=12,
+                                   choices=DemonstrationModel.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=12,
+                                 choices=DemonstrationModel.Status.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
-    moved_at = models.DateTimeField(auto_now_add=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moved by"), null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
 
     class Meta:
         ordering = ["moved_at", "id"]
+        verbose_name = _("status change of a model")
+        verbose_name_plural = _("status changes of models")
 
     def __str__(self) -> str:
-        return f"{self.model}: {self.from_status} -> {self.to_status}"
+        return f"{self.model}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Campaign(models.Model):
@@ -140,10 +145,11 @@ class Campaign(models.Model):
         blank=True, on_delete=models.SET_NULL, related_name="study_tours",
         help_text=_("For a study tour: the model it visited."))
     is_public = models.BooleanField(_("show on the public pages"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -180,14 +186,17 @@ class Campaign(models.Model):
 class Attendance(YearLocked):
     """A facility that took part in a campaign: evidence of awareness for the KPI."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attendances")
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="attendances")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="attendances")
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
+                                 related_name="attendances")
     people = models.PositiveSmallIntegerField(_("people sent"), default=1,
                                               validators=[MinValueValidator(1),
                                                           MaxValueValidator(10_000)])
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True,
+                                 blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -211,8 +220,9 @@ class Attendance(YearLocked):
         # The campaign is the district's; who took part is the facility's commune's.
         return self.facility.commune_id
 
-    def locked_year(self) -> int:
-        return self.campaign.starts_on.year
+    def locked_year(self) -> int | None:
+        # None while the admin's form has no campaign yet: its own error says so.
+        return self.campaign.starts_on.year if self.campaign_id else None
 
 
 class FundingLine(models.Model):
@@ -225,9 +235,10 @@ class FundingLine(models.Model):
     planned_vnd = models.PositiveBigIntegerField(_("planned (VND)"), default=0)
     spent_vnd = models.PositiveBigIntegerField(_("spent (VND)"), default=0)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="funding_lines")
-    model = models.ForeignKey(DemonstrationModel, null=True, blank=True,
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="funding_lines")
+    model = models.ForeignKey(DemonstrationModel, verbose_name=_("demonstration model"), null=True,
+                              blank=True,
                               on_delete=models.CASCADE, related_name="funding_lines")
 
     class Meta:
@@ -244,7 +255,7 @@ class FundingLine(models.Model):
         indexes = [models.Index(fields=["year", "source"], name="funding_year_source")]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.year}: {self.planned_vnd}"
+        return f"{self.source} {self.year}: {number_text(self.planned_vnd)}"
 
     @property
     def rest_vnd(self) -> int:
@@ -264,17 +275,21 @@ class Attachment(models.Model):
         DOCUMENT = "document", _("document")
         PHOTO = "photo", _("photo")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=attachment_path)
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.original_name
@@ -294,14 +309,15 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="documents/%Y/")
     original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(_("size"), default=0)
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="documents")
     is_public = models.BooleanField(_("show on the public pages"), default=True)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,17 +2,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from facilities.models import Facility, FacilityYearStatus, Sector, YearLock, YearLockEvent
+from melinh_sxsh.lib.admin import ModelAdmin
 from melinh_sxsh.lib.conflicts import VersionedAdmin
 from melinh_sxsh.lib.errors import DomainError
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
-class YearLockedAdmin(admin.ModelAdmin):
+class YearLockedAdmin(ModelAdmin):
     """The admin obeys locked years too: forms show the model's clean() error; deletions of a
     locked year's rows are refused with a message instead of failing."""
 
@@ -37,7 +38,7 @@ class FacilityYearStatusAdmin(VersionedAdmin, YearLockedAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(VersionedAdmin, admin.ModelAdmin):
+class FacilityAdmin(VersionedAdmin, ModelAdmin):
     list_display = ("tax_code", "name", "commune", "sector", "first_year", "last_year")
     list_filter = ("commune", "group", "kind")
     search_fields = ("name", "tax_code")
@@ -45,7 +46,7 @@ class FacilityAdmin(VersionedAdmin, admin.ModelAdmin):
 
 
 @admin.register(YearLock)
-class YearLockAdmin(admin.ModelAdmin):
+class YearLockAdmin(ModelAdmin):
     list_display = ("year", "locked_by", "locked_at")
 
     def has_add_permission(self, request):
@@ -59,7 +60,7 @@ class YearLockAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearLockEvent)
-class YearLockEventAdmin(admin.ModelAdmin):
+class YearLockEventAdmin(ModelAdmin):
     list_display = ("year", "action", "by", "at", "note")
 
     def has_add_permission(self, request):

@@ -2,6 +2,8 @@
 
 import django_filters
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
@@ -11,8 +13,22 @@ from melinh_sxsh.lib.text import fold
 NO_STATUS = "none"
 
 
+def _descending(label) -> str:
+    return gettext("%(field)s (descending)") % {"field": label}
+
+
+descending = lazy(_descending, str)
+
+
 class NullsLastOrdering(django_filters.OrderingFilter):
     """Facilities without a value sort last both ways, on SQLite and PostgreSQL alike."""
+
+    def build_choices(self, fields, labels):
+        # django-filter writes "(descending)" once, in English, when the module is imported;
+        # these labels are translated each time they are shown.
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        return [choice for param, label in ascending
+                for choice in ((param, label), (f"-{param}", descending(label)))]
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")

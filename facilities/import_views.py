@@ -12,7 +12,7 @@ from accounts.permissions import can, check
 from facilities import selectors, services
 from facilities.forms import ImportForm
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.importing import REGISTRY, build_template
+from melinh_sxsh.lib.importing import REGISTRY, build_template, template_file_name
 from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE
 
 
@@ -48,9 +48,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if importer is None:
         raise Http404
     check(request.user, importer.action)
-    response = HttpResponse(build_template(importer(user=request.user)),
-                            content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    template = importer(user=request.user)
+    response = HttpResponse(build_template(template), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{template_file_name(template)}"'
     return response
 
 

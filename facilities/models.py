@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Commune
 from facilities.locking import YearLocked
+from melinh_sxsh.lib.importing import REGISTRY
 from melinh_sxsh.lib.jobs import BackgroundJob
 from melinh_sxsh.lib.text import fold, sort_key
 from melinh_sxsh.lib.years import (
@@ -120,11 +121,11 @@ class Facility(models.Model):
                     "(technology catalogue, demonstration models, events)."))
     # Derived from the name and address on every write (see refresh_keys): Vietnamese order
     # and diacritic-blind search need a plain column to sort and filter on in any database.
-    name_sort = models.CharField(max_length=800, editable=False, default="")
-    search_text = models.CharField(max_length=600, editable=False, default="")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    name_sort = models.CharField(_("sort key"), max_length=800, editable=False, default="")
+    search_text = models.CharField(_("search text"), max_length=600, editable=False, default="")
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["name_sort", "search_text", "updated_at"])
 
@@ -200,7 +201,7 @@ class FacilityYearStatus(YearLocked):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -234,13 +235,13 @@ class ImportJob(BackgroundJob):
     kind = models.CharField(_("template"), max_length=20)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
-    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+",
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
                                 help_text=_("The commune of the official who uploaded it."))
-    apply = models.BooleanField(default=False, help_text=_("False: check only."))
-    preview = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
+    apply = models.BooleanField(_("apply"), default=False, help_text=_("False: check only."))
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
 
     task_path = "facilities.tasks.run_import_job"
 
@@ -261,7 +262,8 @@ class ImportJob(BackgroundJob):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.original_name}"
+        template = REGISTRY.get(self.kind)
+        return f"{template.title if template else self.kind}: {self.original_name}"
 
     @property
     def scope_commune_id(self) -> int | None:
@@ -273,8 +275,8 @@ class YearLock(models.Model):
     district issued its report for it (docs/ARCHITECTURE.md, "Year locking")."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
 
     class Meta:
@@ -306,4 +308,4 @@ class YearLockEvent(models.Model):
         verbose_name_plural = _("year lock events")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.action}"
+        return f"{self.year}: {self.get_action_display()}"

@@ -146,6 +146,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "melinh_sxsh.lib.http.client_ip"
+# Locks are seen and lifted on the portal's own page (/accounts/users/); axes' admin pages
+# name its records in English only.
+AXES_ENABLE_ADMIN = False
 # How many reverse proxies of our own stand in front of the application. 0: the address is the
 # connection's own and X-Forwarded-For, which any client can write, is ignored; N: the address
 # is the N-th entry from the right of X-Forwarded-For, the one our outermost proxy appended.

@@ -1,20 +1,21 @@
 from django.contrib import admin
 
+from melinh_sxsh.lib.admin import ModelAdmin, TabularInline
 from melinh_sxsh.lib.conflicts import VersionedAdmin
 from reports.models import Plan, PlanTask, Target
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TabularInline):
     model = Target
     extra = 0
 
 
-class PlanTaskInline(admin.TabularInline):
+class PlanTaskInline(TabularInline):
     model = PlanTask
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(VersionedAdmin, admin.ModelAdmin):
+class PlanAdmin(VersionedAdmin, ModelAdmin):
     list_display = ("code", "year", "baseline_year", "signed_on", "signer")
     inlines = [TargetInline, PlanTaskInline]

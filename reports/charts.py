@@ -50,6 +50,10 @@ OPTIONS = {
     "max_scale": 8,
     "truncate_legend": -1,
     "no_data_text": "—",
+    # Both charts count (facilities, people): whole ticks, written the Vietnamese way (1.234),
+    # not pygal's 0.2, 0.4 ... and 1,234.
+    "order_min": 0,
+    "value_formatter": lambda value: format_number(value, 0),
 }
 # Drawn at a phone's width: shown at about its own size, so 15 px type stays 15 px.
 NARROW = {

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Commune
 from accounts.permissions import can, sees_every_commune
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import ModelForm, PlanYearField, YearField
+from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, PlanYearField, YearField
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
 
 
@@ -63,7 +63,7 @@ class TargetForm(ModelForm):
         return data
 
 
-class BaseTargetFormSet(forms.BaseFormSet):
+class BaseTargetFormSet(BaseFormSet):
     def clean(self):
         super().clean()
         seen = set()
@@ -96,7 +96,7 @@ class TaskForm(ModelForm):
         pass  # tasks are matched by unit when saved; the formset refuses a unit twice
 
 
-class BaseTaskFormSet(forms.BaseFormSet):
+class BaseTaskFormSet(BaseFormSet):
     def clean(self):
         super().clean()
         seen = set()

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Unit
+from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.jobs import BackgroundJob
 
 
@@ -22,7 +23,7 @@ class Plan(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     # Raised by each save of the plan form, its targets and tasks included, and by a progress
     # report that changes a task's status (lib/conflicts.py): a save on an older one is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-year"]
@@ -50,7 +51,8 @@ class Target(models.Model):
         POINTS = "points", _("change of the share (percentage points)")
         ABSOLUTE = "absolute", _("absolute number")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE,
+                             related_name="targets")
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices,
                             default=Mode.RELATIVE)
@@ -69,7 +71,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_indicator_display()}: {self.value}"
+        return f"{self.get_indicator_display()}: {number_text(self.value)}"
 
 
 DEFAULT_BAND = (Decimal("8"), Decimal("13"))
@@ -83,15 +85,18 @@ class PlanTask(models.Model):
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tasks")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE,
+                             related_name="tasks")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="tasks")
     duty = models.TextField(_("duty"))
     status = models.CharField(_("status"), max_length=15, choices=Status.choices,
                               default=Status.NOT_STARTED)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"),
+                                   null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     # Raised by each change of the task and by each progress report on it (lib/conflicts.py).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "unit__position"]
@@ -116,16 +121,18 @@ def task_report_path(instance, filename: str) -> str:
 class TaskReport(models.Model):
     """A dated progress report an implementing unit posts on its duty in the plan."""
 
-    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="reports")
+    task = models.ForeignKey(PlanTask, verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="reports")
     reported_on = models.DateField(_("date of the report"))
     text = models.TextField(_("progress"))
     status = models.CharField(_("status of the task"), max_length=15,
                               choices=PlanTask.Status.choices)
     attachment = models.FileField(_("attachment"), upload_to=task_report_path, blank=True)
-    attachment_name = models.CharField(max_length=255, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    attachment_name = models.CharField(_("attachment name"), max_length=255, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"),
+                                    null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -134,7 +141,7 @@ class TaskReport(models.Model):
         indexes = [models.Index(fields=["task", "reported_on"], name="taskreport_task_date")]
 
     def __str__(self) -> str:
-        return f"{self.task.unit} {self.reported_on}"
+        return f"{self.task.unit} {self.reported_on:%d/%m/%Y}"
 
 
 class Report(BackgroundJob):
@@ -160,7 +167,8 @@ class Report(BackgroundJob):
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     snapshot = models.JSONField(_("KPI snapshot"), default=dict, blank=True)
     built_on = models.DateField(_("built on"), null=True, blank=True)
-    scheduled = models.BooleanField(default=False, help_text=_("Built by the weekly schedule."))
+    scheduled = models.BooleanField(_("scheduled"), default=False,
+                                    help_text=_("Built by the weekly schedule."))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
@@ -178,7 +186,8 @@ class Report(BackgroundJob):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.commune or ''} {self.format}".strip()
+        return " ".join(str(part) for part in (self.year, self.commune or "",
+                                                self.get_format_display()) if part)
 
     @property
     def scope_commune_id(self) -> int:

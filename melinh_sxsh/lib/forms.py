@@ -22,9 +22,12 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms import formsets
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from melinh_sxsh.lib import years
 from melinh_sxsh.lib.importing import CellError, parse_number
@@ -247,6 +250,37 @@ def _limits(db_field: models.Field) -> tuple[Any, Any]:
     lows = [v.limit_value for v in db_field.validators if isinstance(v, MinValueValidator)]
     highs = [v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)]
     return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+class IncompleteFormSet:
+    """A formset posted without its hidden counts (a page kept open across a change, a form sent
+    by hand) says so once, in words: Django's message, and the errors of the hidden fields drawn
+    again, name those fields in code (TOTAL_FORMS). They are drawn again empty, counting the
+    rows shown: none."""
+
+    default_error_messages = {"missing_management_form": gettext_lazy(
+        "The form arrived incomplete. Open the page again and enter the rows once more.")}
+
+    @cached_property
+    def management_form(self):
+        posted = super().management_form
+        if not posted.is_bound or posted.is_valid():
+            return posted
+        fresh = formsets.ManagementForm(
+            auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer,
+            initial={formsets.TOTAL_FORM_COUNT: 0, formsets.INITIAL_FORM_COUNT: 0,
+                     formsets.MIN_NUM_FORM_COUNT: self.min_num,
+                     formsets.MAX_NUM_FORM_COUNT: self.max_num})
+        fresh.cleaned_data = posted.cleaned_data  # the counts Django read: none
+        return fresh
+
+
+class BaseFormSet(IncompleteFormSet, forms.BaseFormSet):
+    pass
+
+
+class BaseInlineFormSet(IncompleteFormSet, forms.BaseInlineFormSet):
+    pass
 
 
 class ModelForm(forms.ModelForm):

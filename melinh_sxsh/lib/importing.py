@@ -19,12 +19,12 @@ from typing import IO, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ERROR_CODES
 
 from melinh_sxsh.lib.batches import chunks
-from melinh_sxsh.lib.text import format_number, normalize
+from melinh_sxsh.lib.text import format_number, normalize, slug
 from melinh_sxsh.lib.xlsx import Deadline, check_xlsx, iter_rows
 
 MAX_ROWS = 100_000
@@ -472,6 +472,13 @@ def choice_parser(options: dict[str, Any], label: str) -> Callable[[Any], Any]:
 
 def choices_map(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return {normalize(label): value for label, value in pairs}
+
+
+def template_file_name(importer: Importer) -> str:
+    """mau-nhap-so-lieu-nang-luong.xlsx: the template's title in Vietnamese, as its headers
+    are, whatever the interface language."""
+    with translation.override("vi"):
+        return f"mau-nhap-{slug(str(importer.title))}.xlsx"
 
 
 def build_template(importer: Importer) -> bytes:

@@ -68,18 +68,17 @@ class BackgroundJob(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
         null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The last sign of life: queued (dispatched), or the running worker's heartbeat.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # Claims since the job was last asked for (bounded by JOB_MAX_ATTEMPTS) ...
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # ... and claims ever: the number of the current claim, which fences a worker's writes.
-    claims = models.PositiveIntegerField(default=0)
+    claims = models.PositiveIntegerField(_("claims"), default=0)
 
     # The Celery task that runs a job of this kind, given its primary key.
     task_path: ClassVar[str] = ""

@@ -40,6 +40,11 @@ def fold(value: str) -> str:
     return _COMBINING.sub("", text)
 
 
+def slug(value: str) -> str:
+    """A file name's words: 'Thị trấn Quang Minh' -> 'thi-tran-quang-minh'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+
+
 @lru_cache(maxsize=4096)
 def _weights(ch: str) -> tuple[str, str] | None:
     """(primary token, tone digit) of one character, or None for what sorts as nothing.

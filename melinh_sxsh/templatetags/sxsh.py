@@ -48,3 +48,15 @@ def input_number(value):
     if value is None or value == "":
         return ""
     return number_text(value)
+
+
+@register.filter
+def lowerfirst(value):
+    """A label inside a sentence: its first letter lower-cased, unless its first word is an
+    abbreviation (SEC stays SEC), and nothing else: "Đang áp dụng nhưng không có giải pháp
+    SXSH" -> "đang áp dụng nhưng không có giải pháp SXSH" (Django's `lower` would write sxsh)."""
+    text = str(value)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return text
+    return text[:1].lower() + text[1:]

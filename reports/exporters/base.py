@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Commune
 from accounts.permissions import report_shows_budget
+from melinh_sxsh.lib.text import slug
 from reports import kpis
 from reports.models import Plan
 
@@ -125,14 +126,17 @@ class Exporter:
     content_type: ClassVar[str]
 
     def file_name(self, data: ReportData) -> str:
-        scope = data.commune.code if data.commune else "toan-huyen"
+        # Named by the commune's name, as a person looks for it among their downloads.
+        scope = slug(str(data.commune)) if data.commune else "toan-huyen"
         return f"bao-cao-sxsh-{data.year}-{scope}.{self.extension}"
 
     def render_bytes(self, data: ReportData) -> bytes:
         raise NotImplementedError
 
     def render(self, data: ReportData) -> tuple[str, str, bytes]:
-        return self.file_name(data), self.content_type, self.render_bytes(data)
+        # A report is the district's document, in Vietnamese whatever the asker's language.
+        with translation.override("vi"):
+            return self.file_name(data), self.content_type, self.render_bytes(data)
 
 
 EXPORTERS: dict[str, type[Exporter]] = {}

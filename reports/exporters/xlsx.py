@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.text import capfirst
+
 from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE, new_write_only_workbook, write_table
 from reports import kpis
 from reports.exporters.base import Exporter, ReportData
@@ -51,26 +53,26 @@ class XlsxExporter(Exporter):
              None, None),
             ("Cơ sở nhận thức được lợi ích của SXSH", f.aware.baseline, f.aware.current,
              _percent(f.aware.change_percent), _percent(f.aware.change_points),
-             float(f.aware.target.value), str(f.aware.mode), _met(f.aware.met)),
+             float(f.aware.target.value), str(f.aware.mode.label), _met(f.aware.met)),
             ("Cơ sở đang áp dụng SXSH", f.applying.baseline, f.applying.current, None, None,
              None, None, None),
             ("Cơ sở áp dụng SXSH tiết kiệm năng lượng", f.saving.baseline, f.saving.current,
              _percent(f.saving.change_percent), _percent(f.saving.change_points),
-             float(f.saving.target.value), str(f.saving.mode), _met(f.saving.met)),
+             float(f.saving.target.value), str(f.saving.mode.label), _met(f.saving.met)),
             ("– trong đó tiết kiệm trong khoảng chỉ tiêu (đạt)", None, f.in_band, None, None,
              None, None, None),
             ("– trong đó tiết kiệm vượt khoảng chỉ tiêu (vượt)", None, f.above_band, None, None,
              None, None, None),
             ("Cán bộ quản lý nhà nước về SXSH" + (" (toàn huyện)" if data.commune else ""),
              None, f.officers.current, None, None,
-             float(f.officers.target), str(kpis.Mode.ABSOLUTE), _met(f.officers.met)),
+             float(f.officers.target), str(kpis.Mode.ABSOLUTE.label), _met(f.officers.met)),
             ("Năng lượng tiết kiệm (TOE)", None,
              float(kpis.round_half_up(f.energy_saved_toe, kpis.TOE_PLACES)), None, None, None,
              None, None),
         ]
         write_table(sheet, ["Chỉ tiêu", f"Năm {base}", f"Năm {year}", "Tăng, giảm (%)",
                             "Tăng, giảm (điểm %)", "Chỉ tiêu kế hoạch", "Cách tính", "Đánh giá"],
-                    rows, widths=[48, 12, 12, 15, 18, 16, 12, 12],
+                    rows, widths=[48, 12, 12, 15, 18, 16, 30, 12],
                     number_formats={1: INT, 2: "#,##0.###", 3: TWO, 4: TWO, 5: TWO})
 
     def commune_sheet(self, sheet, data: ReportData) -> None:
@@ -143,7 +145,7 @@ class XlsxExporter(Exporter):
 
     def model_sheet(self, sheet, data: ReportData) -> None:
         activity = data.activity
-        rows = [(label.capitalize(), count) for _status, label, count in
+        rows = [(str(capfirst(label)), count) for _status, label, count in
                 activity.models_by_status]
         rows.append(("Tổng cộng", activity.models))
         title = "Trạng thái" if activity.whole_district else (

@@ -2,13 +2,18 @@ import unicodedata
 
 import pytest
 
-from melinh_sxsh.lib.text import fold, normalize, sort_key
+from melinh_sxsh.lib.text import fold, normalize, slug, sort_key
 
 
 def test_fold():
     assert fold("Tiền Phong") == "tien phong"
     assert fold("ĐẠI THỊNH") == "dai thinh"
     assert fold(unicodedata.normalize("NFD", "Văn Khê")) == "van khe"
+
+
+def test_slug():
+    assert slug("Thị trấn Quang Minh") == "thi-tran-quang-minh"
+    assert slug("  Xã Đại Thịnh (cũ), 2018 ") == "xa-dai-thinh-cu-2018"
 
 
 def test_normalize():

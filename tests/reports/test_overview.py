@@ -232,7 +232,9 @@ def from_workbook(data, modes: dict) -> dict[str, str]:
         ("saving", "Cơ sở áp dụng SXSH tiết kiệm năng lượng"),
     ):
         row = rows[label]
-        assert row[6] == modes[key]  # the column "Cách tính" names the target's mode
+        # The column "Cách tính" names the target's mode, in words.
+        assert row[6] == {"relative": "tăng tương đối (%)",
+                          "points": "thay đổi tỷ lệ (điểm phần trăm)"}[modes[key]]
         unit = " điểm %" if modes[key] == "points" else "%"
         places = 0 if float(row[5]).is_integer() else 2
         printed |= {
