@@ -131,6 +131,8 @@ MATRIX = {
     "facilities:edit": form("facility.change", "facility"),
     "facilities:delete": confirm("facility.delete", "facility"),
     "facilities:status_update": post("status.change", "facility"),
+    # the confirmation of a lower stage (the world's facility is aware in 2018)
+    "facilities:status_lower": read("status.change", "facility"),
     "facilities:import": form("facility.import"),
     "facilities:import_template": read("facility.import"),
     # an import job is seen by its uploader (official A) and by staff
@@ -244,6 +246,7 @@ def address(name: str, world) -> str:
     args = {
         "facilities:detail": [world.facility.pk], "facilities:edit": [world.facility.pk],
         "facilities:delete": [world.facility.pk], "facilities:status_update": [world.facility.pk],
+        "facilities:status_lower": [world.facility.pk],
         "facilities:import_template": ["facilities"],
         "facilities:import_detail": [world.job.pk], "facilities:import_confirm": [world.job.pk],
         "facilities:import_cancel": [world.job.pk],
@@ -275,7 +278,10 @@ def address(name: str, world) -> str:
         "accounts:user_reset_password": [world.job.requested_by_id],
     }.get(name, [])
     url = reverse(name, args=args)
-    return url + ("?source=KHUYEN_CONG&year=2018" if name == "reports:budget_lines" else "")
+    return url + {
+        "reports:budget_lines": "?source=KHUYEN_CONG&year=2018",
+        "facilities:status_lower": "?year=2018&stage=0",
+    }.get(name, "")
 
 
 def answers(method: str, name: str, login, cast, world) -> tuple[int, ...]:

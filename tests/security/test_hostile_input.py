@@ -193,6 +193,25 @@ def test_bad_status_posts(login, cast, facility_a, data):
     assert not FacilityYearStatus.objects.exists()
 
 
+def test_a_lowering_reason_is_escaped_and_bounded(login, cast, facility_a):
+    FacilityYearStatus.objects.create(facility=facility_a, year=2018, stage=3)
+    client = login(cast["official_a"])
+    url = reverse("facilities:status_update", args=[facility_a.pk])
+    lowering = {"year": "2018", "stage": "1", "note": SCRIPT}
+    # Shown back on the confirmation page as text, and refused when too long (no 500).
+    response = client.post(url, {**lowering, "reason": "x" * 501})
+    assert response.status_code == 302
+    assert FacilityYearStatus.objects.get().stage == 3
+    response = client.post(url, lowering)
+    assert response.status_code == 200
+    assert_escaped(response.content.decode())
+    client.post(url, {**lowering, "reason": SCRIPT + IMG})
+    status = FacilityYearStatus.objects.get()
+    assert (status.stage, status.downgrade_reason) == (1, SCRIPT + IMG)
+    body = client.get(reverse("facilities:detail", args=[facility_a.pk])).content.decode()
+    assert_escaped(body)
+
+
 # ---- forged ids of other communes -----------------------------------------------------------
 
 def test_forged_ids_of_another_commune(login, cast, facility_a, facility_b, commune_b):
@@ -479,6 +498,7 @@ def test_the_reported_addresses(login, cast, facility_a):
     ("dashboard", "staff", {"commune"}), ("facilities:list", "staff", {"q", "page"}),
     ("campaigns:index", "unit", {"q"}), ("reports:figure", "leader", {"sector"}),
     ("reports:budget_lines", "staff", {"source", "year", "page"}),
+    ("facilities:status_lower", "official_a", {"year", "stage", "version", "reason"}),
 ])
 def test_the_sweep_finds_the_parameters_views_read(name, role, expected, login, cast,
                                                    recording):
