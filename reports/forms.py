@@ -162,7 +162,7 @@ class ReportForm(forms.Form):
 
 
 class LockForm(forms.Form):
+    """Locking a year; unlocking goes through its own confirmation (views/locks.py)."""
+
     year = YearField(label=_("Year"))
-    action = forms.ChoiceField(choices=[("lock", _("Lock")), ("unlock", _("Unlock"))],
-                               label=_("Action"))
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
