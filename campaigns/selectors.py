@@ -119,6 +119,13 @@ def funding_line_get(user, line_id: int) -> FundingLine:
     return line
 
 
+def campaigns_attended(facility) -> QuerySet[Attendance]:
+    """The campaigns a facility took part in, newest first: the facility page's section (whoever
+    sees the facility may see the campaigns: campaign.view is everyone's)."""
+    return facility.attendances.select_related("campaign").order_by(
+        "-campaign__starts_on", "-campaign_id")
+
+
 def attendance_of(user, campaign: Campaign) -> QuerySet[Attendance]:
     """The facilities that took part; a commune official sees only those of their commune."""
     return scope_queryset(
