@@ -26,6 +26,8 @@ class ReportData:
     shortcomings: str
     next_steps: str
     overview: kpis.Overview
+    signer: str = ""
+    signer_title: str = ""
 
     @property
     def plan(self) -> Plan | None:
@@ -105,6 +107,8 @@ def gather(
     shortcomings: str = "",
     next_steps: str = "",
     built_on: date | None = None,
+    signer: str = "",
+    signer_title: str = "",
 ) -> ReportData:
     return ReportData(
         year=year,
@@ -114,6 +118,8 @@ def gather(
         shortcomings=shortcomings,
         next_steps=next_steps,
         overview=kpis.overview(year, kpis.Scope(commune.pk if commune else None)),
+        signer=signer,
+        signer_title=signer_title,
     )
 
 
