@@ -33,11 +33,11 @@ def demo(db):
 
 
 def pages_as_images(content: bytes, tmp_path: Path, *, first: int = 1, last: int | None = None,
-                    dpi: int = 50) -> list[Image.Image]:
+                    dpi: int = 50, gray: bool = True) -> list[Image.Image]:
     need("poppler-utils", shutil.which("pdftoppm") is not None, "apt-get install poppler-utils")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(content)
-    args = ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(first)]
+    args = ["pdftoppm", "-r", str(dpi), *(["-gray"] if gray else []), "-png", "-f", str(first)]
     if last is not None:
         args += ["-l", str(last)]
     subprocess.run([*args, str(pdf), str(tmp_path / "page")], check=True)
