@@ -98,11 +98,12 @@ def stage_in(facility: Facility, year: int) -> int | None:
 
 
 def status_form_initial(statuses: list[FacilityYearStatus]) -> dict:
-    """What the facility page's status form opens on: the latest status's year and stage (so
-    that adding a note changes nothing else), or the working year when there is none.
-    `statuses`: the facility's, newest first (statuses_of)."""
+    """What the facility page's status form opens on: the latest status's year, stage and
+    note (so that saving it, a note added, changes nothing else), or the working year when
+    there is none. `statuses`: the facility's, newest first (statuses_of)."""
     if statuses:
-        return {"year": statuses[0].year, "stage": statuses[0].stage}
+        latest = statuses[0]
+        return {"year": latest.year, "stage": latest.stage, "note": latest.note}
     return {"year": working_year()}
 
 

@@ -52,8 +52,12 @@ def test_the_status_form_opens_on_the_current_stage_and_its_year(login, cast, fa
     client = login(cast["official_a"])
     page = client.get(reverse("facilities:detail", args=[facility.pk])).content.decode()
     data = form_data(page, having="note")
-    assert (data["year"], data["stage"]) == ("2018", str(Stage.APPLYING))
-    # Adding a note, as a person does, changes nothing else.
+    assert (data["year"], data["stage"], data["note"]) == (
+        "2018", str(Stage.APPLYING), "Thay lò hơi")
+    # Saved as it opens, nothing changes; a note added changes nothing else.
+    client.post(reverse("facilities:status_update", args=[facility.pk]), data)
+    status = stage_of(facility, 2018)
+    assert (status.stage, status.note, status.version) == (Stage.APPLYING, "Thay lò hơi", 1)
     data["note"] = "Đã kiểm tra lại tại cơ sở"
     response = client.post(reverse("facilities:status_update", args=[facility.pk]), data)
     assert response.status_code == 302
@@ -130,6 +134,18 @@ def test_a_reason_alone_is_not_enough_for_a_blank(staff, facility):
 
 
 # ---- the list's stage cell and the bulk form -------------------------------------------------
+
+
+def test_the_list_shows_each_facility_on_its_stage(login, cast, facility, commune_a):
+    """The list's stage cell opens on the stored stage (it showed the first, "Chưa nhận thức",
+    for every facility), and on "no status" for a facility without one."""
+    FacilityFactory(commune=commune_a, tax_code="0107777777", name="Cơ sở chưa có mức độ")
+    page = login(cast["official_a"]).get(reverse("facilities:list"), {"year": 2018})
+    cells = re.findall(r'<select name="stage" class="[^"]*stage-select".*?</select>',
+                       page.content.decode(), re.S)
+    chosen = sorted(re.search(r'<option value="(\d*)"[^>]*selected', cell).group(1)
+                    for cell in cells)
+    assert chosen == ["", str(Stage.APPLYING)]
 
 
 def test_the_list_cell_sends_a_lowering_to_its_confirmation(login, cast, facility):
