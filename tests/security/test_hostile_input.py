@@ -97,11 +97,17 @@ def test_report_text_with_markup_is_printed_as_text(login, cast,
     client = login(cast["staff"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:index"), {"year": 2018, "format": "pdf",
-                                               "shortcomings": SCRIPT, "next_steps": IMG})
+                                               "shortcomings": SCRIPT, "next_steps": IMG,
+                                               "signer": SCRIPT, "signer_title": IMG[:40]})
     report = Report.objects.get()
     with report.file.open("rb") as handle:
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(handle.read())).pages)
     assert "<script>alert('xss')</script>" in text  # shown as the words typed, not run
+    assert text.count("<script>alert('xss')</script>") == 2  # the signer's name too
+    # An over-long signer is refused on the form, not cut or a 500.
+    response = client.post(reverse("reports:index"), {"year": 2018, "format": "pdf",
+                                                      "signer": "x" * 151})
+    assert response.status_code == 200 and Report.objects.count() == 1
     body = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "<script>alert" not in body
 
