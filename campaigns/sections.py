@@ -10,9 +10,17 @@ from facilities.sections import Section, register
 
 
 def campaigns_context(user, facility) -> dict:
-    return {"attendances": list(selectors.campaigns_attended(facility)),
-            "may_open": can(user, "campaign.view")}
+    return {
+        "attendances": list(selectors.campaigns_attended(facility)),
+        "may_open": can(user, "campaign.view"),
+    }
 
 
-register(Section("campaigns", _("Campaigns attended"), "campaigns/_facility_campaigns.html",
-                 campaigns_context))
+register(
+    Section(
+        "campaigns",
+        _("Campaigns attended"),
+        "campaigns/_facility_campaigns.html",
+        campaigns_context,
+    )
+)

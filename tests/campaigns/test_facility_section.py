@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db
 def attended(commune_a):
     facility = FacilityFactory(commune=commune_a, tax_code="0105555555")
     unit = Unit.objects.get(code="KINH_TE")
-    for title, day, people in (("Hội nghị tập huấn SXSH 2017", date(2017, 6, 2), 3),
-                               ("Tham quan mô hình lò hơi", date(2018, 9, 5), 1)):
-        campaign = Campaign.objects.create(kind="training_conference", title=title,
-                                           lead_unit=unit, starts_on=day)
+    for title, day, people in (
+        ("Hội nghị tập huấn SXSH 2017", date(2017, 6, 2), 3),
+        ("Tham quan mô hình lò hơi", date(2018, 9, 5), 1),
+    ):
+        campaign = Campaign.objects.create(
+            kind="training_conference", title=title, lead_unit=unit, starts_on=day
+        )
         Attendance.objects.create(campaign=campaign, facility=facility, people=people)
     return facility
 
@@ -49,11 +52,13 @@ def test_a_facility_that_attended_nothing_says_so(login, cast, commune_a):
 
 
 def test_the_facility_page_reads_a_bounded_number_of_queries(
-        login, cast, attended, django_assert_max_num_queries):
+    login, cast, attended, django_assert_max_num_queries
+):
     unit = Unit.objects.get(code="KINH_TE")
     for n in range(20):
-        campaign = Campaign.objects.create(kind="workshop", title=f"Hội thảo {n}",
-                                           lead_unit=unit, starts_on=date(2018, 1, 1 + n))
+        campaign = Campaign.objects.create(
+            kind="workshop", title=f"Hội thảo {n}", lead_unit=unit, starts_on=date(2018, 1, 1 + n)
+        )
         Attendance.objects.create(campaign=campaign, facility=attended)
     client = login(cast["staff"])
     with django_assert_max_num_queries(40) as counted:

@@ -55,8 +55,7 @@ def test_the_pdf_and_the_dashboard_on_a_phone_are_kept_as_pictures(demo, open_pa
     for name, number in (("report-first-page", 1), ("report-last-page", count)):
         folder = tmp_path / name
         folder.mkdir()
-        [image] = pages_as_images(content, folder, first=number, last=number, dpi=70,
-                                  gray=False)
+        [image] = pages_as_images(content, folder, first=number, last=number, dpi=70, gray=False)
         image.save(ARTIFACTS / f"{name}.png")
     # A4 at 70 dpi: 579 × 819 px; the last page is the annex's, landscape.
     assert_kept(ARTIFACTS / "report-first-page.png", size=(579, 819), min_ink=0.04)

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def facility(commune_a):
-    facility = FacilityFactory(commune=commune_a, name="Công ty TNHH Gạch Tiền Phong",
-                               tax_code="0101111111")
+    facility = FacilityFactory(
+        commune=commune_a, name="Công ty TNHH Gạch Tiền Phong", tax_code="0101111111"
+    )
     StatusFactory(facility=facility, year=2017, stage=Stage.AWARE)
     StatusFactory(facility=facility, year=2018, stage=Stage.APPLYING, note="Thay lò hơi")
     return facility
@@ -34,13 +35,16 @@ def stage_of(facility, year):
     return FacilityYearStatus.objects.get(facility=facility, year=year)
 
 
-@pytest.mark.parametrize(("stages", "year", "expected"), [
-    ({}, 2018, None),
-    ({2018: 3}, 2018, 3),
-    ({2016: 1, 2017: 3}, 2018, 3),  # the latest earlier year's holds
-    ({2017: 3, 2019: 0}, 2018, 3),  # a later year is not before it
-    ({2019: 2}, 2018, None),
-])
+@pytest.mark.parametrize(
+    ("stages", "year", "expected"),
+    [
+        ({}, 2018, None),
+        ({2018: 3}, 2018, 3),
+        ({2016: 1, 2017: 3}, 2018, 3),  # the latest earlier year's holds
+        ({2017: 3, 2019: 0}, 2018, 3),  # a later year is not before it
+        ({2019: 2}, 2018, None),
+    ],
+)
 def test_stage_before(stages, year, expected):
     assert stage_before(stages, year) == expected
 
@@ -53,7 +57,10 @@ def test_the_status_form_opens_on_the_current_stage_and_its_year(login, cast, fa
     page = client.get(reverse("facilities:detail", args=[facility.pk])).content.decode()
     data = form_data(page, having="note")
     assert (data["year"], data["stage"], data["note"]) == (
-        "2018", str(Stage.APPLYING), "Thay lò hơi")
+        "2018",
+        str(Stage.APPLYING),
+        "Thay lò hơi",
+    )
     # Saved as it opens, nothing changes; a note added changes nothing else.
     client.post(reverse("facilities:status_update", args=[facility.pk]), data)
     status = stage_of(facility, 2018)
@@ -117,20 +124,24 @@ def test_a_new_year_below_the_latest_earlier_one_is_a_downgrade(staff, facility)
     assert refused.value.field == "reason"
     assert "năm 2019 sẽ giảm từ Đang áp dụng xuống Đã nhận thức" in refused.value.message
     assert not FacilityYearStatus.objects.filter(year=2019).exists()
-    status = services.status_set(user=staff, facility=facility, year=2019, stage=Stage.AWARE,
-                                 reason="Tạm dừng dây chuyền")
+    status = services.status_set(
+        user=staff, facility=facility, year=2019, stage=Stage.AWARE, reason="Tạm dừng dây chuyền"
+    )
     assert status.downgrade_reason == "Tạm dừng dây chuyền"
     # Raised again later: the reason of the lowering no longer stands.
     status = services.status_set(user=staff, facility=facility, year=2019, stage=Stage.APPLYING)
     assert status.downgrade_reason == ""
     assert [r.downgrade_reason for r in status.history.order_by("history_date")] == [
-        "Tạm dừng dây chuyền", ""]
+        "Tạm dừng dây chuyền",
+        "",
+    ]
 
 
 def test_a_reason_alone_is_not_enough_for_a_blank(staff, facility):
     with pytest.raises(DomainError):
-        services.status_set(user=staff, facility=facility, year=2018, stage=Stage.AWARE,
-                            reason="   ")
+        services.status_set(
+            user=staff, facility=facility, year=2018, stage=Stage.AWARE, reason="   "
+        )
 
 
 # ---- the list's stage cell and the bulk form -------------------------------------------------
@@ -141,18 +152,22 @@ def test_the_list_shows_each_facility_on_its_stage(login, cast, facility, commun
     for every facility), and on "no status" for a facility without one."""
     FacilityFactory(commune=commune_a, tax_code="0107777777", name="Cơ sở chưa có mức độ")
     page = login(cast["official_a"]).get(reverse("facilities:list"), {"year": 2018})
-    cells = re.findall(r'<select name="stage" class="[^"]*stage-select".*?</select>',
-                       page.content.decode(), re.S)
-    chosen = sorted(re.search(r'<option value="(\d*)"[^>]*selected', cell).group(1)
-                    for cell in cells)
+    cells = re.findall(
+        r'<select name="stage" class="[^"]*stage-select".*?</select>', page.content.decode(), re.S
+    )
+    chosen = sorted(
+        re.search(r'<option value="(\d*)"[^>]*selected', cell).group(1) for cell in cells
+    )
     assert chosen == ["", str(Stage.APPLYING)]
 
 
 def test_the_list_cell_sends_a_lowering_to_its_confirmation(login, cast, facility):
     client = login(cast["official_a"])
-    response = client.post(reverse("facilities:status_update", args=[facility.pk]),
-                           {"year": 2018, "stage": Stage.AWARE, "version": 1},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("facilities:status_update", args=[facility.pk]),
+        {"year": 2018, "stage": Stage.AWARE, "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert stage_of(facility, 2018).stage == Stage.APPLYING
@@ -166,18 +181,25 @@ def test_the_list_cell_sends_a_lowering_to_its_confirmation(login, cast, facilit
     client.post(reverse("facilities:status_update", args=[facility.pk]), data)
     status = stage_of(facility, 2018)
     assert (status.stage, status.note, status.downgrade_reason) == (
-        Stage.AWARE, "Thay lò hơi", "Nhập nhầm năm trước")
+        Stage.AWARE,
+        "Thay lò hơi",
+        "Nhập nhầm năm trước",
+    )
 
 
-@pytest.mark.parametrize("query", [
-    {"year": 2018, "stage": Stage.APPLYING},  # not lower
-    {"year": 2018, "stage": 9},
-    {"year": "abc", "stage": 0},
-    {},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": 2018, "stage": Stage.APPLYING},  # not lower
+        {"year": 2018, "stage": 9},
+        {"year": "abc", "stage": 0},
+        {},
+    ],
+)
 def test_the_confirmation_of_no_lowering_goes_back_to_the_facility(login, cast, facility, query):
     response = login(cast["staff"]).get(
-        reverse("facilities:status_lower", args=[facility.pk]), query)
+        reverse("facilities:status_lower", args=[facility.pk]), query
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("facilities:detail", args=[facility.pk])
 
@@ -185,8 +207,11 @@ def test_the_confirmation_of_no_lowering_goes_back_to_the_facility(login, cast, 
 def test_bulk_refuses_a_lowering_naming_the_facility(login, cast, facility):
     other = FacilityFactory(commune=facility.commune, tax_code="0103333333")
     client = login(cast["official_a"])
-    response = client.post(reverse("facilities:status_bulk"), {
-        "facilities": [facility.pk, other.pk], "year": 2018, "stage": Stage.AWARE}, follow=True)
+    response = client.post(
+        reverse("facilities:status_bulk"),
+        {"facilities": [facility.pk, other.pk], "year": 2018, "stage": Stage.AWARE},
+        follow=True,
+    )
     body = response.content.decode()
     assert "Công ty TNHH Gạch Tiền Phong" in body and "Không thay đổi gì" in body
     assert stage_of(facility, 2018).stage == Stage.APPLYING
@@ -199,8 +224,9 @@ HEADERS = ["Mã số thuế", "Năm", "Mức độ", "Ghi chú"]
 
 
 def test_an_imported_lowering_without_its_column_is_refused_saying_where(staff, facility):
-    outcome = run(xlsx_bytes([HEADERS, ["0101111111", 2018, "Đã nhận thức", ""]]),
-                  StatusImporter, user=staff)
+    outcome = run(
+        xlsx_bytes([HEADERS, ["0101111111", 2018, "Đã nhận thức", ""]]), StatusImporter, user=staff
+    )
     assert outcome.errors
     [message] = messages(outcome)
     assert message.startswith("Dòng 2: ")
@@ -211,26 +237,45 @@ def test_an_imported_lowering_without_its_column_is_refused_saying_where(staff, 
 
 def test_an_imported_lowering_needs_its_reason_and_keeps_it(staff, facility):
     headers = HEADERS + ["Lý do hạ mức"]
-    outcome = run(xlsx_bytes([headers, ["0101111111", 2018, "Đã nhận thức", "", ""],
-                              ["0101111111", 2016, "Chưa nhận thức", "", ""]]),
-                  StatusImporter, user=staff)
+    outcome = run(
+        xlsx_bytes(
+            [
+                headers,
+                ["0101111111", 2018, "Đã nhận thức", "", ""],
+                ["0101111111", 2016, "Chưa nhận thức", "", ""],
+            ]
+        ),
+        StatusImporter,
+        user=staff,
+    )
     [message] = messages(outcome)
     assert message.startswith('Dòng 2, cột "Lý do hạ mức": ')
     assert not FacilityYearStatus.objects.filter(year=2016).exists()  # nothing written
-    outcome = run(xlsx_bytes([headers, ["0101111111", 2018, "Đã nhận thức", "", "Đổi chủ"]]),
-                  StatusImporter, user=staff)
+    outcome = run(
+        xlsx_bytes([headers, ["0101111111", 2018, "Đã nhận thức", "", "Đổi chủ"]]),
+        StatusImporter,
+        user=staff,
+    )
     assert outcome.ok and outcome.updated == 1
     status = stage_of(facility, 2018)
     assert (status.stage, status.note, status.downgrade_reason) == (
-        Stage.AWARE, "Thay lò hơi", "Đổi chủ")
+        Stage.AWARE,
+        "Thay lò hơi",
+        "Đổi chủ",
+    )
     record = status.history.first()
     assert (record.downgrade_reason, record.history_change_reason) == ("Đổi chủ", "import")
 
 
 def test_a_file_lowering_a_year_it_sets_itself_is_refused(staff, commune_a):
     FacilityFactory(commune=commune_a, tax_code="0104444444")
-    content = xlsx_bytes([HEADERS, ["0104444444", 2018, "Đã nhận thức", ""],
-                          ["0104444444", 2017, "Đang áp dụng", ""]])
+    content = xlsx_bytes(
+        [
+            HEADERS,
+            ["0104444444", 2018, "Đã nhận thức", ""],
+            ["0104444444", 2017, "Đang áp dụng", ""],
+        ]
+    )
     outcome = run(content, StatusImporter, user=staff)
     [message] = messages(outcome)
     assert message.startswith("Dòng 2: ") and "năm 2018 sẽ giảm" in message

@@ -32,8 +32,15 @@ def demo(db):
     call_command("load_demo", stdout=StringIO())
 
 
-def pages_as_images(content: bytes, tmp_path: Path, *, first: int = 1, last: int | None = None,
-                    dpi: int = 50, gray: bool = True) -> list[Image.Image]:
+def pages_as_images(
+    content: bytes,
+    tmp_path: Path,
+    *,
+    first: int = 1,
+    last: int | None = None,
+    dpi: int = 50,
+    gray: bool = True,
+) -> list[Image.Image]:
     need("poppler-utils", shutil.which("pdftoppm") is not None, "apt-get install poppler-utils")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(content)

@@ -39,60 +39,78 @@ class Case:
 
 
 def cases(world, staff) -> dict[str, Case]:
-    spare = FacilityFactory(commune=world.facility.commune, tax_code="0100000077",
-                            name="Cơ sở nhập nhầm")
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo nhập nhầm",
-                                       lead_unit=world.campaign.lead_unit,
-                                       starts_on=world.campaign.starts_on)
+    spare = FacilityFactory(
+        commune=world.facility.commune, tax_code="0100000077", name="Cơ sở nhập nhầm"
+    )
+    campaign = Campaign.objects.create(
+        kind="workshop",
+        title="Hội thảo nhập nhầm",
+        lead_unit=world.campaign.lead_unit,
+        starts_on=world.campaign.starts_on,
+    )
     year_lock(user=staff, year=2016, note="Báo cáo 2016")
     campaign_page = reverse("campaigns:detail", args=[world.campaign.pk])
     return {
         "facilities:delete": Case(
-            reverse("facilities:delete", args=[spare.pk]), spare.name,
+            reverse("facilities:delete", args=[spare.pk]),
+            spare.name,
             lambda: not Facility.objects.filter(pk=spare.pk).exists(),
-            reverse("facilities:detail", args=[spare.pk])),
+            reverse("facilities:detail", args=[spare.pk]),
+        ),
         "campaigns:delete": Case(
-            reverse("campaigns:delete", args=[campaign.pk]), campaign.title,
+            reverse("campaigns:delete", args=[campaign.pk]),
+            campaign.title,
             lambda: not Campaign.objects.filter(pk=campaign.pk).exists(),
-            reverse("campaigns:detail", args=[campaign.pk])),
+            reverse("campaigns:detail", args=[campaign.pk]),
+        ),
         "campaigns:attendance_remove": Case(
-            reverse("campaigns:attendance_remove", args=[world.campaign.pk,
-                                                          world.attendance.pk]),
+            reverse("campaigns:attendance_remove", args=[world.campaign.pk, world.attendance.pk]),
             world.facility.name,
             lambda: not Attendance.objects.filter(pk=world.attendance.pk).exists(),
-            campaign_page),
+            campaign_page,
+        ),
         "campaigns:attachment_delete": Case(
-            reverse("campaigns:attachment_delete", args=[world.campaign.pk,
-                                                          world.attachment.pk]),
+            reverse("campaigns:attachment_delete", args=[world.campaign.pk, world.attachment.pk]),
             world.attachment.original_name,
             lambda: not Attachment.objects.filter(pk=world.attachment.pk).exists(),
-            campaign_page),
+            campaign_page,
+        ),
         "campaigns:funding_delete": Case(
             reverse("campaigns:funding_delete", args=[world.line.pk]),
             f"{world.line.source}, 2018: dự toán 10 đồng, đã chi 5 đồng",
             lambda: not FundingLine.objects.filter(pk=world.line.pk).exists(),
-            campaign_page),
+            campaign_page,
+        ),
         "campaigns:document_delete": Case(
             reverse("campaigns:document_delete", args=[world.document.pk]),
             world.document.title,
             lambda: not Document.objects.filter(pk=world.document.pk).exists(),
-            reverse("campaigns:documents")),
+            reverse("campaigns:documents"),
+        ),
         "audits:record_delete": Case(
-            reverse("audits:record_delete", args=[world.record.pk]), world.facility.name,
+            reverse("audits:record_delete", args=[world.record.pk]),
+            world.facility.name,
             lambda: not EnergyRecord.objects.filter(pk=world.record.pk).exists(),
-            reverse("audits:record_detail", args=[world.record.pk])),
+            reverse("audits:record_detail", args=[world.record.pk]),
+        ),
         "audits:measure_delete": Case(
-            reverse("audits:measure_delete", args=[world.measure.pk]), world.facility.name,
+            reverse("audits:measure_delete", args=[world.measure.pk]),
+            world.facility.name,
             lambda: not CPMeasure.objects.filter(pk=world.measure.pk).exists(),
-            reverse("facilities:detail", args=[world.facility.pk])),
+            reverse("facilities:detail", args=[world.facility.pk]),
+        ),
         "reports:report_delete": Case(
-            reverse("reports:report_delete", args=[world.report.pk]), "2018",
+            reverse("reports:report_delete", args=[world.report.pk]),
+            "2018",
             lambda: not Report.objects.filter(pk=world.report.pk).exists(),
-            reverse("reports:report_detail", args=[world.report.pk])),
+            reverse("reports:report_detail", args=[world.report.pk]),
+        ),
         "reports:unlock": Case(
-            reverse("reports:unlock", args=[2016]), "Năm 2016",
+            reverse("reports:unlock", args=[2016]),
+            "Năm 2016",
             lambda: not YearLock.objects.filter(year=2016).exists(),
-            reverse("reports:locks")),
+            reverse("reports:locks"),
+        ),
     }
 
 
@@ -116,8 +134,11 @@ def test_get_asks_naming_the_object_and_only_post_acts(login, cast):
         body = response.content.decode()
         assert case.names in text_of(body), name
         # Besides the page's own (logging out, the language), one form: to this address.
-        [form] = [f for f in page_forms(body)
-                  if f["method"].lower() == "post" and f["action"] in ("", case.url)]
+        [form] = [
+            f
+            for f in page_forms(body)
+            if f["method"].lower() == "post" and f["action"] in ("", case.url)
+        ]
         assert not case.done(), f"{name}: a GET acted"
         response = client.post(case.url, dict(form["fields"]))
         assert response.status_code == 302, name
@@ -130,7 +151,8 @@ def test_no_page_posts_to_a_destructive_address_directly(login, cast):
     world = build_world(staff=staff, official_a=cast["official_a"])
     found = cases(world, staff)
     pages = {case.back for case in found.values()} | {
-        reverse("campaigns:model_detail", args=[world.model.pk])}
+        reverse("campaigns:model_detail", args=[world.model.pk])
+    }
     urls = {case.url for case in found.values()}
     offered = set()
     for role in ("staff", "official_a"):
