@@ -126,6 +126,12 @@ def facility_figures(facility: Facility) -> list[Figures]:
     return rows[::-1]
 
 
+def record_figures_with_saving(record: EnergyRecord) -> Figures:
+    """One record's figures as the facility page shows them (facility_figures): its TOE and
+    SEC, its baseline, and the saving against it. Three queries whatever the records."""
+    return next(row for row in facility_figures(record.facility) if row.record.pk == record.pk)
+
+
 def measures_of(facility: Facility) -> QuerySet[CPMeasure]:
     return facility.cp_measures.select_related("technique").order_by("-implemented_on", "-id")
 

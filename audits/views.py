@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_get(request.user, pk)
     return render(request, "audits/record_detail.html", {
-        "record": record, "figures": selectors.record_figures([record])[0],
+        "record": record, "figures": selectors.record_figures_with_saving(record),
         "may_change": can(request.user, "energy.change", record),
     })
 

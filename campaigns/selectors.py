@@ -81,7 +81,7 @@ def campaign_get(user, pk: int, action: str = "campaign.view") -> Campaign:
 def attendance_get(user, campaign_id: int, attendance_id: int,
                    action: str = "campaign.change") -> Attendance:
     """One facility's attendance of a campaign, if the user may do `action` on the campaign."""
-    attendance = get_object_or_404(Attendance.objects.select_related("campaign"),
+    attendance = get_object_or_404(Attendance.objects.select_related("campaign", "facility"),
                                    pk=attendance_id, campaign_id=campaign_id)
     check(user, action, attendance.campaign)
     return attendance
@@ -113,10 +113,17 @@ def campaign_documents(campaign: Campaign) -> QuerySet[Document]:
 
 def funding_line_get(user, line_id: int) -> FundingLine:
     """A funding line the user may remove: whoever may change its campaign or its model."""
-    line = get_object_or_404(FundingLine.objects.select_related("campaign", "model"),
+    line = get_object_or_404(FundingLine.objects.select_related("campaign", "model", "source"),
                              pk=line_id)
     check_funding_line(user, line)
     return line
+
+
+def campaigns_attended(facility) -> QuerySet[Attendance]:
+    """The campaigns a facility took part in, newest first: the facility page's section (whoever
+    sees the facility may see the campaigns: campaign.view is everyone's)."""
+    return facility.attendances.select_related("campaign").order_by(
+        "-campaign__starts_on", "-campaign_id")
 
 
 def attendance_of(user, campaign: Campaign) -> QuerySet[Attendance]:

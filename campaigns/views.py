@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,8 @@ from campaigns.forms import (
 from campaigns.models import Campaign, DemonstrationModel
 from melinh_sxsh.lib.conflicts import StaleEdit
 from melinh_sxsh.lib.errors import DomainError
-from melinh_sxsh.lib.http import attachment_response
+from melinh_sxsh.lib.http import attachment_response, confirmation
+from melinh_sxsh.lib.text import format_number
 from melinh_sxsh.lib.years import PLAN, year_param
 
 
@@ -177,9 +179,17 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attendance_remove(request: HttpRequest, pk: int, attendance_id: int) -> HttpResponse:
     attendance = selectors.attendance_get(request.user, pk, attendance_id)
+    if request.method == "GET":
+        return confirmation(
+            request, title=_("Remove a facility from the campaign"),
+            subject=attendance.facility.name,
+            question=_("Remove this facility from those that took part in “%(campaign)s”? It "
+                       "no longer counts as reached by it.") % {
+                "campaign": attendance.campaign.title},
+            confirm=_("Yes, remove it"), back=reverse("campaigns:detail", args=[pk]))
     try:
         services.attendance_remove(user=request.user, attendance=attendance)
     except DomainError as exc:
@@ -227,9 +237,15 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     attachment = selectors.attachment_get(request.user, pk, attachment_id, "campaign.change")
+    if request.method == "GET":
+        return confirmation(
+            request, title=_("Remove a file"), subject=attachment.original_name,
+            question=_("Remove this file from “%(campaign)s”? The file is deleted.") % {
+                "campaign": attachment.campaign.title},
+            confirm=_("Yes, remove it"), back=reverse("campaigns:detail", args=[pk]))
     services.attachment_delete(user=request.user, attachment=attachment)
     messages.success(request, _("The file was removed."))
     return redirect("campaigns:detail", pk=pk)
@@ -264,11 +280,21 @@ def add_funding_line(request: HttpRequest, owner: Campaign | DemonstrationModel)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def funding_delete(request: HttpRequest, line_id: int) -> HttpResponse:
     line = selectors.funding_line_get(request.user, line_id)
+    back = (reverse("campaigns:detail", args=[line.campaign_id]) if line.campaign_id
+            else reverse("campaigns:model_detail", args=[line.model_id]))
+    if request.method == "GET":
+        return confirmation(
+            request, title=_("Remove a funding line"),
+            subject=_("%(source)s, %(year)s: planned %(planned)s VND, spent %(spent)s VND") % {
+                "source": line.source, "year": line.year,
+                "planned": format_number(line.planned_vnd),
+                "spent": format_number(line.spent_vnd)},
+            question=_("Remove this line from “%(owner)s”? The district's budget no longer "
+                       "counts it.") % {"owner": line.campaign or line.model},
+            confirm=_("Yes, remove it"), back=back)
     services.funding_line_delete(user=request.user, line=line)
     messages.success(request, _("The funding line was removed."))
-    if line.campaign_id:
-        return redirect("campaigns:detail", pk=line.campaign_id)
-    return redirect("campaigns:model_detail", pk=line.model_id)
+    return redirect(back)

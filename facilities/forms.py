@@ -40,11 +40,14 @@ class FacilityForm(VersionedModelForm):
 
 class StatusForm(forms.Form):
     year = YearField(label=_("Year"))
-    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int)
-    note = forms.CharField(max_length=500, required=False)
+    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int, label=_("Stage"))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
     # The stage cell of the list posts the version of the status it showed (0: none); the
     # facility page's form records a stage for any year and posts none.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Asked only when the stage goes down (the confirmation page); the service requires it then.
+    reason = forms.CharField(max_length=500, required=False,
+                             label=_("Reason for lowering the stage"))
 
 
 class BulkStatusForm(forms.Form):

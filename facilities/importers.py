@@ -213,6 +213,12 @@ class FacilityYearImporter(Importer):
         return kept, facilities
 
 
+# A status below the facility's stage before it needs its reason (services.status_set_many).
+REASON_HEADER = "Lý do hạ mức"
+# The service's fields the template calls otherwise.
+STATUS_COLUMNS = {"facility": "tax_code", "downgrade_reason": "reason"}
+
+
 @register
 class StatusImporter(FacilityYearImporter):
     kind = "statuses"
@@ -236,6 +242,8 @@ class StatusImporter(FacilityYearImporter):
             Column(
                 "note", "Ghi chú", text_parser(500), example="Dự hội nghị tập huấn 6/2018", width=40
             ),
+            # Required on a row whose stage is below the facility's (docs/IMPORTS.md, statuses).
+            Column("reason", REASON_HEADER, text_parser(500), example=None, width=30),
         ]
 
     def apply(self, rows: Sequence[Row], outcome: Outcome, *, write: bool) -> None:
@@ -246,13 +254,21 @@ class StatusImporter(FacilityYearImporter):
                 year=row.values["year"],
                 stage=row.values["stage"],
                 note=row.values.get("note"),
+                reason=row.values.get("reason"),
             )
             for row, facility in zip(rows, facilities, strict=True)
         ]
         try:
             written = status_set_many(user=self.user, rows=changes, reason="import", write=write)
         except RowsRefused as exc:
-            refuse(rows, exc, {"facility": "tax_code"})
+            for problem in exc.problems:
+                row = rows[problem.row]
+                if problem.field == "reason" and "reason" not in row.headers:
+                    # A file without the column: say where the reason goes.
+                    row.error(None, _('%(problem)s Add a "%(column)s" column.') % {
+                        "problem": problem.message, "column": REASON_HEADER})
+                else:
+                    row.error(STATUS_COLUMNS.get(problem.field, problem.field), problem.message)
             return
         for change, status in written:
             outcome.count(

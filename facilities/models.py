@@ -189,6 +189,17 @@ class Stage(models.IntegerChoices):
     APPLYING = 3, _("Applying")
 
 
+def stage_before(stages: dict[int, int], year: int) -> int | None:
+    """The stage a facility has in `year` before a new one is set, from its stages by year:
+    that year's own, or else the latest earlier year's (the latest status with a year ≤ y, as
+    docs/KPI.md reads applying(y)); None when it has none. A new stage below it is a
+    downgrade, which needs a reason (facilities/services.py, status_set_many)."""
+    if year in stages:
+        return stages[year]
+    earlier = [y for y in stages if y < year]
+    return stages[max(earlier)] if earlier else None
+
+
 class FacilityYearStatus(YearLocked):
     """Where a facility stood in cleaner production in one year; one per facility and year."""
 
@@ -198,6 +209,10 @@ class FacilityYearStatus(YearLocked):
                                             validators=[MinValueValidator(FIRST_YEAR)])
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # Why the stage went below the facility's stage before it (a stage of this year, or of the
+    # latest earlier year): required by the one write of statuses, kept in the history.
+    downgrade_reason = models.CharField(_("reason for lowering the stage"), max_length=500,
+                                        blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

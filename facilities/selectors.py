@@ -19,6 +19,7 @@ from facilities.models import (
     Sector,
     YearLock,
     YearLockEvent,
+    stage_before,
 )
 from melinh_sxsh.lib.batches import chunks
 
@@ -89,6 +90,23 @@ def statuses_of(facility: Facility) -> QuerySet[FacilityYearStatus]:
     return facility.statuses.select_related("set_by").order_by("-year")
 
 
+def stage_in(facility: Facility, year: int) -> int | None:
+    """The facility's stage in `year` as things stand: that year's status, or the latest
+    earlier one's (models.stage_before); None without any."""
+    stages = dict(facility.statuses.filter(year__lte=year).values_list("year", "stage"))
+    return stage_before(stages, year)
+
+
+def status_form_initial(statuses: list[FacilityYearStatus]) -> dict:
+    """What the facility page's status form opens on: the latest status's year, stage and
+    note (so that saving it, a note added, changes nothing else), or the working year when
+    there is none. `statuses`: the facility's, newest first (statuses_of)."""
+    if statuses:
+        latest = statuses[0]
+        return {"year": latest.year, "stage": latest.stage, "note": latest.note}
+    return {"year": working_year()}
+
+
 FACILITY_TRACKED = ["tax_code", "name", "commune", "address", "sector", "kind", "group",
                     "main_products", "product_unit", "employees", "first_year", "last_year",
                     "contact_person", "phone", "email"]
@@ -145,7 +163,8 @@ def history_of(facility: Facility, limit: int = 100, *, with_consent: bool = Fal
         facility_id=facility.pk).select_related("history_user").order_by("history_date")
     entries += _entries(status_records, FacilityYearStatus, ["stage", "note"], names,
                         object=lambda r: "status", year=lambda r: r.year,
-                        stage=lambda r: r.get_stage_display())
+                        stage=lambda r: r.get_stage_display(),
+                        lowered_because=lambda r: r.downgrade_reason)
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     return entries[:limit]
 

@@ -33,11 +33,11 @@ from accounts.permissions import (
     scope_queryset,
 )
 from facilities.locking import locked_message, rows_in_locked_years
-from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage
+from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage, stage_before
 from facilities.signals import facilities_written
 from melinh_sxsh.lib.batches import BATCH, Written, chunks, retry_on_conflict, stored
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
-from melinh_sxsh.lib.errors import DomainError, Problems
+from melinh_sxsh.lib.errors import DomainError, Problems, RowsRefused
 from melinh_sxsh.lib.importing import MAX_ERRORS, MAX_STORED_ERRORS, REGISTRY, run_import
 from melinh_sxsh.lib.jobs import ACTIVE, JobLost, JobRun, JobStatus, job_claim, job_dispatch
 from melinh_sxsh.lib.text import format_number
@@ -269,13 +269,26 @@ def facility_delete(*, user, facility: Facility) -> None:
 class StatusRow:
     """A facility's stage in a year. `note` None keeps the note recorded; `expected_version`
     is the version of the status where the stage was shown (0: none was), None checks
-    nothing."""
+    nothing. `reason`: why the stage goes down, required when it does (see `stage_before`)."""
 
     facility: Facility
     year: int
     stage: int
     note: str | None = None
     expected_version: int | None = None
+    reason: str | None = None
+
+
+def downgrade_message(facility: Facility, year: int, old: int, new: int) -> str:
+    return _(
+        "%(name)s: the stage of %(year)s would go down from %(old)s to %(new)s; give the reason "
+        "for lowering it."
+    ) % {
+        "name": facility.name,
+        "year": year,
+        "old": Stage(old).label,
+        "new": Stage(new).label,
+    }
 
 
 def status_describe(status: FacilityYearStatus) -> Snapshot:
@@ -290,8 +303,11 @@ def status_set_many(
     the one write of statuses, for the forms and the import.
 
     Refuses (RowsRefused) a year that is not a year of fact or is locked, a facility outside
-    the user's scope, an unknown stage; with `expected_version`, a stage someone set since it
-    was shown (StaleEdit). A changed status records who set it and raises its version."""
+    the user's scope, an unknown stage, a stage lower than the facility's stage before it
+    (`stage_before`, counting the other rows given) without a reason (field "reason"); with
+    `expected_version`, a stage someone set since it was shown (StaleEdit). A changed status
+    records who set it and raises its version; a lowered one keeps its reason in the
+    history."""
     check_write(user, "status.change")
     if not write:
         return _status_set(user, rows, reason, write=False)
@@ -309,13 +325,21 @@ def _status_set(
             problems.add(index, "year", exc.message)
     locked = rows_in_locked_years(row.year for i, row in enumerate(rows) if i not in problems)
     current: dict[tuple[int, int], FacilityYearStatus] = {}
+    # Every stage up to the latest year given: a downgrade is judged against earlier years too.
+    last_year = max((row.year for row in rows), default=0)
     for part in chunks(sorted({row.facility.pk for row in rows})):
-        queryset = FacilityYearStatus.objects.filter(
-            facility_id__in=part, year__in={row.year for row in rows}
-        )
+        queryset = FacilityYearStatus.objects.filter(facility_id__in=part, year__lte=last_year)
         if write:
             queryset = queryset.select_for_update()
         current.update({(s.facility_id, s.year): s for s in queryset})
+    # Each facility's stages by year, stored and given: a file's 2017 row counts for its 2018
+    # row of the same facility.
+    given: dict[int, dict[int, int]] = {}
+    for (facility_id, year), status in current.items():
+        given.setdefault(facility_id, {})[year] = status.stage
+    for index, row in enumerate(rows):
+        if index not in problems and row.stage in Stage.values:
+            given.setdefault(row.facility.pk, {}).setdefault(row.year, row.stage)
     seen: set[tuple[int, int]] = set()
     planned: list[Written[FacilityYearStatus]] = []
     for index, row in enumerate(rows):
@@ -336,22 +360,36 @@ def _status_set(
             continue
         seen.add(key)
         status = current.get(key)
+        if status is not None:
+            status.facility = row.facility  # the same row: the caller's object, no query
+            if row.expected_version is not None:
+                check_version(status, row.expected_version, status_describe)
+            before = status.stage
+        else:
+            others = given.get(row.facility.pk, {})
+            before = stage_before({y: s for y, s in others.items() if y != row.year}, row.year)
+        lowered = before is not None and row.stage < before
+        why = (row.reason or "").strip()
+        if lowered and not why:
+            problems.add(index, "reason", downgrade_message(row.facility, row.year, before,
+                                                            row.stage))
+            continue
         if status is None:
             status = FacilityYearStatus(
                 facility=row.facility,
                 year=row.year,
                 stage=row.stage,
                 note=row.note or "",
+                downgrade_reason=why if lowered else "",
                 set_by=user,
             )
             change = "created"
         else:
-            status.facility = row.facility  # the same row: the caller's object, no query
-            if row.expected_version is not None:
-                check_version(status, row.expected_version, status_describe)
             if status.stage == row.stage and row.note in (None, status.note):
                 planned.append(("unchanged", status))
                 continue
+            if status.stage != row.stage:  # a note alone keeps the reason of the stage
+                status.downgrade_reason = why if lowered else ""
             status.stage = row.stage
             if row.note is not None:
                 status.note = row.note
@@ -388,7 +426,7 @@ def _status_write(planned: list[Written[FacilityYearStatus]], user, reason: str 
         bulk_update_with_history(
             changed,
             FacilityYearStatus,
-            ["stage", "note", "set_by", "version", "updated_at"],
+            ["stage", "note", "downgrade_reason", "set_by", "version", "updated_at"],
             batch_size=BATCH,
             default_user=user,
             default_change_reason=reason,
@@ -407,11 +445,13 @@ def status_set(
     stage: int,
     note: str | None = None,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> FacilityYearStatus:
     """Set a facility's stage for a year (creating the year's status if needed).
 
     With `expected_version` (the status's version where the stage was shown, 0 for none) the
-    change is refused if someone set the stage since: the person chose without seeing it."""
+    change is refused if someone set the stage since: the person chose without seeing it.
+    A stage below the facility's stage before it needs `reason` (DomainError on "reason")."""
     [(_change, status)] = status_set_many(
         user=user,
         rows=[
@@ -421,6 +461,7 @@ def status_set(
                 stage=stage,
                 note=note,
                 expected_version=expected_version,
+                reason=reason,
             )
         ],
     )
@@ -436,10 +477,23 @@ def status_set_bulk(*, user, facility_ids: list[int], year: int, stage: int) -> 
     facilities = list(scope_queryset(user, Facility.objects.filter(pk__in=ids), "commune"))
     if len(facilities) != len(ids):
         raise DomainError(_("Some selected facilities are not in your scope; nothing was changed."))
-    status_set_many(
-        user=user,
-        rows=[StatusRow(facility=facility, year=year, stage=stage) for facility in facilities],
-    )
+    try:
+        status_set_many(
+            user=user,
+            rows=[StatusRow(facility=facility, year=year, stage=stage) for facility in facilities],
+        )
+    except RowsRefused as exc:
+        lowered = [facilities[p.row].name for p in exc.problems if p.field == "reason"]
+        if not lowered:
+            raise
+        # A reason is given for one facility at a time, on its page.
+        raise DomainError(
+            _(
+                "The stage of %(year)s would go down for %(names)s: lower a stage on the "
+                "facility's page, with the reason. Nothing was changed."
+            )
+            % {"year": year, "names": ", ".join(lowered)}
+        ) from exc
     return len(facilities)
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.facility_edit, name="edit"),
     path("<int:pk>/delete/", views.facility_delete, name="delete"),
     path("<int:pk>/status/", views.status_update, name="status_update"),
+    path("<int:pk>/status/lower/", views.status_lower, name="status_lower"),
     path("import/", import_views.import_start, name="import"),
     path("import/template/<slug:kind>/", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),

@@ -1,4 +1,6 @@
+from dataclasses import dataclass
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,14 +67,15 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(request.user, pk)
     # Commune officials neither see nor set whether the public pages may name a facility.
     show_consent = can(request.user, "consent.view")
+    statuses = list(selectors.statuses_of(facility))
     return render(request, "facilities/facility_detail.html", {
-        "facility": facility, "statuses": selectors.statuses_of(facility),
+        "facility": facility, "statuses": statuses,
         "history": selectors.history_of(facility, with_consent=show_consent),
         "show_consent": show_consent,
         "sections": sections_for(request.user, facility),
         "may_edit": can(request.user, "facility.change", facility),
         "may_delete": can(request.user, "facility.delete", facility),
-        "status_form": StatusForm(initial={"year": selectors.working_year()}),
+        "status_form": StatusForm(initial=selectors.status_form_initial(statuses)),
     })
 
 
@@ -127,48 +130,101 @@ def facility_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "facilities/facility_confirm_delete.html", {"facility": facility})
 
 
-def _stage_set(request: HttpRequest, facility: Facility,
-               form: StatusForm) -> tuple[str | None, str | None]:
-    """Set the posted stage; (error, conflict): what went wrong, if anything, and whether it is
-    a stage someone else set meanwhile."""
+@dataclass
+class StageOutcome:
+    """What became of a posted stage: `error` (None: saved), whether it is a stage someone
+    else set meanwhile (`conflict`), or a downgrade that still needs its reason (`lowering`)."""
+
+    error: str | None = None
+    conflict: str | None = None
+    lowering: bool = False
+
+
+def _stage_set(request: HttpRequest, facility: Facility, form: StatusForm) -> StageOutcome:
     if not form.is_valid():
-        return " ".join(str(e) for errors in form.errors.values() for e in errors) or _(
-            "Choose a stage and a valid year."), None
+        return StageOutcome(" ".join(str(e) for errors in form.errors.values() for e in errors)
+                            or _("Choose a stage and a valid year."))
     data = form.cleaned_data
     try:
         services.status_set(user=request.user, facility=facility, year=data["year"],
                             stage=data["stage"], expected_version=data["version"],
                             # the list's cell sends no note: it keeps the one recorded
-                            note=data["note"] if "note" in request.POST else None)
+                            note=data["note"] if "note" in request.POST else None,
+                            reason=data["reason"])
     except StaleEdit as exc:
         conflict = _("Someone else set the stage meanwhile: %(stage)s. Your choice is kept; "
                      "save it to overwrite.") % {"stage": exc.current["stage"][1]}
-        return conflict, conflict
+        return StageOutcome(conflict, conflict)
     except DomainError as exc:
-        return exc.message, None
-    return None, None
+        return StageOutcome(exc.message, lowering=exc.field == "reason")
+    return StageOutcome()
+
+
+def _lowering_page(request: HttpRequest, facility: Facility, form: StatusForm,
+                   error: str | None) -> HttpResponse:
+    """The confirmation a downgrade goes through: the stages before and after, and the
+    reason, required; it posts the same choice back to status_update."""
+    data = form.cleaned_data
+    return render(request, "facilities/status_confirm_lower.html", {
+        "facility": facility, "year": data["year"], "stage": data["stage"],
+        "new_label": Stage(data["stage"]).label,
+        "old_label": Stage(selectors.stage_in(facility, data["year"])).label,
+        "note": data["note"] if "note" in request.POST or "note" in request.GET else None,
+        "version": data["version"], "error": error,
+    })
 
 
 @login_required
 @require_POST
 def status_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set one facility's stage for a year; from the list (htmx) or the facility page."""
+    """Set one facility's stage for a year; from the list (htmx) or the facility page. A lower
+    stage than the facility's goes through a confirmation that asks for the reason."""
     facility = selectors.facility_get(request.user, pk, "status.change")
     form = StatusForm(request.POST)
-    error, conflict = _stage_set(request, facility, form)
+    outcome = _stage_set(request, facility, form)
     if request.htmx:
-        year = form.cleaned_data.get("year") if form.is_valid() else None
-        return render(request, "facilities/_stage_cell.html", {
-            "facility": selectors.stage_cell(pk, year or 0), "year": year,
-            "stages": Stage.choices, "may_change": True, "error": error,
-            "saved": error is None, "conflict": conflict,
-            "chosen": form.cleaned_data.get("stage") if conflict else None})
-    if error:
-        messages.error(request, error)
+        return _stage_cell(request, facility, form, outcome)
+    if outcome.lowering:
+        # Posted from the confirmation page with an empty reason: say so there.
+        return _lowering_page(request, facility, form,
+                              outcome.error if "reason" in request.POST else None)
+    if outcome.error:
+        messages.error(request, outcome.error)
     else:
         messages.success(request, _("The stage was saved."))
     return redirect(safe_redirect_target(request, request.POST.get("next"),
                                          reverse("facilities:detail", args=[pk])))
+
+
+def _stage_cell(request: HttpRequest, facility: Facility, form: StatusForm,
+                outcome: StageOutcome) -> HttpResponse:
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    lower_url = None
+    if outcome.lowering:
+        lower_url = reverse("facilities:status_lower", args=[facility.pk]) + "?" + urlencode({
+            "year": year, "stage": form.cleaned_data["stage"],
+            "version": form.cleaned_data["version"] or 0})
+    return render(request, "facilities/_stage_cell.html", {
+        "facility": selectors.stage_cell(facility.pk, year or 0), "year": year,
+        "stages": Stage.choices, "may_change": True, "error": outcome.error,
+        "saved": outcome.error is None, "conflict": outcome.conflict, "lower_url": lower_url,
+        "chosen": form.cleaned_data.get("stage") if outcome.conflict else None})
+
+
+@login_required
+@require_GET
+def status_lower(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation of a lower stage, opened from the list's stage cell."""
+    facility = selectors.facility_get(request.user, pk, "status.change")
+    form = StatusForm(request.GET)
+    if form.is_valid():
+        before = selectors.stage_in(facility, form.cleaned_data["year"])
+        if before is not None and form.cleaned_data["stage"] < before:
+            return _lowering_page(request, facility, form, None)
+        messages.info(request, _("That stage is not lower than the facility's: set it here."))
+    else:
+        messages.error(request, _("Choose a stage and a valid year."))
+    return redirect("facilities:detail", pk=pk)
 
 
 @login_required

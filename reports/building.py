@@ -69,7 +69,8 @@ def _report_build(run: JobRun) -> None:
         run.progress(10)
         _pause_for_tests()
         data = gather(year=report.year, commune=report.commune, number=report.number,
-                      shortcomings=report.shortcomings, next_steps=report.next_steps)
+                      shortcomings=report.shortcomings, next_steps=report.next_steps,
+                      signer=report.signer, signer_title=report.signer_title)
         run.progress(40)
         _pause_for_tests()
         exporter = EXPORTERS[report.format]()

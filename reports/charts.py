@@ -88,9 +88,30 @@ class Chart:
     narrow: str
 
 
-def trend_svg(points: list[TrendPoint], band_low: Decimal, *, narrow: bool = False) -> str:
+# The printed report's: shown about 16 cm wide, so larger type (15 px prints at about 10 pt),
+# and the legend in two columns, each wide enough for the longest label at any band.
+PRINTED = {
+    **OPTIONS,
+    "style": Style(
+        **{
+            **STYLE.to_dict(),
+            "label_font_size": 15,
+            "major_label_font_size": 15,
+            "legend_font_size": 15,
+            "title_font_size": 17,
+        }
+    ),
+    "legend_at_bottom_columns": 2,
+    "legend_box_size": 14,
+    "height": 360,
+}
+
+
+def trend_svg(points: list[TrendPoint], band_low: Decimal, *, narrow: bool = False,
+              printed: bool = False) -> str:
     """Facilities active, aware, applying and saving, year by year."""
-    chart = pygal.Line(**(NARROW if narrow else OPTIONS), title=_("Facilities by year"))
+    options = NARROW if narrow else PRINTED if printed else OPTIONS
+    chart = pygal.Line(**options, title=_("Facilities by year"))
     chart.x_labels = [str(point.year) for point in points]
     chart.add(_("Operating"), [point.active for point in points])
     chart.add(_("Aware"), [point.aware for point in points])
@@ -103,9 +124,9 @@ def trend_svg(points: list[TrendPoint], band_low: Decimal, *, narrow: bool = Fal
 
 
 def activity_svg(activity: Activity) -> str:
-    """People reached by each kind of campaign in the year."""
+    """People reached by each kind of campaign in the year (the printed report's)."""
     chart = pygal.HorizontalBar(
-        **{**OPTIONS, "height": 300, "show_legend": False},
+        **{**PRINTED, "height": 330, "show_legend": False},
         title=_("People reached by kind of activity"),
     )
     rows = [row for row in activity.kinds if row.campaigns]
@@ -116,7 +137,7 @@ def activity_svg(activity: Activity) -> str:
 
 def trend_uri(overview: Overview) -> str:
     """The trend chart of an overview, ready for an <img src> (the PDF's)."""
-    return data_uri(trend_svg(overview.trend, overview.targets.band[0]))
+    return data_uri(trend_svg(overview.trend, overview.targets.band[0], printed=True))
 
 
 def trend_chart(overview: Overview) -> Chart:

@@ -151,18 +151,24 @@ class ReportForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 4}))
     next_steps = forms.CharField(label=_("Next steps"), required=False, max_length=20_000,
                                  widget=forms.Textarea(attrs={"rows": 4}))
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150,
+                                   help_text=_('Printed above the signature; "Trưởng phòng" '
+                                               "when left empty."))
+    signer = forms.CharField(label=_("Signer's name"), required=False, max_length=150,
+                             help_text=_("Printed under the space for the signature; left "
+                                         "empty, a dotted line to write it by hand."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if not sees_every_commune(user):
             del self.fields["commune"]
         if not can(user, "report.write"):
-            for name in ("number", "shortcomings", "next_steps"):
+            for name in ("number", "shortcomings", "next_steps", "signer_title", "signer"):
                 del self.fields[name]
 
 
 class LockForm(forms.Form):
+    """Locking a year; unlocking goes through its own confirmation (views/locks.py)."""
+
     year = YearField(label=_("Year"))
-    action = forms.ChoiceField(choices=[("lock", _("Lock")), ("unlock", _("Unlock"))],
-                               label=_("Action"))
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -163,6 +163,9 @@ class Report(BackgroundJob):
     number = models.CharField(_("number and symbol"), max_length=50, blank=True)
     shortcomings = models.TextField(_("shortcomings"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
+    # The signature block of the printed report (Decree 30/2020/NĐ-CP): who signs, as what.
+    signer = models.CharField(_("signer's name"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     file = models.FileField(_("file"), upload_to="reports/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     snapshot = models.JSONField(_("KPI snapshot"), default=dict, blank=True)

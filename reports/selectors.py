@@ -82,6 +82,13 @@ def task_report_get(user, pk: int) -> TaskReport:
     return report
 
 
+def last_signature() -> dict[str, str]:
+    """Who signed the latest report that named a signer, to offer for the next one."""
+    latest = Report.objects.exclude(signer="").order_by("-created_at", "-id").values(
+        "signer", "signer_title").first()
+    return latest or {}
+
+
 def reports_visible(user) -> QuerySet[Report]:
     """Generated reports the user may open: a commune official's commune's."""
     return scope_queryset(

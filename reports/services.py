@@ -165,16 +165,19 @@ def plan_update(*, user, plan_id: int, data: dict[str, Any], targets: Targets, t
 
 @transaction.atomic
 def report_request(*, user, year: int, commune=None, format: str = "pdf", number: str = "",
-                   shortcomings: str = "", next_steps: str = "") -> Report:
+                   shortcomings: str = "", next_steps: str = "", signer: str = "",
+                   signer_title: str = "") -> Report:
     """Ask for a report; it is built by a worker once this transaction commits. A commune
-    official's report is always their commune's; only staff write its text."""
+    official's report is always their commune's; only staff write its text and name who
+    signs it."""
     check(user, "report.create")
     commune = held_commune(user) or commune
     if not can(user, "report.write"):
-        number = shortcomings = next_steps = ""
+        number = shortcomings = next_steps = signer = signer_title = ""
     check_year(year, PLAN)
     report = Report.objects.create(year=year, commune=commune, format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
+                                   signer=signer, signer_title=signer_title,
                                    requested_by=user, heartbeat_at=timezone.now())
     transaction.on_commit(partial(job_dispatch, Report, report.pk))
     return report

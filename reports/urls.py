@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/rebuild/", reports.report_rebuild, name="report_rebuild"),
     path("<int:pk>/delete/", reports.report_delete, name="report_delete"),
     path("locks/", locks.year_locks, name="locks"),
+    path("locks/<int:year>/unlock/", locks.year_unlock, name="unlock"),
     path("kpi/officers/", figures.officers, name="officers"),
     path("kpi/<slug:figure>/", figures.figure_list, name="figure"),
     path("budget/", budget.budget, name="budget"),

@@ -5,7 +5,8 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -55,3 +56,14 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def confirmation(request: HttpRequest, *, title: str, subject: str, question: str,
+                 confirm: str, back: str, note: str | None = None) -> HttpResponse:
+    """The page every destructive action shows on GET (deleting, removing, unlocking,
+    cancelling): what it acts on (`subject`), what will happen, and a form that POSTs to the
+    same address, which alone acts. `note`: the label of an optional reason to send along."""
+    return render(request, "includes/confirm.html", {
+        "title": title, "subject": subject, "question": question, "confirm": confirm,
+        "back": back, "note": note,
+    })

@@ -109,3 +109,34 @@ def format_number(value, places: int = 0) -> str:
         return str(value)
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(number, places, use_l10n=True, force_grouping=True)
+
+
+# A figure shown with significant digits never has more decimals than this.
+MAX_PLACES = 8
+
+
+def significant_places(value, digits: int = 3, places: int = 2) -> int:
+    """The decimals that show `value` with at least `digits` significant digits, and never
+    fewer than `places`: 1234,57; 12,35; 0,0123 (a kgOE per kg of product). Zero: `places`."""
+    try:
+        number = abs(Decimal(str(value)))
+    except InvalidOperation:
+        return places
+    if not number.is_finite() or number == 0:
+        return places
+    return min(MAX_PLACES, max(places, digits - number.adjusted() - 1))
+
+
+def round_significant(value, digits: int = 3, places: int = 2) -> Decimal:
+    """`value` rounded half up as `format_significant` shows it (for a workbook's cells)."""
+    number = Decimal(str(value))
+    return number.quantize(Decimal(1).scaleb(-significant_places(number, digits, places)),
+                           rounding=ROUND_HALF_UP)
+
+
+def format_significant(value, digits: int = 3, places: int = 2) -> str:
+    """`format_number` with enough decimals for `digits` significant digits (at least
+    `places`): a small SEC such as 0,00412 kgOE/kg is not shown as 0,00."""
+    if value is None or value == "":
+        return "—"
+    return format_number(value, significant_places(value, digits, places))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 
 from melinh_sxsh.lib.forms import number_text
-from melinh_sxsh.lib.text import format_number
+from melinh_sxsh.lib.text import format_number, format_significant
 
 register = template.Library()
 
@@ -19,6 +19,18 @@ def num(value, places=0):
     except (TypeError, ValueError):
         places = 0
     return format_number(value, places)
+
+
+@register.filter
+def sig(value, spec="3,2"):
+    """`{{ value|sig }}`: 3 significant digits and at least 2 decimals, so that a small figure
+    (the SEC of a product counted in kg: 0,00412) does not read 0,00; `|sig:"2,1"`: 2
+    significant digits, at least 1 decimal."""
+    try:
+        digits, places = (int(part) for part in f"{spec},2".split(",")[:2])
+    except (TypeError, ValueError):
+        digits, places = 3, 2
+    return format_significant(value, digits, places)
 
 
 @register.simple_tag(takes_context=True)

@@ -27,6 +27,8 @@ class ReportData:
     shortcomings: str
     next_steps: str
     overview: kpis.Overview
+    signer: str = ""
+    signer_title: str = ""
 
     @property
     def plan(self) -> Plan | None:
@@ -106,6 +108,8 @@ def gather(
     shortcomings: str = "",
     next_steps: str = "",
     built_on: date | None = None,
+    signer: str = "",
+    signer_title: str = "",
 ) -> ReportData:
     return ReportData(
         year=year,
@@ -115,6 +119,8 @@ def gather(
         shortcomings=shortcomings,
         next_steps=next_steps,
         overview=kpis.overview(year, kpis.Scope(commune.pk if commune else None)),
+        signer=signer,
+        signer_title=signer_title,
     )
 
 

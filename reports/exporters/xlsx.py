@@ -7,11 +7,18 @@ from io import BytesIO
 
 from django.utils.text import capfirst
 
+from melinh_sxsh.lib.text import round_significant
 from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE, new_write_only_workbook, write_table
 from reports import kpis
 from reports.exporters.base import Exporter, ReportData
 
 INT, TWO, THREE = "#,##0", "#,##0.00", "#,##0.000"
+# An SEC: 2 decimals, more when it is small (0,00412 kgOE per kg; lib/text.format_significant).
+SEC = "#,##0.00######"
+
+
+def _sec(value):
+    return float(round_significant(value))
 
 
 def _percent(value):
@@ -91,8 +98,7 @@ class XlsxExporter(Exporter):
 
     def saver_sheet(self, sheet, data: ReportData) -> None:
         rows = ((row.name, row.tax_code, row.commune, row.baseline_year,
-                 float(kpis.round_half_up(row.sec_baseline, kpis.PERCENT_PLACES)),
-                 float(kpis.round_half_up(row.sec_current, kpis.PERCENT_PLACES)),
+                 _sec(row.sec_baseline), _sec(row.sec_current),
                  row.product_unit, _percent(row.ratio * 100),
                  "Vượt" if row.above_band else "Đạt",
                  float(kpis.round_half_up(row.energy_saved_toe, kpis.TOE_PLACES)))
@@ -102,7 +108,7 @@ class XlsxExporter(Exporter):
                             f"Suất tiêu hao năm {data.year} (kgOE/đvsp)", "Đơn vị sản phẩm",
                             "Mức tiết kiệm (%)", "Đánh giá", "TOE tiết kiệm"],
                     rows, widths=[40, 16, 16, 10, 18, 18, 16, 14, 10, 14],
-                    number_formats={4: TWO, 5: TWO, 7: TWO, 9: THREE})
+                    number_formats={4: SEC, 5: SEC, 7: TWO, 9: THREE})
 
     def campaign_sheet(self, sheet, data: ReportData) -> None:
         """Each campaign the report counts; at a commune's scope, the commune's people and

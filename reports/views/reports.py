@@ -24,9 +24,8 @@ from reports.forms import ReportForm
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "report.view")
-    form = ReportForm(
-        request.POST or None, user=request.user, initial={"year": kpis.default_year()}
-    )
+    form = ReportForm(request.POST or None, user=request.user,
+                      initial={"year": kpis.default_year(), **selectors.last_signature()})
     if request.method == "POST":
         check(request.user, "report.create")
         if form.is_valid():

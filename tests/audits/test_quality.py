@@ -118,7 +118,7 @@ def test_a_status_saved_by_the_facilities_app_refreshes_the_flags(
         (2018, Rule.APPLYING_NO_MEASURE)}
     with django_capture_on_commit_callbacks(execute=True):
         facility_services.status_set(user=staff, facility=facility_a, year=2018,
-                                     stage=Stage.COMMITTED)
+                                     stage=Stage.COMMITTED, reason="Chưa có giải pháp")
     assert not facility_a.quality_flags.exists()
 
 

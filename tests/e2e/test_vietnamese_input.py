@@ -118,3 +118,50 @@ def test_two_people_save_the_same_campaign(english_page, staff, campaign, width)
     second.wait_for_url(f"**/campaigns/{campaign.pk}/")
     campaign.refresh_from_db()
     assert (campaign.title, campaign.people_reached) == ("Hội nghị tập huấn 2018", 164)
+
+
+def _date_pages(staff):
+    """(what, page that edits the date, page that shows it back, the date box) for every
+    other form with a date a person types (tests/melinh_sxsh/test_forms.py finds them all)."""
+    from reports.models import Plan, PlanTask, Target
+    from tests.audits.conftest import make_measure
+    from tests.factories import FacilityFactory
+
+    measure = make_measure(FacilityFactory(), implemented_on=date(2018, 5, 10))
+    plan = Plan.objects.create(code="108/KH-UBND", title="Kế hoạch SXSH", year=2018,
+                               baseline_year=2017, signed_on=date(2018, 5, 10))
+    Target.objects.create(plan=plan, indicator="aware", value=20)
+    task = PlanTask.objects.create(plan=plan, unit=Unit.objects.get(code="KINH_TE"),
+                                   duty="Tuyên truyền")
+    return [
+        ("measure", f"/audits/measures/{measure.pk}/edit/",
+         f"/audits/measures/{measure.pk}/edit/", "#id_implemented_on"),
+        ("plan", f"/reports/plans/{plan.pk}/edit/", f"/reports/plans/{plan.pk}/edit/",
+         "#id_signed_on"),
+        ("task report", f"/reports/tasks/{task.pk}/", f"/reports/tasks/{task.pk}/",
+         "#id_reported_on"),
+    ]
+
+
+def test_every_other_date_form_reads_and_shows_day_first_in_an_english_browser(
+    english_page, staff
+):
+    """Issue 17: besides the campaign's dates above, each date box of the portal takes
+    15/03/2018 in an American-English Chromium and shows 15/03/2018 back."""
+    page = english_page(staff)
+    for what, edit, shown, box in _date_pages(staff):
+        page.goto(page.base + edit)
+        assert page.locator("input[type=date]").count() == 0, what
+        if what == "task report":
+            page.fill("#id_text", "Đã tổ chức hội nghị")
+        page.fill(box, "15/03/2018")
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".alert-danger, .invalid-feedback").count() == 0, (
+            what, page.locator("main").inner_text()[:500])
+        page.goto(page.base + shown)
+        if what == "task report":
+            assert "15/03/2018" in page.locator("main").inner_text(), what
+        else:
+            assert page.input_value(box) == "15/03/2018", what
+    screenshot(page, "form-dates-english-browser")

@@ -520,7 +520,9 @@ def test_statuses_import_upserts(staff, commune_a):
     assert outcome.ok and outcome.created == 2
     status = FacilityYearStatus.objects.get(facility=facility, year=2018)
     assert (status.stage, status.note, status.set_by) == (Stage.APPLYING, "Thay lò hơi", staff)
-    content = xlsx_bytes([STATUS_HEADERS, ["0101111111", 2018, "Đã đăng ký áp dụng", None]])
+    # A lower stage carries its reason (tests/facilities/test_status_downgrade.py).
+    content = xlsx_bytes([STATUS_HEADERS + ["Lý do hạ mức"],
+                          ["0101111111", 2018, "Đã đăng ký áp dụng", None, "Tạm dừng"]])
     outcome = run(content, StatusImporter, user=staff)
     assert outcome.updated == 1
     status.refresh_from_db()

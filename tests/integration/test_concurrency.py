@@ -70,8 +70,9 @@ def test_two_people_save_the_same_facility_one_wins_the_other_is_told(staff, off
 def test_two_people_set_the_same_status_both_recorded_none_lost(staff, official_a):
     facility = FacilityFactory(commune=official_a.commune)
     _results, errors = together(
+        # Whichever comes second may lower the stage: it gives its reason.
         lambda: services.status_set(user=staff, facility=facility, year=2018,
-                                    stage=Stage.AWARE),
+                                    stage=Stage.AWARE, reason="Kiểm tra lại"),
         lambda: services.status_set(user=official_a, facility=facility, year=2018,
                                     stage=Stage.APPLYING))
     assert errors == [None, None]

@@ -256,3 +256,52 @@ def test_no_template_writes_a_browser_number_or_date_box():
         for match in re.finditer(r'type="(number|date|datetime-local)"', path.read_text())
     ]
     assert found == []
+
+
+# ---- every date box, the admin's too, in both interface languages (issue 17) ----------------
+
+
+def _date_fields():
+    """(where, field) for every date field of the portal's forms and of the admin's forms."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from accounts.models import User
+
+    for cls in _form_classes():
+        for name, field, _model_field in _fields(cls):
+            if isinstance(field, forms.DateField):
+                yield f"{cls.__module__}.{cls.__name__}.{name}", field
+    request = RequestFactory().get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    for model, model_admin in admin.site._registry.items():
+        form_class = model_admin.get_form(request)
+        for name, field in form_class.base_fields.items():
+            if isinstance(field, forms.DateField):
+                yield f"admin {model._meta.label}.{name}", field
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_date_box_shows_and_reads_day_month_year(language):
+    """Whatever the interface language (and the browser's: these are text boxes), a date is
+    shown 15/03/2018 and 15/03/2018 is read as the 15th of March."""
+    checked, wrong = [], []
+    with translation.override(language):
+        for where, field in _date_fields():
+            checked.append(where)
+            html = field.widget.render("d", date(2018, 3, 15))
+            if 'value="15/03/2018"' not in html or 'type="date"' in html:
+                wrong.append(f"{where}: {html}")
+            try:
+                if field.clean("15/03/2018") != date(2018, 3, 15):
+                    wrong.append(f"{where}: misread")
+            except forms.ValidationError as exc:
+                wrong.append(f"{where}: refused ({exc.messages})")
+    assert wrong == []
+    # Every date a person types: campaigns, measures, plans, progress reports, in the pages
+    # and in the admin.
+    assert {"campaigns.forms.CampaignForm.starts_on", "audits.forms.CPMeasureForm.implemented_on",
+            "reports.forms.PlanForm.signed_on", "reports.forms.TaskReportForm.reported_on",
+            "admin campaigns.Campaign.starts_on", "admin audits.CPMeasure.implemented_on",
+            "admin reports.Plan.signed_on"} <= set(checked)

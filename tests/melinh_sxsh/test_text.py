@@ -38,3 +38,17 @@ def test_vietnamese_order(ordered):
 def test_sort_key_uses_only_collation_safe_characters():
     key = sort_key("Công ty TNHH Đông Á – Chi nhánh số 2 (Hà Nội)")
     assert set(key) <= set("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("0.004123", "0,00412"), ("0.0412", "0,0412"), ("0.41249", "0,412"), ("1.23456", "1,23"),
+    ("12.3456", "12,35"), ("1234.565", "1.234,57"), ("0", "0,00"), ("0.000000001", "0,00000000"),
+    (None, "—"),
+])
+def test_significant_digits_keep_a_small_figure_readable(value, shown):
+    from django.utils import translation
+
+    from melinh_sxsh.lib.text import format_significant
+
+    with translation.override("vi"):
+        assert format_significant(value) == shown

@@ -116,12 +116,20 @@ def test_unlocking_lets_changes_through_and_both_acts_are_logged(login, cast, wo
 
 def test_the_locks_page(login, cast, staff):
     client = login(cast["staff"])
-    client.post(reverse("reports:locks"), {"year": 2018, "action": "lock", "note": "x"})
-    response = client.post(reverse("reports:locks"), {"year": 2018, "action": "lock"},
-                           follow=True)
+    client.post(reverse("reports:locks"), {"year": 2018, "note": "x"})
+    response = client.post(reverse("reports:locks"), {"year": 2018}, follow=True)
     assert "đã được khóa" in response.content.decode()
-    client.post(reverse("reports:locks"), {"year": 2018, "action": "unlock"})
-    assert YearLockEvent.objects.count() == 2
+    # Unlocking asks first, naming the year; its POST unlocks, with the reason.
+    page = response.content.decode()
+    assert reverse("reports:unlock", args=[2018]) in page
+    response = client.get(reverse("reports:unlock", args=[2018]))
+    assert response.status_code == 200 and "Năm 2018" in response.content.decode()
+    assert YearLockEvent.objects.count() == 1
+    client.post(reverse("reports:unlock", args=[2018]), {"note": "Sửa số liệu"})
+    assert list(YearLockEvent.objects.order_by("at", "id").values_list("action", "note")) == [
+        ("lock", "x"), ("unlock", "Sửa số liệu")]
+    assert client.get(reverse("reports:unlock", args=[1990])).status_code == 404
     for role in ("leader", "official_a", "unit"):
         assert login(cast[role]).post(reverse("reports:locks"), {
-            "year": 2019, "action": "lock"}).status_code == 403
+            "year": 2019}).status_code == 403
+        assert login(cast[role]).post(reverse("reports:unlock", args=[2019])).status_code == 403

@@ -131,6 +131,8 @@ MATRIX = {
     "facilities:edit": form("facility.change", "facility"),
     "facilities:delete": confirm("facility.delete", "facility"),
     "facilities:status_update": post("status.change", "facility"),
+    # the confirmation of a lower stage (the world's facility is aware in 2018)
+    "facilities:status_lower": read("status.change", "facility"),
     "facilities:import": form("facility.import"),
     "facilities:import_template": read("facility.import"),
     # an import job is seen by its uploader (official A) and by staff
@@ -145,13 +147,13 @@ MATRIX = {
     "campaigns:delete": confirm("campaign.change", "campaign"),
     "campaigns:attendance_add": post("campaign.change", "campaign"),
     "campaigns:attendance_people": post("campaign.change", "campaign"),
-    "campaigns:attendance_remove": post("campaign.change", "campaign"),
+    "campaigns:attendance_remove": confirm("campaign.change", "campaign"),
     "campaigns:attachment_add": post("campaign.change", "campaign"),
     "campaigns:attachment_download": read("campaign.view", "campaign"),
-    "campaigns:attachment_delete": post("campaign.change", "campaign"),
+    "campaigns:attachment_delete": confirm("campaign.change", "campaign"),
     "campaigns:funding_add": post("campaign.change", "campaign"),
     # the line funds the campaign
-    "campaigns:funding_delete": post("campaign.change", "campaign"),
+    "campaigns:funding_delete": confirm("campaign.change", "campaign"),
     "campaigns:models": read("campaign.view"),
     "campaigns:model_create": form("model.change"),
     "campaigns:model_detail": read("campaign.view", "model"),
@@ -184,6 +186,7 @@ MATRIX = {
     "reports:report_rebuild": post("report.change", "report"),
     "reports:report_delete": confirm("report.change", "report"),
     "reports:locks": form("year.lock"),
+    "reports:unlock": (Rule("year.lock"), Rule("year.lock", ok=R)),
     "reports:officers": read("dashboard.view"),
     "reports:figure": read("dashboard.view"),
     "reports:budget": read("budget.view"),
@@ -244,6 +247,7 @@ def address(name: str, world) -> str:
     args = {
         "facilities:detail": [world.facility.pk], "facilities:edit": [world.facility.pk],
         "facilities:delete": [world.facility.pk], "facilities:status_update": [world.facility.pk],
+        "facilities:status_lower": [world.facility.pk],
         "facilities:import_template": ["facilities"],
         "facilities:import_detail": [world.job.pk], "facilities:import_confirm": [world.job.pk],
         "facilities:import_cancel": [world.job.pk],
@@ -268,6 +272,7 @@ def address(name: str, world) -> str:
         "reports:report_detail": [world.report.pk], "reports:report_download": [world.report.pk],
         "reports:report_issue": [world.report.pk], "reports:report_rebuild": [world.report.pk],
         "reports:report_delete": [world.report.pk], "reports:figure": ["aware"],
+        "reports:unlock": [2018],
         "reports:plan_edit": [world.plan.pk], "reports:task_detail": [world.task.pk],
         "reports:task_report_file": [world.task_report.pk],
         "public:event_detail": [world.event.pk], "public:news_detail": [world.article.pk],
@@ -275,7 +280,10 @@ def address(name: str, world) -> str:
         "accounts:user_reset_password": [world.job.requested_by_id],
     }.get(name, [])
     url = reverse(name, args=args)
-    return url + ("?source=KHUYEN_CONG&year=2018" if name == "reports:budget_lines" else "")
+    return url + {
+        "reports:budget_lines": "?source=KHUYEN_CONG&year=2018",
+        "facilities:status_lower": "?year=2018&stage=0",
+    }.get(name, "")
 
 
 def answers(method: str, name: str, login, cast, world) -> tuple[int, ...]:

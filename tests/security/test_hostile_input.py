@@ -97,11 +97,17 @@ def test_report_text_with_markup_is_printed_as_text(login, cast,
     client = login(cast["staff"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:index"), {"year": 2018, "format": "pdf",
-                                               "shortcomings": SCRIPT, "next_steps": IMG})
+                                               "shortcomings": SCRIPT, "next_steps": IMG,
+                                               "signer": SCRIPT, "signer_title": IMG[:40]})
     report = Report.objects.get()
     with report.file.open("rb") as handle:
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(handle.read())).pages)
     assert "<script>alert('xss')</script>" in text  # shown as the words typed, not run
+    assert text.count("<script>alert('xss')</script>") == 2  # the signer's name too
+    # An over-long signer is refused on the form, not cut or a 500.
+    response = client.post(reverse("reports:index"), {"year": 2018, "format": "pdf",
+                                                      "signer": "x" * 151})
+    assert response.status_code == 200 and Report.objects.count() == 1
     body = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "<script>alert" not in body
 
@@ -191,6 +197,25 @@ def test_bad_status_posts(login, cast, facility_a, data):
                                                  args=[facility_a.pk]), data, follow=True)
     assert response.status_code == 200
     assert not FacilityYearStatus.objects.exists()
+
+
+def test_a_lowering_reason_is_escaped_and_bounded(login, cast, facility_a):
+    FacilityYearStatus.objects.create(facility=facility_a, year=2018, stage=3)
+    client = login(cast["official_a"])
+    url = reverse("facilities:status_update", args=[facility_a.pk])
+    lowering = {"year": "2018", "stage": "1", "note": SCRIPT}
+    # Shown back on the confirmation page as text, and refused when too long (no 500).
+    response = client.post(url, {**lowering, "reason": "x" * 501})
+    assert response.status_code == 302
+    assert FacilityYearStatus.objects.get().stage == 3
+    response = client.post(url, lowering)
+    assert response.status_code == 200
+    assert_escaped(response.content.decode())
+    client.post(url, {**lowering, "reason": SCRIPT + IMG})
+    status = FacilityYearStatus.objects.get()
+    assert (status.stage, status.downgrade_reason) == (1, SCRIPT + IMG)
+    body = client.get(reverse("facilities:detail", args=[facility_a.pk])).content.decode()
+    assert_escaped(body)
 
 
 # ---- forged ids of other communes -----------------------------------------------------------
@@ -479,6 +504,7 @@ def test_the_reported_addresses(login, cast, facility_a):
     ("dashboard", "staff", {"commune"}), ("facilities:list", "staff", {"q", "page"}),
     ("campaigns:index", "unit", {"q"}), ("reports:figure", "leader", {"sector"}),
     ("reports:budget_lines", "staff", {"source", "year", "page"}),
+    ("facilities:status_lower", "official_a", {"year", "stage", "version", "reason"}),
 ])
 def test_the_sweep_finds_the_parameters_views_read(name, role, expected, login, cast,
                                                    recording):
