@@ -47,9 +47,10 @@ def test_commune_official_updates_statuses_and_imports_a_file(demo, open_page, w
     assert FacilityYearStatus.objects.get(facility=facility, year=2018).stage == Stage.AWARE
 
     mine = list(Facility.objects.filter(commune=official.commune).order_by("pk")[:3])
-    content = xlsx_bytes([["Mã số thuế", "Năm", "Mức độ", "Ghi chú"]]
-                         + [[f.tax_code, 2018, "Đã đăng ký áp dụng", "Rà soát quý IV"]
-                            for f in mine])
+    # A row that lowers a stage carries its reason (docs/IMPORTS.md, statuses).
+    content = xlsx_bytes([["Mã số thuế", "Năm", "Mức độ", "Ghi chú", "Lý do hạ mức"]]
+                         + [[f.tax_code, 2018, "Đã đăng ký áp dụng", "Rà soát quý IV",
+                             "Biên bản rà soát quý IV"] for f in mine])
     path = tmp_path / "muc-do-2018.xlsx"
     path.write_bytes(content)
     visit(page, "/facilities/import/")
