@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint worker beat messages clean backup restore
+.PHONY: install run test test-fast lint worker beat messages clean backup restore
 
 install: $(STAMP)
 
@@ -25,8 +25,16 @@ run: install
 	@echo "Cổng thông tin SXSH Mê Linh: http://127.0.0.1:8000/"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Tests run in TEST_JOBS processes (pytest-xdist); a module or group that starts a server or a
+# worker stays in one of them (--dist loadgroup). `make test-fast` leaves out what starts a
+# process or a browser: the inner loop, not a replacement for `make test`.
+TEST_JOBS ?= auto
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -107,3 +107,11 @@ def axe_check(page, context: str = "") -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def progress_value(page) -> int | None:
+    """The job's progress bar's value, or None when there is no bar. Read in one step: htmx may
+    swap the bar away between a count and a read, which would leave the read waiting."""
+    value = page.evaluate(
+        "() => document.querySelector('progress.job-progress')?.getAttribute('value')")
+    return None if value is None else int(value or 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Commune, Role, Unit, User
+from tests.processes import migrated_sqlite, sqlite_url  # noqa: F401  (shared fixtures)
 from tests.sxsh_env import REQUIRE_ALL, need  # noqa: F401  (tests import need from here)
 
 COMMUNE_A = "08989"  # Thị trấn Quang Minh
@@ -143,3 +144,14 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}",
             f"SXSH_REQUIRE_ALL={'1' if REQUIRE_ALL else '0'}"]
+
+
+# A test that starts a process, a browser or a server is `slow` without being told;
+# `make test-fast` leaves those out (README.md, "Tests").
+SLOW_FIXTURES = {"migrated_sqlite", "start_worker", "start_beat", "browser", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -18,7 +18,18 @@ from django.db import connection
 from tests.sxsh_env import need
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def worker_redis_url() -> str:
+    """REDIS_TEST_URL, its database number lowered by the pytest-xdist worker's index (gw1 takes
+    14 when the run was given 15), so that parallel workers never flush each other's queues."""
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number) - index}" if number.isdigit() else url
+
+
+REDIS_URL = worker_redis_url()
 
 
 def redis_available() -> bool:

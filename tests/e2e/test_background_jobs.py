@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, axe_check, screenshot
+from tests.browser import ARTIFACTS, axe_check, progress_value, screenshot
 from tests.facilities.xlsx_helpers import facilities_file
+from tests.processes import sqlite_copy
 
-pytestmark = pytest.mark.browser
+# One xdist worker takes the module: its server is started once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("make-run")]
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Correct-horse-2018"
 WIDTHS = ["desktop", "phone"]
@@ -37,21 +39,20 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def make_run(tmp_path_factory):
+def make_run(tmp_path_factory, migrated_sqlite):
     """The base address of a server started like `make run`, with a staff member (canbo) and
     the official of Quang Minh (xa.quangminh)."""
     folder = tmp_path_factory.mktemp("make-run")
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DATABASE_URL": sqlite_copy(migrated_sqlite, folder),
         "REDIS_URL": "",
         "MEDIA_ROOT": str(folder / "media"),
         "SXSH_REPORT_STEP_DELAY": "1",
     }
     env.pop("JOB_THREADS", None)  # the default
     for command in (
-        ["migrate", "--noinput"],
         ["adduser", "canbo", "--role", "staff", "--password", PASSWORD],
         [
             "adduser",
@@ -127,9 +128,8 @@ def test_a_report_request_answers_at_once_and_the_bar_leads_to_the_file(
     seen = set()
     download = page.locator("a.report-download")
     while not download.count():
-        bar = page.locator("progress.job-progress")
-        if bar.count():
-            seen.add(int(bar.get_attribute("value") or 0))
+        if (value := progress_value(page)) is not None:
+            seen.add(value)
         page.wait_for_timeout(200)
         assert len(seen) < 1_000, "the bar never reached the file"
     assert page.locator("progress").count() == 0

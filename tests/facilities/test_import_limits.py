@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.facilities import raw_xlsx
+from tests.processes import sqlite_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 10
@@ -22,25 +23,16 @@ PEAK_MB = 400
 
 
 @pytest.fixture(scope="module")
-def command_env(tmp_path_factory):
-    """A database of its own (a file: the command runs in another process), migrated once."""
+def command_env(tmp_path_factory, migrated_sqlite):
+    """A database of its own (a file: the command runs in another process)."""
     folder = tmp_path_factory.mktemp("limits")
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DATABASE_URL": sqlite_copy(migrated_sqlite, folder),
         "REDIS_URL": "",
         "MEDIA_ROOT": str(folder / "media"),
     }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
     return env, folder
 
 

@@ -130,6 +130,7 @@ def test_progress_fragment_for_htmx(login, cast, django_capture_on_commit_callba
     assert body.lstrip().startswith('<div id="import-status"')
 
 
+@pytest.mark.slow
 def test_downloaded_template_filled_with_1000_rows_imports_1000(
         login, cast, django_capture_on_commit_callbacks):
     from io import BytesIO

@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from tests.browser import ARTIFACTS, screenshot
+from tests.browser import ARTIFACTS, progress_value, screenshot
 from tests.sxsh_env import need
 
-pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True),
+              pytest.mark.xdist_group("celery")]
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -31,9 +32,8 @@ def test_leader_builds_and_downloads_the_district_report(open_page, start_worker
     for _ in range(200):
         if download_link.count():
             break
-        bar = page.locator("progress.job-progress")
-        if bar.count():
-            seen.add(int(bar.get_attribute("value")))
+        if (value := progress_value(page)) is not None:
+            seen.add(value)
         page.wait_for_timeout(150)
     download_link.wait_for(timeout=60_000)
     assert len(seen) >= 2 and any(0 < value < 100 for value in seen), seen

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import sqlite_copy
+
 ROOT = Path(__file__).resolve().parents[2]
+# One xdist worker takes the module, so that its collected static files are made once.
+pytestmark = pytest.mark.xdist_group("production")
 BIN = Path(sys.executable).parent
 
 
@@ -23,16 +27,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def production_env(tmp_path_factory):
+def production_env(tmp_path_factory, migrated_sqlite):
     tmp_path = tmp_path_factory.mktemp("production")
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 64,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": "",
+           "DATABASE_URL": sqlite_copy(migrated_sqlite, tmp_path), "REDIS_URL": "",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "MEDIA_ROOT": str(tmp_path / "media"),
            "STATIC_ROOT": str(tmp_path / "static")}
-    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        done = subprocess.run([sys.executable, "manage.py", *step], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
     return env
 
 
@@ -70,13 +73,21 @@ def test_gunicorn_serves_the_portal_with_production_settings(production_env):
 
 
 def test_celery_beat_starts_with_the_one_schedule(production_env, tmp_path):
+    log = tmp_path / "beat.log"
     beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "melinh_sxsh", "beat",
                              "--loglevel=info", "--schedule", str(tmp_path / "schedule")],
                             cwd=ROOT, env={**production_env, "REDIS_URL": "memory://"},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)
-    time.sleep(6)
-    os.killpg(beat.pid, signal.SIGTERM)
-    output = beat.communicate(timeout=30)[0]
+    try:
+        deadline = time.monotonic() + 60
+        while "beat: Starting" not in log.read_text() and beat.poll() is None:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.2)
+        time.sleep(1)  # a schedule entry that fails would print its traceback right after
+    finally:
+        os.killpg(beat.pid, signal.SIGTERM)
+        beat.wait(timeout=30)
+    output = log.read_text()
     assert "beat: Starting" in output, output[-2000:]
     assert "Traceback" not in output

@@ -14,7 +14,10 @@ from melinh_sxsh.lib.jobs import JobStatus
 from reports.models import Report
 from tests.worker import wait_for
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs them one after another: each starts Celery processes and some time
+# what they do, which a second such test beside it would slow.
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True),
+              pytest.mark.xdist_group("celery")]
 
 
 def status_of(report_id):

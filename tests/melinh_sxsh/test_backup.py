@@ -23,6 +23,7 @@ def run_manage(*args, env):
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_backup_then_restore_into_an_empty_database(tmp_path, settings):
     call_command("load_demo", stdout=StringIO())
     media = Path(settings.MEDIA_ROOT)

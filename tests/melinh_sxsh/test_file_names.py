@@ -110,6 +110,7 @@ def generated_downloads(world, staff) -> list[str]:
     return urls
 
 
+@pytest.mark.slow  # every download, each built
 def test_every_file_is_named_and_written_in_vietnamese(login, cast):
     world = build_world(
         staff=cast["staff"], official_a=cast["official_a"], official_b=cast["official_b"]
@@ -134,6 +135,7 @@ def test_every_file_is_named_and_written_in_vietnamese(login, cast):
     assert set(downloads) <= set(opened) and len(opened) >= len(downloads) + 4, opened
 
 
+@pytest.mark.slow
 def test_workbook_headers_are_vietnamese(login, cast):
     """The first row of every sheet of every workbook the portal writes."""
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])
@@ -173,6 +175,7 @@ def test_the_import_templates_are_named_in_vietnamese(login, staff):
     }
 
 
+@pytest.mark.slow
 def test_a_communes_report_is_named_after_the_commune(login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])
     names = {
@@ -203,6 +206,7 @@ def test_the_workbook_names_how_each_target_is_measured(cast):
     ]
 
 
+@pytest.mark.slow
 def test_the_pdf_writes_sxsh_in_capitals_in_its_data_quality_paragraph(cast):
     """A facility applying cleaner production without a measure: the flag's label, put inside
     the sentence, keeps SXSH (Django's `lower` wrote "sxsh")."""

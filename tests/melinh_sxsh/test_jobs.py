@@ -107,6 +107,7 @@ def test_a_cancelled_job_stops_its_worker(staff):
     assert ImportJob.objects.get(pk=job.pk).status == JobStatus.CANCELLED
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_goes_on_without_progress_calls(staff, settings):
     """A long write sits in one transaction where progress is not recorded: a thread of the

@@ -48,6 +48,7 @@ def upload(client, content):
     )
 
 
+@pytest.mark.slow
 def test_the_report_page_answers_before_the_report_is_built_and_then_offers_it(
     held, background_jobs, login, staff
 ):
@@ -70,6 +71,7 @@ def test_the_report_page_answers_before_the_report_is_built_and_then_offers_it(
     assert "report-download" in page and "<progress" not in page and "hx-get" not in page
 
 
+@pytest.mark.slow
 def test_a_500_row_file_is_checked_then_written_by_a_thread(
     held, background_jobs, login, official_a
 ):

@@ -55,6 +55,7 @@ def test_the_outline_check_sees_a_skipped_level():
     assert outline_problems("<h1>a</h1><h2>b</h2><h3>c</h3><h2>d</h2>") == ["meta description: []"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_its_headings_in_order_and_a_description(role, login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])

@@ -58,6 +58,7 @@ def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_defaults_are_the_embedded_ones():
     result = settings_in({"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
@@ -72,6 +73,7 @@ def test_defaults_are_the_embedded_ones():
     assert (got["lang"], got["tz"]) == ("vi", "Asia/Ho_Chi_Minh")
 
 
+@pytest.mark.slow
 def test_production_values_when_debug_is_off():
     result = settings_in({
         "SECRET_KEY": "x" * 60, "DATABASE_URL": "postgres://u:p@db:5432/sxsh",

@@ -48,6 +48,7 @@ def report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{problem}: {sorted(set(where))}" for problem, where in found.items())
 
 
+@pytest.mark.slow  # every page for every role
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_is_in_vietnamese(role, login, named_cast):
     cast = named_cast
@@ -118,6 +119,7 @@ def admin_quoted() -> tuple[str, ...]:
 SCRIPTED = ("vDateField", "vTimeField", "selectfilter")
 
 
+@pytest.mark.slow  # every page for every role
 def test_the_admin_is_in_vietnamese(login, named_cast):
     cast = named_cast
     build_world(staff=cast["staff"], official_a=cast["official_a"], official_b=cast["official_b"])

@@ -69,6 +69,7 @@ def settings_with(env: dict[str, str]) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 def test_the_variable_is_read_from_the_environment():
     result = settings_with({})
     assert result.returncode == 0, result.stderr

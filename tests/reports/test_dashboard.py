@@ -36,6 +36,7 @@ def kpi_json(capsys, *args):
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_the_command_and_the_dashboard_print_the_same_figures(demo, login, capsys):
     from accounts.models import User
 
@@ -66,6 +67,7 @@ def count_of(response) -> int:
     return context["page"].paginator.count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("username", ["lanhdao", "xa.quangminh"])
 def test_every_number_opens_a_list_of_that_length(demo, login, username):
     from accounts.models import User
@@ -94,6 +96,7 @@ def test_every_number_opens_a_list_of_that_length(demo, login, username):
         assert int(sums["spent"]["data-sum"]) == kpis.funding_by_source(2018).spent_vnd
 
 
+@pytest.mark.slow
 def test_commune_official_sees_only_their_commune(demo, login, capsys):
     from accounts.models import User
 
@@ -120,6 +123,7 @@ def test_year_and_scope_are_in_the_address(demo, login):
 
 @pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "1"}, {"commune": "x" * 50},
                                    {"sort": "-nothing"}, {"sector": "<script>"}])
+@pytest.mark.slow
 def test_bad_parameters_fall_back(demo, login, query):
     from accounts.models import User
 

@@ -289,6 +289,7 @@ def from_embed(client, modes: dict) -> dict[str, str]:
 # ---- the test -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("aware_mode", ["relative", "points"])
 @pytest.mark.parametrize("commune", [None, QUANG_MINH], ids=["district", "quang-minh"])
 def test_every_output_prints_the_overviews_figures(demo, client, login, commune, aware_mode):

@@ -62,6 +62,7 @@ def section(text: str, start: str, end: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0]
 
 
+@pytest.mark.slow
 def test_the_signature_block_names_the_signer_under_the_space_to_sign(demo, login):
     client = login(User.objects.get(username="canbo.kinhte"))
     ask(client, year=2018, signer="Nguyễn Văn Hải", signer_title="Phó trưởng phòng")
@@ -99,6 +100,7 @@ def test_no_commentary_leaves_dotted_lines_to_fill_in(demo):
     assert "Số liệu của 3 xã còn thiếu." in shortcomings and "fill-line" not in shortcomings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("commune", [None, "Quang Minh"])
 def test_the_first_page_is_not_half_empty(demo, tmp_path, commune):
     scope = Commune.objects.get(name__endswith=commune) if commune else None
@@ -109,6 +111,7 @@ def test_the_first_page_is_not_half_empty(demo, tmp_path, commune):
     assert inked_to(first) > 0.8, inked_to(first)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_no_chart_text_leaves_its_drawing(demo, browser):
     """Every text of every chart (axes, titles, legends), the printed report's and the

@@ -54,6 +54,7 @@ def pdf_text(report) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
+@pytest.mark.slow
 def test_leader_asks_for_a_district_report_and_downloads_it(demo, login):
     leader = User.objects.get(username="lanhdao")
     client = login(leader)
@@ -72,6 +73,7 @@ def test_leader_asks_for_a_district_report_and_downloads_it(demo, login):
     assert hashlib.sha256(content).hexdigest() == report.checksum
 
 
+@pytest.mark.slow
 def test_pdf_text_carries_the_kpi_json_numbers(demo, login):
     client = login(User.objects.get(username="canbo.kinhte"))
     ask(client, year=2018, shortcomings="Một số cơ sở chưa cập nhật số liệu.",
@@ -94,6 +96,7 @@ def test_pdf_text_carries_the_kpi_json_numbers(demo, login):
     assert "PHỤ LỤC" in text
 
 
+@pytest.mark.slow
 def test_workbook_numbers_equal_the_kpi_json(demo, login):
     client = login(User.objects.get(username="canbo.kinhte"))
     ask(client, year=2018, format="xlsx", commune="")
@@ -116,6 +119,7 @@ def test_workbook_numbers_equal_the_kpi_json(demo, login):
     assert len(savers) == data["saving"]["current"]
 
 
+@pytest.mark.slow
 def test_commune_official_gets_only_their_communes_report(demo, login):
     official = User.objects.get(username="xa.tienphong")
     client = login(official)
@@ -128,6 +132,7 @@ def test_commune_official_gets_only_their_communes_report(demo, login):
     assert client.get(reverse("reports:report_download", args=[other.pk])).status_code == 404
 
 
+@pytest.mark.slow
 def test_an_issued_report_never_changes(demo, login):
     staff = User.objects.get(username="canbo.kinhte")
     client = login(staff)
@@ -158,6 +163,7 @@ def test_an_issued_report_never_changes(demo, login):
         in body
 
 
+@pytest.mark.slow
 def test_rebuilding_a_draft_replaces_its_file(demo, login):
     client = login(User.objects.get(username="canbo.kinhte"))
     ask(client, year=2018)
@@ -173,6 +179,7 @@ def test_rebuilding_a_draft_replaces_its_file(demo, login):
     assert leftovers == [report.file.name.rsplit("/", 1)[-1]]
 
 
+@pytest.mark.slow
 def test_a_second_delivery_does_nothing(demo, staff):
     report = Report.objects.create(year=2018, requested_by=staff)
     building.report_build(report.pk)
@@ -219,6 +226,7 @@ def test_old_drafts_are_purged_but_issued_reports_kept(staff):
     assert set(Report.objects.values_list("pk", flat=True)) == {issued.pk, recent.pk}
 
 
+@pytest.mark.slow
 def test_weekly_draft_builds_the_district_report(demo):
     from django.test import TestCase
 
@@ -261,6 +269,7 @@ def test_bad_ids(login, cast, path):
     assert login(cast["staff"]).get(path).status_code == 404
 
 
+@pytest.mark.slow
 def test_build_report_command(demo, tmp_path):
     out = tmp_path / "bao-cao.pdf"
     call_command("build_report", "--year", "2018", "--format", "pdf", "--out", str(out),
