@@ -287,14 +287,40 @@ def address(name: str, world) -> str:
 
 
 def answers(method: str, name: str, login, cast, world) -> tuple[int, ...]:
+    """Each role's status code; on the way, every answer is checked to be kept by no cache
+    (tests/security/test_cache_control.py says why)."""
     got = {}
     for role in ORDER:
         client = login(None if role == "anonymous" else cast[role])
         response = getattr(client, method)(address(name, world))
         got[role] = response.status_code
+        assert_cached_as_it_should(name, response, (role, method, name, response.status_code))
     return tuple(got[role] for role in ROLES)
 
 
+# Views that declare their answers public (the same for everyone): the pages under /public/.
+PUBLIC_PAGES = {name for name in MATRIX if name.startswith("public:")}
+
+
+def cache_directives(response) -> set[str]:
+    header = response.get("Cache-Control", "")
+    return {part.strip().split("=")[0].lower() for part in header.split(",") if part.strip()}
+
+
+def assert_private(response, where):
+    got = cache_directives(response)
+    assert {"no-store", "private"} <= got, (where, response.get("Cache-Control"))
+    assert "public" not in got, where
+
+
+def assert_cached_as_it_should(name, response, where):
+    if name in PUBLIC_PAGES and response.status_code == 200:
+        assert "public" in cache_directives(response), where
+    else:
+        assert_private(response, where)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_get(name, login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])
@@ -302,6 +328,7 @@ def test_get(name, login, cast):
     assert answers("get", name, login, cast, world) == want
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_post(name, login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])
@@ -489,6 +516,7 @@ def build_pdf_report(report):
     return pdf
 
 
+@pytest.mark.slow  # every page for every role
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_names_a_facility_its_reader_may_not_see(role, login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"],

@@ -81,6 +81,7 @@ def fresh_reports(world) -> list[str]:
     return urls
 
 
+@pytest.mark.slow  # every page for every role
 def test_no_page_shows_the_budget_to_whom_may_not_see_it(login, cast):
     world = build_world(
         staff=cast["staff"], official_a=cast["official_a"], official_b=cast["official_b"]
