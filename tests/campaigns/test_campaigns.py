@@ -184,7 +184,8 @@ def test_dates_and_numbers_are_validated(login, cast):
         starts_on="2018-05-10", ends_on="2018-05-01", people_reached="-4"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Ngày kết thúc không được trước ngày bắt đầu" in body or "invalid-feedback" in body
+    assert "Ngày kết thúc không được trước ngày bắt đầu" in body
+    assert "Số người được tiếp cận: không được là số âm" in body
     assert not Campaign.objects.exists()
 
 

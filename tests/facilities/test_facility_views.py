@@ -1,6 +1,8 @@
 """Every facility view with the same cast: works, needs login, hides other communes (404),
 refuses read-only roles (403), survives a bad id."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -148,9 +150,9 @@ def test_commune_official_cannot_move_a_facility(login, cast, facility_a, commun
     ("tax_code", "12345", "mã số thuế phải có 10 chữ số"),
     ("tax_code", "0100000002", "Đã có cơ sở"),
     ("name", "   ", "bắt buộc"),
-    ("employees", "-3", ""),
+    ("employees", "-3", "Số lao động: không được là số âm"),
     ("first_year", "2999", "phải là năm từ 1900 đến"),
-    ("email", "not-an-email", ""),
+    ("email", "not-an-email", "Nhập địa chỉ email."),
 ])
 def test_edit_validation_messages(login, cast, facility_a, facility_b, field, value, message):
     client = login(cast["staff"])
@@ -159,8 +161,9 @@ def test_edit_validation_messages(login, cast, facility_a, facility_b, field, va
                            form_data(facility_a, **{field: value}))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "invalid-feedback" in body or "alert" in body
-    assert message in body
+    # The message stands under the field it is about.
+    assert re.search(rf'id="error_1_id_{field}"><strong>[^<]*{re.escape(message)}', body), body
+
     after = Facility.objects.get(pk=facility_a.pk)
     assert (after.version, after.tax_code, after.name) == (before.version, before.tax_code,
                                                           before.name)
