@@ -58,6 +58,24 @@ def reload_reference_data() -> None:
         import_module(f"{app}.migrations.0002_reference_data").load(apps, None)
 
 
+def pytest_configure(config):
+    # On SQLite the test database is made from the models, not by running every migration
+    # (their state rendering took a quarter of a minute per xdist process); the reference rows
+    # the data migrations load are loaded by django_db_setup below. The migrations themselves
+    # still run: on PostgreSQL for the whole suite, and on SQLite in `migrated_sqlite`.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        config.option.nomigrations = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if not Commune.objects.exists():
+            reload_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     marker = request.node.get_closest_marker("django_db")
