@@ -124,6 +124,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The first hasher stores every new password; the others only check the hashes made before it
+# and are replaced by the first's at their owner's next login (docs/ARCHITECTURE.md,
+# "Passwords"). Django's own Argon2 hasher is left out: it shares the algorithm name.
+PASSWORD_HASHERS = [
+    "accounts.hashers.SxshArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.validators.MinimumLengthValidator",
