@@ -49,9 +49,11 @@ from reports.kpis.overview import (
     FIRST_TREND_YEAR,
     Members,
     Overview,
+    cached_overview,
     kpis,
     members_of,
     overview,
+    snapshot,
     trend_years,
 )
 from reports.kpis.scope import DISTRICT, Scope
@@ -110,6 +112,7 @@ __all__ = [
     "TrendPoint",
     "YearSets",
     "activity",
+    "cached_overview",
     "campaigns_reached",
     "commune_table",
     "data_quality",
@@ -125,6 +128,7 @@ __all__ = [
     "overview",
     "round_half_up",
     "savers",
+    "snapshot",
     "summarize",
     "target_text",
     "targets_for",

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.translation import get_language
+
 from accounts.models import Commune
+from melinh_sxsh.lib import dataversion
 from reports.kpis import tables
 from reports.kpis.activity import Activity, CampaignRow, campaigns_reached
 from reports.kpis.activity import activity as activity_of
@@ -115,6 +118,35 @@ def overview(
     targets = targets_for(year, baseline_year)
     evaluation = evaluate(trend_years(year, targets.baseline_year), scope, targets.band)
     return Overview(year, scope, targets, evaluation)
+
+
+# What the pages read of an overview; `snapshot` computes them before it is cached.
+SNAPSHOT_PARTS = ("officers", "communes", "commune_code", "figures", "table", "trend", "activity")
+
+
+def snapshot(result: Overview, parts: tuple[str, ...] = SNAPSHOT_PARTS) -> Overview:
+    """`result` with `parts` (those a page reads) computed and its facility sets dropped (they
+    are large; `savers` and the lists behind the numbers need `overview()` itself)."""
+    for part in parts:
+        getattr(result, part)
+    result.evaluation = None
+    return result
+
+
+def cached_overview(
+    year: int | None = None, scope: Scope = DISTRICT, *, token: str | None = None
+) -> Overview:
+    """`overview(year, scope)` as the dashboard and the public pages show it, computed once per
+    data version (melinh_sxsh/lib/dataversion.py): any write that can change a figure makes the
+    next request compute it again."""
+    token = token or dataversion.current()
+    year = default_year() if year is None else year
+    return dataversion.cached(
+        "overview",
+        lambda: snapshot(overview(year, scope)),
+        year, scope.commune_id, scope.sector_id, get_language(),
+        token=token,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, check, sees_every_commune
 from facilities import selectors as facility_selectors
+from melinh_sxsh.lib import dataversion
 from reports import charts, kpis, selectors
 from reports.views.scope import DashboardScope, scope_from
 
@@ -62,7 +64,13 @@ def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[s
 def dashboard(request: HttpRequest) -> HttpResponse:
     check(request.user, "dashboard.view")
     scope = scope_from(request)
-    overview = kpis.overview(scope.year, scope.kpi_scope())
+    # Computed once per data version, not once per request (docs/PERFORMANCE.md).
+    token = dataversion.current()
+    kpi_scope = scope.kpi_scope()
+    overview = kpis.cached_overview(scope.year, kpi_scope, token=token)
+    trend_chart = dataversion.cached(
+        "trend-chart", lambda: charts.trend_chart(overview), scope.year, kpi_scope.commune_id,
+        kpi_scope.sector_id, get_language(), token=token)
     sort = request.GET.get("sort", "name")
     table = sorted_table(overview.table, sort)
     return render(
@@ -75,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "table": table,
             "trend": overview.trend,
             "activity": overview.activity,
-            "trend_chart": charts.trend_chart(overview),
+            "trend_chart": trend_chart,
             "communes": overview.communes if sees_every_commune(request.user) else [],
             "sectors": facility_selectors.sectors(),
             "unit_tasks": selectors.unit_tasks(request.user),
