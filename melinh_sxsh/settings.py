@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files are compressed ahead), above everything that writes a body.
+    "melinh_sxsh.middleware.CompressPagesMiddleware",
     # Sees every response but static files: private unless the view declared it public.
     "melinh_sxsh.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +185,8 @@ STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# Outside DEBUG, whitenoise serves the manifest's hashed names as immutable for ten years (a
+# changed file gets a new name) and the brotli and gzip copies collectstatic made beside them.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
