@@ -126,6 +126,6 @@ class CompressPagesMiddleware(GZipMiddleware):
     formats (xlsx, PDF, images) and keep their Content-Length."""
 
     def process_response(self, request, response):
-        if response.streaming or response.has_header("Content-Disposition"):
+        if response.streaming or response.has_header("content-disposition"):
             return response
         return super().process_response(request, response)

@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from melinh_sxsh.lib.env import check_origins, env_bool, env_int, env_list, env_str
 
@@ -185,6 +186,9 @@ STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# The PDF's fonts are read from disk by WeasyPrint and source maps only by developer tools:
+# compressing them would only make collectstatic slower.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "map")
 # Outside DEBUG, whitenoise serves the manifest's hashed names as immutable for ten years (a
 # changed file gets a new name) and the brotli and gzip copies collectstatic made beside them.
 STORAGES = {

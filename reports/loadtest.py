@@ -10,6 +10,7 @@ is bounded by `seconds` and by MAX_REQUESTS_PER_CLIENT, and talks only to 127.0.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import math
 import os
@@ -111,7 +112,8 @@ class Server:
 class Answer:
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes  # decoded
+    wire: int  # bytes as sent
 
 
 def request(method: str, path: str, port: int, *, cookies: dict | None = None,
@@ -130,7 +132,8 @@ def request(method: str, path: str, port: int, *, cookies: dict | None = None,
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         data = response.read()
-        answer = Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        answer = Answer(response.status, headers, decode(data, headers), len(data))
         if cookies is not None:
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
@@ -140,6 +143,17 @@ def request(method: str, path: str, port: int, *, cookies: dict | None = None,
     finally:
         if own:
             connection.close()
+
+
+def decode(data: bytes, headers: dict[str, str]) -> bytes:
+    encoding = headers.get("content-encoding", "")
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(data)
+    return data
 
 
 # ---- the virtual users ---------------------------------------------------------------------
@@ -253,7 +267,7 @@ class Client:
                 ok = answer.status == 200
                 if not ok and len(self.messages) < 3:
                     self.messages.append(f"{path}: {answer.status}")
-                self.bytes += len(answer.body)
+                self.bytes += answer.wire
             except (OSError, http.client.HTTPException) as exc:
                 ok = False
                 if len(self.messages) < 3:

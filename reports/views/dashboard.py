@@ -59,18 +59,24 @@ def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[s
     }
 
 
+def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart]:
+    """The overview and its trend chart, computed once per data version, not once per request
+    (docs/PERFORMANCE.md, "Figures cached per change")."""
+    token = dataversion.current()
+    kpi_scope = scope.kpi_scope()
+    overview = kpis.cached_overview(scope.year, kpi_scope, token=token)
+    chart = dataversion.cached(
+        "trend-chart", lambda: charts.trend_chart(overview), scope.year, kpi_scope.commune_id,
+        kpi_scope.sector_id, get_language(), token=token)
+    return overview, chart
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     check(request.user, "dashboard.view")
     scope = scope_from(request)
-    # Computed once per data version, not once per request (docs/PERFORMANCE.md).
-    token = dataversion.current()
-    kpi_scope = scope.kpi_scope()
-    overview = kpis.cached_overview(scope.year, kpi_scope, token=token)
-    trend_chart = dataversion.cached(
-        "trend-chart", lambda: charts.trend_chart(overview), scope.year, kpi_scope.commune_id,
-        kpi_scope.sector_id, get_language(), token=token)
+    overview, trend_chart = figures_of(scope)
     sort = request.GET.get("sort", "name")
     table = sorted_table(overview.table, sort)
     return render(
