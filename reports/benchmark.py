@@ -376,9 +376,9 @@ def run(city: City, work: Path, load: dict | None = None) -> dict:
 
         url, year = os.environ["DATABASE_URL"], city.years.stop - 1
         if load["before"]:
-            before, _details = loadtest.measure_load(url, year, work, load["clients"],
-                                                     load["seconds"], Path(load["before"]))
-            extra["load_before"] = {str(load["before"]): before}
+            before, details = loadtest.measure_load(url, year, work, load["clients"],
+                                                    load["seconds"], Path(load["before"]))
+            extra["load_before"] = {str(load["before"]): {**before, **details}}
         figures, details = loadtest.measure_load(url, year, work, load["clients"],
                                                  load["seconds"])
         results.update(figures)

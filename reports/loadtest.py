@@ -323,9 +323,11 @@ def run_load(server: Server, city: City, users: dict[str, list[str]], clients: i
             logins.append(took)
     # One pass first (templates compiled, each worker's first figures), not measured.
     phase(crowd, city, port, seconds=60, warm=True)
+    load_before = os.getloadavg()
     started = time.perf_counter()
     phase(crowd, city, port, seconds=seconds)
     elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
     results: dict = {}
     messages = []
     for page in [*PAGES, "login"]:
@@ -347,7 +349,10 @@ def run_load(server: Server, city: City, users: dict[str, list[str]], clients: i
              "load_bytes_mean": {page: round(statistics.mean(
                  [c.bytes / max(1, len(c.samples)) for c in crowd if c.page == page]))
                  for page in PAGES},
-             "load_workers": compose_workers()}
+             "load_workers": compose_workers(),
+             # the machine is shared: its load average (1, 5, 15 min) before and after
+             "load_average": [[round(v, 2) for v in load_before],
+                              [round(v, 2) for v in load_after]]}
     return results, extra
 
 

@@ -94,6 +94,15 @@ def test_status_form(staff_client):
     assert_next_request_is_fresh(staff_client, before)
 
 
+def test_the_list_behind_a_number_follows_a_status_change(staff_client):
+    url = reverse("reports:figure", args=["applying"]) + f"?year={YEAR}"
+    before = staff_client.get(url).context["count"]
+    facility = a_facility_not_applying()
+    staff_client.post(reverse("facilities:status_update", args=[facility.pk]),
+                      {"year": YEAR, "stage": Stage.APPLYING})
+    assert staff_client.get(url).context["count"] == before + 1 == fresh()[2]
+
+
 def test_facility_form(staff_client):
     before = primed(staff_client)
     page = staff_client.get(reverse("facilities:create")).content.decode()
