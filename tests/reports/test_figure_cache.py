@@ -249,3 +249,17 @@ def test_an_import_written_by_a_worker_is_seen_on_the_next_request(start_worker,
     wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE,
              what="the import")
     assert_next_request_is_fresh(client, before)
+
+
+def test_the_cached_tables_of_one_address_follow_each_persons_scope(demo, client):
+    from accounts.models import Role
+
+    client.force_login(User.objects.get(username="canbo.kinhte"))
+    district = client.get(f"/?year={YEAR}").content.decode()
+    assert "commune-table" in district
+    official = User.objects.filter(role=Role.COMMUNE).first()
+    client.force_login(official)
+    own = client.get(f"/?year={YEAR}").content.decode()  # the same address, cached tables
+    assert "commune-table" not in own
+    fresh_count = kpis.overview(YEAR, kpis.Scope(official.commune_id)).figures.active.current
+    assert f'data-count="{fresh_count}"' in own
