@@ -382,7 +382,7 @@ def run(city: City, work: Path, load: dict | None = None) -> dict:
         figures, details = loadtest.measure_load(url, year, work, load["clients"],
                                                  load["seconds"])
         results.update(figures)
-        extra.update(details)
+        extra["load"] = details
     vendor = connection.vendor
     if vendor == "sqlite":
         version = ".".join(str(part) for part in connection.Database.sqlite_version_info)

@@ -112,6 +112,17 @@ class Command(BaseCommand):
         self.stdout.write(f"(city built in {data['extra']['build_city_s']} s"
                           + (f"; district counts {counts})" if counts else ")"))
         dump(data["results"], options["out"])
+        if options["out"] and "load" in data["extra"]:
+            # Beside it, FILE-details.json: the load's details (bytes, the machine's load
+            # average, the first errors) and the run of the earlier checkout, if any.
+            from reports.loadtest import load_keys
+
+            out = Path(options["out"])
+            after = {key: data["results"][key] for key in load_keys()}
+            side = {"after": {**after, **data["extra"]["load"]}}
+            for details in data["extra"].get("load_before", {}).values():
+                side["before"] = details
+            dump(side, str(out.with_name(f"{out.stem}-details{out.suffix}")))
 
     def child(self, facilities: int, years: range, out: str, load: dict | None) -> None:
         from django.core.management import call_command
