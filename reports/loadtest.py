@@ -267,7 +267,8 @@ class Client:
                 ok = answer.status == 200
                 if not ok and len(self.messages) < 3:
                     self.messages.append(f"{path}: {answer.status}")
-                self.bytes += answer.wire
+                if not warm:
+                    self.bytes += answer.wire
             except (OSError, http.client.HTTPException) as exc:
                 ok = False
                 if len(self.messages) < 3:
