@@ -25,6 +25,7 @@ from audits.models import CPMeasure, EnergyRecord, EnergyUse
 from audits.quality import quality_refresh_ids
 from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import Facility
+from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.batches import (
     BATCH,
     Written,
@@ -214,6 +215,7 @@ def _record_upsert(
 def _record_write(planned, uses, user, reason: str | None) -> None:
     new = [record for change, record, _lines in planned if change == "created"]
     changed = [record for change, record, _lines in planned if change == "updated"]
+    dataversion.bump_for(EnergyRecord)  # bulk statements send no post_save
     now = timezone.now()  # bulk_update does not touch auto_now fields
     for record in changed:
         record.verified_by = record.verified_at = None
@@ -266,6 +268,8 @@ def _sync_lines(
             for carrier_id, quantity in lines.items()
             if carrier_id not in current
         ]
+    if new or changed or removed:
+        dataversion.bump_for(EnergyUse)
     if removed:
         delete_with_history(removed, EnergyUse, user=user, reason=reason)
     if changed:

@@ -22,6 +22,7 @@ from campaigns.models import (
 )
 from facilities.locking import ensure_open
 from facilities.models import Facility, normalize_tax_code
+from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.uploads import DOCUMENTS, MB, PHOTOS, UploadRefused, check_upload
@@ -121,6 +122,8 @@ def attendance_add(*, user, campaign: Campaign, facility_ids: list[int], people:
     new = [Attendance(campaign=campaign, facility_id=pk, people=people, added_by=user)
            for pk in ids if pk not in present]
     Attendance.objects.bulk_create(new)
+    if new:
+        dataversion.bump_for(Attendance)  # bulk_create sends no post_save
     return len(new)
 
 

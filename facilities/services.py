@@ -35,6 +35,7 @@ from accounts.permissions import (
 from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage, stage_before
 from facilities.signals import facilities_written
+from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.batches import BATCH, Written, chunks, retry_on_conflict, stored
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError, Problems, RowsRefused
@@ -198,6 +199,8 @@ def _facility_upsert(
 def _facility_write(planned, user, reason: str | None) -> None:
     new = [facility for change, facility, _diff in planned if change == "created"]
     changed = [facility for change, facility, _diff in planned if change == "updated"]
+    if new or changed:
+        dataversion.bump_for(Facility)  # bulk statements send no post_save
     now = timezone.now()  # bulk_update does not touch auto_now fields
     for facility in new + changed:
         facility.refresh_keys()
@@ -410,6 +413,8 @@ def _status_set(
 def _status_write(planned: list[Written[FacilityYearStatus]], user, reason: str | None) -> None:
     new = [status for change, status in planned if change == "created"]
     changed = [status for change, status in planned if change == "updated"]
+    if new or changed:
+        dataversion.bump_for(FacilityYearStatus)  # bulk statements send no post_save
     now = timezone.now()
     for status in changed:
         status.version += 1

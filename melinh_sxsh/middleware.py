@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -116,3 +117,15 @@ class PrivateCacheMiddleware:
         if "public" not in directives:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Pages compressed with gzip, with Django's mitigation of BREACH (random bytes in the gzip
+    header, docs/ARCHITECTURE.md "Every request"). Static files never reach it (whitenoise
+    answers them above it, already compressed); downloads pass unchanged: they are compressed
+    formats (xlsx, PDF, images) and keep their Content-Length."""
+
+    def process_response(self, request, response):
+        if response.streaming or response.has_header("content-disposition"):
+            return response
+        return super().process_response(request, response)

@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from melinh_sxsh.lib.env import check_origins, env_bool, env_int, env_list, env_str
 
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files are compressed ahead), above everything that writes a body.
+    "melinh_sxsh.middleware.CompressPagesMiddleware",
     # Sees every response but static files: private unless the view declared it public.
     "melinh_sxsh.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +127,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The first hasher stores every new password; the others only check the hashes made before it
+# and are replaced by the first's at their owner's next login (docs/ARCHITECTURE.md,
+# "Passwords"). Django's own Argon2 hasher is left out: it shares the algorithm name.
+PASSWORD_HASHERS = [
+    "accounts.hashers.SxshArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.validators.MinimumLengthValidator",
@@ -173,6 +186,11 @@ STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# The PDF's fonts are read from disk by WeasyPrint and source maps only by developer tools:
+# compressing them would only make collectstatic slower.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "map")
+# Outside DEBUG, whitenoise serves the manifest's hashed names as immutable for ten years (a
+# changed file gets a new name) and the brotli and gzip copies collectstatic made beside them.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from accounts.permissions import MIN_GROUP_SIZE
 from campaigns import services as campaign_services
+from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.http import attachment_response
 from public import selectors
 from public.http import frame_ancestors, public_page, render_public
@@ -18,13 +20,24 @@ from reports import charts, kpis
 PAGE_SIZE = 20
 
 
+def progress_now() -> dict:
+    """The progress the public pages show, computed once per data version (docs/PERFORMANCE.md):
+    the figures, their chart, and whether the energy saved may be shown."""
+
+    def compute() -> dict:
+        progress = kpis.overview()
+        return {"energy_saved_shown": selectors.energy_saved_shown(progress),
+                "trend_chart": charts.trend_chart(progress),
+                "progress": kpis.snapshot(progress, ("officers", "figures", "trend"))}
+
+    return dataversion.cached("public-progress", compute, get_language())
+
+
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    progress = kpis.overview()
     return render_public("public/home.html", {
-        "progress": progress, "trend_chart": charts.trend_chart(progress),
-        "energy_saved_shown": selectors.energy_saved_shown(progress),
+        **progress_now(),
         "news": selectors.news()[:3],
         "upcoming": selectors.upcoming_events(today)[:5],
         "recent": selectors.past_events(today)[:3], "nav": "home"})
@@ -84,10 +97,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def embed_progress(request: HttpRequest) -> HttpResponse:
     """The headline figures in a card small enough for the district portal to frame."""
     # Links inside the frame resolve against this site, so a relative address is enough.
-    progress = kpis.overview()
+    progress = progress_now()
     response = render_public("public/embed_progress.html", {
-        "figures": progress.figures,
-        "energy_saved_shown": selectors.energy_saved_shown(progress)})
+        "figures": progress["progress"].figures,
+        "energy_saved_shown": progress["energy_saved_shown"]})
     # The strict policy stays; only who may frame the card widens (django-csp merges it).
     response._csp_replace = {"frame-ancestors": frame_ancestors()}
     return response

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Plans and reports")
+
+    def ready(self) -> None:
+        # Writes to the models the figures are computed from move the data version.
+        from reports.kpis import sources
+
+        sources.register()

@@ -363,11 +363,26 @@ def describe_machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}"
 
 
-def run(city: City, work: Path) -> dict:
+def run(city: City, work: Path, load: dict | None = None) -> dict:
     started = time.perf_counter()
     build_city(city)
     built = time.perf_counter() - started
-    results = measure(city, work)
+    results = {} if load and load["only"] else measure(city, work)
+    extra: dict = {}
+    if load:
+        import os
+
+        from reports import loadtest
+
+        url, year = os.environ["DATABASE_URL"], city.years.stop - 1
+        if load["before"]:
+            before, details = loadtest.measure_load(url, year, work, load["clients"],
+                                                    load["seconds"], Path(load["before"]))
+            extra["load_before"] = {str(load["before"]): {**before, **details}}
+        figures, details = loadtest.measure_load(url, year, work, load["clients"],
+                                                 load["seconds"])
+        results.update(figures)
+        extra["load"] = details
     vendor = connection.vendor
     if vendor == "sqlite":
         version = ".".join(str(part) for part in connection.Database.sqlite_version_info)
@@ -378,8 +393,13 @@ def run(city: City, work: Path) -> dict:
         "python": platform.python_version(), "django": django.get_version(),
         "database": f"{vendor} {version}", "machine": describe_machine(),
     })
-    extra = {"kpi_counts": results.pop("kpi_counts"), "build_city_s": round(built, 1)}
-    return {"results": {key: results[key] for key in KEYS}, "extra": extra}
+    extra.update({"kpi_counts": results.pop("kpi_counts", None), "build_city_s": round(built, 1)})
+    keys = [key for key in KEYS if key in results]
+    if load:
+        from reports.loadtest import load_keys
+
+        keys += load_keys()
+    return {"results": {key: results[key] for key in keys}, "extra": extra}
 
 
 KEYS = ["kpi_engine_s", "kpi_queries", "kpi_reference_sql_s", "dashboard_s",
@@ -403,9 +423,16 @@ TARGETS = [
 
 
 def table(results: dict) -> str:
-    lines = [f"{key:<24} {value}" for key, value in results.items()]
+    from reports.loadtest import LOAD_TARGETS, load_table
+
+    lines = [f"{key:<24} {value}" for key, value in results.items()
+             if not key.startswith("load_")]
+    targets = [target for target in TARGETS if "kpi_engine_s" in results]
+    if "load_clients" in results:
+        lines += ["", load_table(results)]
+        targets += LOAD_TARGETS
     lines.append("")
-    for label, check in TARGETS:
+    for label, check in targets:
         lines.append(f"{'met ' if check(results) else 'MISSED'} {label}")
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can, check, held_commune
+from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus, job_dispatch
@@ -118,6 +119,7 @@ def _sync_parts(plan: Plan, targets: Targets, tasks: Tasks, user) -> None:
                 setattr(target, k, targets[target.indicator][k])
             target.save()
     have = set(plan.targets.values_list("indicator", flat=True))
+    dataversion.bump_for(Target)  # bulk_create sends no post_save
     Target.objects.bulk_create([Target(plan=plan, indicator=indicator, **values)
                                 for indicator, values in targets.items() if indicator not in have])
     for task in plan.tasks.all():

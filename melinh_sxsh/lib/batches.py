@@ -14,6 +14,8 @@ from django.db import IntegrityError, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from melinh_sxsh.lib import dataversion
+
 T = TypeVar("T")
 # What a row given to a many-row service did ("created", "updated" or "unchanged"), with the
 # object as it now is.
@@ -38,6 +40,7 @@ def delete_with_history(
     The rows go through Django's own fast delete (`_raw_delete`): a queryset's `delete()` would
     send each row's post_delete, and simple_history would then write every history row again,
     one statement each, without the user."""
+    dataversion.bump_for(model)  # a raw delete sends no post_delete
     history = model.history.model
     now = timezone.now()
     history.objects.bulk_create(

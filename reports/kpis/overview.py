@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.translation import get_language
+
 from accounts.models import Commune
+from melinh_sxsh.lib import dataversion
 from reports.kpis import tables
 from reports.kpis.activity import Activity, CampaignRow, campaigns_reached
 from reports.kpis.activity import activity as activity_of
@@ -117,6 +120,35 @@ def overview(
     return Overview(year, scope, targets, evaluation)
 
 
+# What the pages read of an overview; `snapshot` computes them before it is cached.
+SNAPSHOT_PARTS = ("officers", "communes", "commune_code", "figures", "table", "trend", "activity")
+
+
+def snapshot(result: Overview, parts: tuple[str, ...] = SNAPSHOT_PARTS) -> Overview:
+    """`result` with `parts` (those a page reads) computed and its facility sets dropped (they
+    are large; `savers` and the lists behind the numbers need `overview()` itself)."""
+    for part in parts:
+        getattr(result, part)
+    result.evaluation = None
+    return result
+
+
+def cached_overview(
+    year: int | None = None, scope: Scope = DISTRICT, *, token: str | None = None
+) -> Overview:
+    """`overview(year, scope)` as the dashboard and the public pages show it, computed once per
+    data version (melinh_sxsh/lib/dataversion.py): any write that can change a figure makes the
+    next request compute it again."""
+    token = token or dataversion.current()
+    year = default_year() if year is None else year
+    return dataversion.cached(
+        "overview",
+        lambda: snapshot(overview(year, scope)),
+        year, scope.commune_id, scope.sector_id, get_language(),
+        token=token,
+    )
+
+
 @dataclass(frozen=True)
 class Members:
     """The facilities one number of an overview counts, with their saving ratio (savers)."""
@@ -137,6 +169,20 @@ def members_of(
     targets = targets_for(year)
     evaluation = evaluate([of], scope, targets.band)
     return Members(sorted(getattr(evaluation[of], figure)), evaluation[of].ratio)
+
+
+def cached_members_of(
+    figure: str, *, year: int, of: int | None = None, scope: Scope = DISTRICT
+) -> Members:
+    """`members_of`, computed once per data version: the drill-down of a number evaluates
+    the whole year, which at tens of thousands of facilities takes a second."""
+    if figure not in FIGURES:
+        raise KeyError(figure)
+    return dataversion.cached(
+        "members",
+        lambda: members_of(figure, year=year, of=of, scope=scope),
+        figure, year, of, scope.commune_id, scope.sector_id,
+    )
 
 
 def kpis(

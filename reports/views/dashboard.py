@@ -9,10 +9,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, check, sees_every_commune
 from facilities import selectors as facility_selectors
+from melinh_sxsh.lib import dataversion
 from reports import charts, kpis, selectors
 from reports.views.scope import DashboardScope, scope_from
 
@@ -44,17 +47,31 @@ def sorted_table(table: list[kpis.CommuneRow], sort: str) -> list[kpis.CommuneRo
 
 
 def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[str, Any]:
-    """The addresses of the lists behind every number of the page."""
+    """The addresses of the lists behind every number of the page. Those of the tables are
+    made only if the template renders them (not when their part of the page is cached)."""
     return {
-        "table_rows": [
+        "table_rows": SimpleLazyObject(lambda: [
             Linked(row, scope.figure_urls(commune=row.code), scope.commune_url(row.code))
             for row in table
-        ],
-        "trend_rows": [Linked(point, scope.figure_urls(of=point.year)) for point in overview.trend],
+        ]),
+        "trend_rows": SimpleLazyObject(
+            lambda: [Linked(point, scope.figure_urls(of=point.year)) for point in overview.trend]),
         "links": scope.figure_urls(),
         "year_links": scope.figure_urls(of=scope.year),
         "baseline_links": scope.figure_urls(of=overview.baseline_year),
     }
+
+
+def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart, str]:
+    """The overview and its trend chart, computed once per data version, not once per request
+    (docs/PERFORMANCE.md, "Figures cached per change")."""
+    token = dataversion.current()
+    kpi_scope = scope.kpi_scope()
+    overview = kpis.cached_overview(scope.year, kpi_scope, token=token)
+    chart = dataversion.cached(
+        "trend-chart", lambda: charts.trend_chart(overview), scope.year, kpi_scope.commune_id,
+        kpi_scope.sector_id, get_language(), token=token)
+    return overview, chart, token
 
 
 @login_required
@@ -62,7 +79,7 @@ def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[s
 def dashboard(request: HttpRequest) -> HttpResponse:
     check(request.user, "dashboard.view")
     scope = scope_from(request)
-    overview = kpis.overview(scope.year, scope.kpi_scope())
+    overview, trend_chart, token = figures_of(scope)
     sort = request.GET.get("sort", "name")
     table = sorted_table(overview.table, sort)
     return render(
@@ -75,7 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "table": table,
             "trend": overview.trend,
             "activity": overview.activity,
-            "trend_chart": charts.trend_chart(overview),
+            "trend_chart": trend_chart,
+            "figures_version": token,  # the tables' part of the page is cached under it
             "communes": overview.communes if sees_every_commune(request.user) else [],
             "sectors": facility_selectors.sectors(),
             "unit_tasks": selectors.unit_tasks(request.user),

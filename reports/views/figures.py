@@ -33,7 +33,7 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
         raise Http404
     scope = scope_from(request)
     year = plan_year(request, "of", scope.year)
-    listed = kpis.members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope())
+    listed = kpis.cached_members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope())
     page = Paginator(listed.ids, 50).get_page(request.GET.get("page"))
     facilities = facility_selectors.facilities_in_order(request.user, list(page.object_list))
     return render(

@@ -4,6 +4,7 @@ addresses of the lists behind its numbers (built here, not in the templates)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -58,14 +59,16 @@ class DashboardScope:
     def figure_url(self, figure: str, *, commune: str | None = None, of: int | None = None) -> str:
         """The list of the facilities `figure` counts in this scope (or in `commune` within
         it), in the scope's year or in year `of`."""
-        return (
-            reverse("reports:figure", args=[figure])
-            + "?"
-            + urlencode(self.params(commune=commune, of=of))
-        )
+        return self._figure_paths[figure] + "?" + urlencode(self.params(commune=commune, of=of))
 
     def figure_urls(self, *, commune: str | None = None, of: int | None = None) -> dict:
-        return {figure: self.figure_url(figure, commune=commune, of=of) for figure in kpis.FIGURES}
+        query = "?" + urlencode(self.params(commune=commune, of=of))
+        return {figure: path + query for figure, path in self._figure_paths.items()}
+
+    @cached_property
+    def _figure_paths(self) -> dict[str, str]:
+        # The dashboard links every number of every commune and year: reverse each list once.
+        return {figure: reverse("reports:figure", args=[figure]) for figure in kpis.FIGURES}
 
     @property
     def dashboard_url(self) -> str:

@@ -2,6 +2,7 @@
 directly, as it starts them: gunicorn with production settings, and Celery beat."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from tests.processes import sqlite_copy
 ROOT = Path(__file__).resolve().parents[2]
 # One xdist worker takes the module, so that its collected static files are made once.
 pytestmark = pytest.mark.xdist_group("production")
+HTTPS = {"X-Forwarded-Proto": "https"}  # as the proxy in front says; plain HTTP is redirected
 BIN = Path(sys.executable).parent
 
 
@@ -67,6 +69,20 @@ def test_gunicorn_serves_the_portal_with_production_settings(production_env):
         static = urllib.request.Request(f"{base}/static/css/site.{stylesheet}",
                                         headers={"X-Forwarded-Proto": "https"})
         assert urllib.request.urlopen(static, timeout=5).status == 200  # whitenoise, hashed
+        # Fewer bytes: static files brotli and immutable under their hashed names, pages gzip.
+        css = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"',
+                        body)
+        assert css, "the stylesheet is linked under its hashed name"
+        answer = urllib.request.urlopen(urllib.request.Request(
+            base + css[1], headers={**HTTPS, "Accept-Encoding": "br, gzip"}), timeout=5)
+        assert answer.headers["Content-Encoding"] == "br"
+        assert "max-age=315360000" in answer.headers["Cache-Control"]
+        assert "immutable" in answer.headers["Cache-Control"]
+        size = (ROOT / "static/vendor/bootstrap/bootstrap.min.css").stat().st_size
+        assert len(answer.read()) < size / 5
+        page = urllib.request.urlopen(urllib.request.Request(
+            f"{base}/public/", headers={**HTTPS, "Accept-Encoding": "gzip"}), timeout=5)
+        assert page.headers["Content-Encoding"] == "gzip"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

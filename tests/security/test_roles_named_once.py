@@ -3,8 +3,8 @@
 Views, forms, services, selectors, importers and templates ask accounts/permissions.py
 (`can`, `sees_every_commune`, `held_commune`, `held_unit`, ...) and never look at `user.role`
 themselves, so that a new role is a change to that module and to the authorization matrix,
-nothing else. Only code that creates accounts of a role (the demo data, the benchmark's city)
-may name one.
+nothing else. Only code that creates accounts of a role (the demo data, the benchmark's city
+and its load test's users) may name one.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ ACCOUNT_MAKERS = {
     "facilities/demo.py",
     "reports/demo.py",
     "reports/benchmark.py",
+    "reports/loadtest.py",  # the load test's virtual users, one kind of person each
 }
 # Decisions in files other work is rewriting now; each is to ask accounts/permissions instead
 # (held_commune_id, dashboard_commune, sees_every_commune, held_unit_id, accounts.selectors.

@@ -50,6 +50,15 @@ class Command(BaseCommand):
         parser.add_argument("--facilities", type=int, default=5000)
         parser.add_argument("--years", default="2015-2018", help="first-last, e.g. 2015-2018")
         parser.add_argument("--out", help="write the JSON here")
+        parser.add_argument("--load", action="store_true",
+                            help="also run the load test: gunicorn and many clients at once")
+        parser.add_argument("--load-only", action="store_true",
+                            help="the city and the load test, without the other measurements")
+        parser.add_argument("--seconds", type=float, default=20, help="length of the load")
+        parser.add_argument("--clients", type=int, default=50, help="clients of the load")
+        parser.add_argument("--load-before", metavar="DIR",
+                            help="also load a checkout of an earlier commit in DIR on the same "
+                                 "city (docs/PERFORMANCE.md's before and after)")
         parser.add_argument("--child", action="store_true", help="(internal)")
         parser.add_argument("--import-measure", help="(internal) time and weigh one import")
 
@@ -67,9 +76,11 @@ class Command(BaseCommand):
         if not match or int(match[1]) >= int(match[2]) or options["facilities"] < 100:
             raise CommandError("--years FIRST-LAST (e.g. 2015-2018); --facilities >= 100",
                                returncode=2)
+        if not (0 < options["seconds"] <= 600 and 0 < options["clients"] <= 200):
+            raise CommandError("--seconds 1-600 and --clients 1-200", returncode=2)
         years = range(int(match[1]), int(match[2]) + 1)
         if options["child"]:
-            self.child(options["facilities"], years, options["out"])
+            self.child(options["facilities"], years, options["out"], load_options(options))
         else:
             self.parent(options)
 
@@ -83,7 +94,7 @@ class Command(BaseCommand):
                 subprocess.run(
                     [sys.executable, "manage.py", "benchmark", "--child", "--facilities",
                      str(options["facilities"]), "--years", options["years"], "--out",
-                     str(out)], cwd=ROOT, env=env, check=True)
+                     str(out), *child_load_args(options)], cwd=ROOT, env=env, check=True)
             except subprocess.CalledProcessError as exc:
                 raise CommandError("the benchmark failed; see the output above",
                                    returncode=1) from exc
@@ -93,11 +104,27 @@ class Command(BaseCommand):
         from reports.benchmark import dump, table
 
         self.stdout.write(table(data["results"]))
-        self.stdout.write(f"(city built in {data['extra']['build_city_s']} s; district counts "
-                          f"{data['extra']['kpi_counts']})")
-        dump(data["results"], options["out"])
+        for name, details in data["extra"].get("load_before", {}).items():
+            from reports.loadtest import load_table
 
-    def child(self, facilities: int, years: range, out: str) -> None:
+            self.stdout.write(f"\nBefore ({name}):\n{load_table(details)}")
+        counts = data["extra"]["kpi_counts"]
+        self.stdout.write(f"(city built in {data['extra']['build_city_s']} s"
+                          + (f"; district counts {counts})" if counts else ")"))
+        dump(data["results"], options["out"])
+        if options["out"] and "load" in data["extra"]:
+            # Beside it, FILE-details.json: the load's details (bytes, the machine's load
+            # average, the first errors) and the run of the earlier checkout, if any.
+            from reports.loadtest import load_keys
+
+            out = Path(options["out"])
+            after = {key: data["results"][key] for key in load_keys()}
+            side = {"after": {**after, **data["extra"]["load"]}}
+            for details in data["extra"].get("load_before", {}).values():
+                side["before"] = details
+            dump(side, str(out.with_name(f"{out.stem}-details{out.suffix}")))
+
+    def child(self, facilities: int, years: range, out: str, load: dict | None) -> None:
         from django.core.management import call_command
         from django.test.utils import setup_test_environment
 
@@ -106,5 +133,21 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         setup_test_environment()  # the test client's host, and no query log (DEBUG off)
         with tempfile.TemporaryDirectory(prefix="sxsh-bench-files-") as work:
-            data = run(City(facilities, years), Path(work))
+            data = run(City(facilities, years), Path(work), load)
         Path(out).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def load_options(options) -> dict | None:
+    if not (options["load"] or options["load_only"]):
+        return None
+    return {"clients": options["clients"], "seconds": options["seconds"],
+            "only": options["load_only"], "before": options["load_before"]}
+
+
+def child_load_args(options) -> list[str]:
+    args = ["--seconds", str(options["seconds"]), "--clients", str(options["clients"])]
+    if options["load_before"]:
+        args += ["--load-before", str(Path(options["load_before"]).resolve())]
+    if options["load_only"]:
+        return ["--load-only", *args]
+    return ["--load", *args] if options["load"] else []
