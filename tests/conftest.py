@@ -29,6 +29,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    # The locale middleware activates a request's language in the thread and leaves it there
+    # (the next request sets its own); a test after an English request must not inherit it.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for attackers, not for a test suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

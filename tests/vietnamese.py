@@ -41,6 +41,8 @@ LOWER_ABBREVIATION = re.compile(r"\b(sxsh|ubnd|toe|vsic|hđnd|vnđ)\b")
 ADDRESS = re.compile(
     r"\S+@\S+|\bhttps?://\S+|[\w.-]+\.(?:pdf|xlsx|xls|docx|doc|pptx|ppt|jpg|png)\b"
 )
+# A checksum (a report's SHA-256): its letters are digits, whatever words they happen to spell.
+CHECKSUM = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{16,}")
 
 # Names and abbreviations that are the same in both languages.
 SHARED = {
@@ -105,7 +107,7 @@ def problems(
     ours, english = catalogue()
     for passage in sorted(quoted, key=len, reverse=True):
         text = text.replace(passage, " ")
-    text = ADDRESS.sub(" ", text)
+    text = CHECKSUM.sub(" ", ADDRESS.sub(" ", text))
     found = [
         f"untranslated: {msgid!r}"
         for msgid in ours

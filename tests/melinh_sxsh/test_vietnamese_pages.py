@@ -228,3 +228,11 @@ def test_target_values_are_written_the_vietnamese_way(login, admin_user):
     assert values == {"0-value": "20", "1-value": "10", "1-band_low": "8,5", "1-band_high": "13"}
     assert "20.00" not in page
     assert str(Target.objects.get(indicator="aware")).endswith(": 20")
+
+
+def test_a_checksum_is_not_read_as_words_and_a_word_still_is():
+    from tests.vietnamese import problems
+
+    # A report's SHA-256 shows its first characters; "dec" in it is not the month.
+    assert problems("SHA-256: 3dec9a07be1f45c2aa…") == []
+    assert problems("Tháng Dec") == ["English word: 'dec'"]
