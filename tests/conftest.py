@@ -3,6 +3,8 @@ a unit officer, leadership, an administrator and an outsider (no longer active).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.models import Commune, Role, Unit, User
@@ -188,7 +190,37 @@ def pytest_report_header(config):
 SLOW_FIXTURES = {"migrated_sqlite", "start_worker", "start_beat", "browser", "live_server"}
 
 
+# A test that reads what a page was rendered with (response.context, response.templates).
+READS_CONTEXT = re.compile(r"\.(context|templates)\b")
+
+
 def pytest_collection_modifyitems(config, items):
+    reads_context: dict[str, bool] = {}
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        path = str(item.path)
+        if path not in reads_context:
+            reads_context[path] = bool(READS_CONTEXT.search(item.path.read_text("utf-8")))
+        if reads_context[path]:
+            item.add_marker(pytest.mark.templates)
+
+
+@pytest.fixture(autouse=True)
+def template_capture(request):
+    # Django's test environment has every template render copy its context for the test
+    # client; in the page-for-every-role sweeps that was a quarter of the time. Only modules
+    # that read the context (marked `templates` above) keep it.
+    if request.node.get_closest_marker("templates"):
+        yield
+        return
+    from django.template.base import Template
+    from django.test.utils import _TestState
+
+    saved = getattr(_TestState, "saved_data", None)
+    if saved is None:  # no test environment (a test without Django)
+        yield
+        return
+    instrumented, Template._render = Template._render, saved.template_render
+    yield
+    Template._render = instrumented

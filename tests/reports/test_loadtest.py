@@ -12,11 +12,17 @@ from reports.loadtest import LOAD_TARGETS, PAGES, compose_workers, load_keys, ma
 
 @pytest.mark.slow  # builds a city and starts gunicorn
 def test_a_short_load_prints_the_table_and_writes_the_keys(tmp_path):
+    from tests.worker import REDIS_URL, redis_available
+
+    # With Redis, as in production, the server's workers share their figures.
+    cache = ["--redis", REDIS_URL] if redis_available() else []
     out = tmp_path / "load.json"
     printed = StringIO()
     call_command("benchmark", "--facilities", "100", "--load-only", "--seconds", "1",
-                 "--clients", "9", "--out", str(out), stdout=printed)
+                 "--clients", "9", "--out", str(out), *cache, stdout=printed)
     results = json.loads(out.read_text(encoding="utf-8"))
+    details = json.loads((tmp_path / "load-details.json").read_text(encoding="utf-8"))
+    assert details["after"]["load_cache"] == ("redis" if cache else "each worker's memory")
     assert list(results)[-len(load_keys()):] == load_keys()
     for page in PAGES:
         assert results[f"load_{page}_errors"] == 0, page
@@ -42,6 +48,12 @@ def test_every_page_has_its_clients_and_its_kinds_of_users():
     assert {c.user for c in by_page["public"] + by_page["healthz"]} == {None}
     official = next(c for c in by_page["facility"] if c.kind == "commune")
     assert official.path(city, 0) == f"/facilities/{city.facilities[official.commune[0]][0]}/"
+    # The warm pass asks once for every address with figures of its own.
+    staff = next(c for c in by_page["dashboard_commune"] if c.kind == "staff")
+    warmed = {staff.path(city, n) for n in range(staff.addresses(city))}
+    assert warmed == {f"/?year=2018&commune={code}" for _pk, code in city.communes}
+    drill = by_page["drilldown"][0]
+    assert len({drill.path(city, n) for n in range(drill.addresses(city))}) == 3
     assert compose_workers() == 3
     assert len(LOAD_TARGETS) >= 4
 
