@@ -377,10 +377,11 @@ def run(city: City, work: Path, load: dict | None = None) -> dict:
         url, year = os.environ["DATABASE_URL"], city.years.stop - 1
         if load["before"]:
             before, details = loadtest.measure_load(url, year, work, load["clients"],
-                                                    load["seconds"], Path(load["before"]))
+                                                    load["seconds"], Path(load["before"]),
+                                                    load["redis"])
             extra["load_before"] = {str(load["before"]): {**before, **details}}
         figures, details = loadtest.measure_load(url, year, work, load["clients"],
-                                                 load["seconds"])
+                                                 load["seconds"], redis_url=load["redis"])
         results.update(figures)
         extra["load"] = details
     vendor = connection.vendor

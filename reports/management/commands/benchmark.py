@@ -56,6 +56,9 @@ class Command(BaseCommand):
                             help="the city and the load test, without the other measurements")
         parser.add_argument("--seconds", type=float, default=20, help="length of the load")
         parser.add_argument("--clients", type=int, default=50, help="clients of the load")
+        parser.add_argument("--redis", metavar="URL", default="",
+                            help="the load's server caches figures in this Redis, as in "
+                                 "production (without it each worker keeps its own)")
         parser.add_argument("--load-before", metavar="DIR",
                             help="also load a checkout of an earlier commit in DIR on the same "
                                  "city (docs/PERFORMANCE.md's before and after)")
@@ -141,13 +144,16 @@ def load_options(options) -> dict | None:
     if not (options["load"] or options["load_only"]):
         return None
     return {"clients": options["clients"], "seconds": options["seconds"],
-            "only": options["load_only"], "before": options["load_before"]}
+            "only": options["load_only"], "before": options["load_before"],
+            "redis": options["redis"]}
 
 
 def child_load_args(options) -> list[str]:
     args = ["--seconds", str(options["seconds"]), "--clients", str(options["clients"])]
     if options["load_before"]:
         args += ["--load-before", str(Path(options["load_before"]).resolve())]
+    if options["redis"]:
+        args += ["--redis", options["redis"]]
     if options["load_only"]:
         return ["--load-only", *args]
     return ["--load", *args] if options["load"] else []
