@@ -1,6 +1,8 @@
 """Chromium (Debian's package, driven by Playwright; no browser download) against a live server.
 
-Screenshots of each journey's last page go to test-artifacts/; a failing test keeps a trace."""
+Screenshots of each journey's last page go to test-artifacts/; a failing test leaves a
+screenshot of each of its pages there, and with SXSH_TRACE=1 a Playwright trace (recording one
+for every test took a quarter of Chromium's time in the suite)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-q
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 WIDTHS = {"desktop": 1280, "phone": 390}
+TRACE = os.environ.get("SXSH_TRACE") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +65,8 @@ def open_page_on(browser, request):
     def _open(base, username, width="desktop", password="Correct-horse-2018"):
         context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
                                       locale="vi-VN")
-        context.tracing.start(screenshots=True, snapshots=True)
+        if TRACE:
+            context.tracing.start(screenshots=True, snapshots=True)
         # axe-core is added the way the browser tools add scripts: the page's own strict
         # Content-Security-Policy stays in force for everything else.
         context.add_init_script(path=str(AXE))
@@ -80,12 +84,15 @@ def open_page_on(browser, request):
 
     yield _open
     ARTIFACTS.mkdir(exist_ok=True)
+    failed = getattr(request.node, "failed_call", False)
     for index, context in enumerate(contexts):
         name = f"{request.node.name}-{index}".replace("/", "_")
-        if getattr(request.node, "failed_call", False):
-            context.tracing.stop(path=str(ARTIFACTS / f"{name}-trace.zip"))
-        else:
-            context.tracing.stop()
+        if TRACE:
+            context.tracing.stop(path=str(ARTIFACTS / f"{name}-trace.zip") if failed else None)
+        elif failed:
+            for number, page in enumerate(context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{number}-failed.png"),
+                                full_page=True)
         context.close()
 
 

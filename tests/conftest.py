@@ -169,12 +169,23 @@ def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsid
 @pytest.fixture
 def login(client):
     def _login(user: User | None):
+        if user is not None and signed_in_as(client, user):
+            return client  # logging in again costs a dozen queries, in loops of thousands
         client.logout()
         if user is not None:
             client.force_login(user)
         return client
 
     return _login
+
+
+def signed_in_as(client, user: User) -> bool:
+    """The client's session is `user`'s and still valid (not logged out, password unchanged)."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    session = client.session
+    return (session.get(SESSION_KEY) == str(user.pk)
+            and session.get(HASH_SESSION_KEY) == user.get_session_auth_hash())
 
 
 def pytest_report_header(config):

@@ -533,8 +533,9 @@ def test_no_page_names_a_facility_its_reader_may_not_see(role, login, cast):
         requests += [("get", url, FRAGMENT) for url in urls]
         requests += [("post", url, {}) for url in urls if "logout" not in url]
     leaks, seen = [], ""
+    client = login(user)
     for method, url, headers in requests:
-        response = getattr(login(user), method)(url, **headers)
+        response = getattr(client, method)(url, **headers)
         text = page_text(response)
         seen += text
         for facility in forbidden_for(role, world, cast, url):

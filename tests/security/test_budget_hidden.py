@@ -95,9 +95,10 @@ def test_no_page_shows_the_budget_to_whom_may_not_see_it(login, cast):
         other = cast["official_a"] if role == "official_b" else cast["official_b"]
         urls = leak_addresses(world, other.commune.code) + reports
         leaks, opened = [], 0
+        client = login(cast[role])
         for url in urls:
             for headers in ({}, FRAGMENT):
-                response = login(cast[role]).get(url, **headers)
+                response = client.get(url, **headers)
                 opened += response.status_code == 200
                 text = page_text(response)
                 leaks += [(url, bool(headers), secret) for secret in secrets if secret in text]
