@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
 from audits.models import EnergyRecord
@@ -119,3 +120,24 @@ def test_years_read_by_a_machine_keep_their_digits_whatever_the_number_format(
             assert not LOCALIZED_YEAR.search(value), (url, value)
             read += "2018" in value
     assert read > 100  # the scan saw the year inputs, the hx-vals and the drill-down links
+
+
+@pytest.mark.django_db
+def test_ids_a_form_submits_keep_their_digits_whatever_the_number_format(login, cast, settings):
+    """A facility's id in a checkbox (the list's bulk change, a campaign's candidates) is read
+    by the server: with the thousand separator on, id 12345 must still be sent as 12345. (On
+    PostgreSQL ids grow over a test run, and one of 2,026 was once sent as 2.026.)"""
+    from campaigns.models import Campaign
+    from tests.factories import FacilityFactory
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    facility = FacilityFactory(pk=12345, commune=cast["official_a"].commune, name="Cơ sở Mười Hai")
+    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo", starts_on="2018-05-10",
+                                       lead_unit=cast["unit"].unit)
+    client = login(cast["staff"])
+    pages = [reverse("facilities:list") + "?year=2018",
+             reverse("campaigns:detail", args=[campaign.pk]) + "?q=Mười+Hai"]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert f'value="{facility.pk}"' in body, url
+        assert "12.345" not in body, url
