@@ -41,8 +41,9 @@ LOWER_ABBREVIATION = re.compile(r"\b(sxsh|ubnd|toe|vsic|hđnd|vnđ)\b")
 ADDRESS = re.compile(
     r"\S+@\S+|\bhttps?://\S+|[\w.-]+\.(?:pdf|xlsx|xls|docx|doc|pptx|ppt|jpg|png)\b"
 )
-# A checksum (a report's SHA-256): its letters are digits, whatever words they happen to spell.
-CHECKSUM = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{16,}")
+# A checksum (a report's SHA-256), or a salt or hash shown masked by the admin ("bad8Tq*****"):
+# random letters, whatever words they happen to spell.
+CHECKSUM = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{16,}|\S+\*{4,}")
 
 # Names and abbreviations that are the same in both languages.
 SHARED = {

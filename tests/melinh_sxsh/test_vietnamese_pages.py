@@ -235,4 +235,5 @@ def test_a_checksum_is_not_read_as_words_and_a_word_still_is():
 
     # A report's SHA-256 shows its first characters; "dec" in it is not the month.
     assert problems("SHA-256: 3dec9a07be1f45c2aa…") == []
+    assert problems("muối: bad8Tq********** băm: Kr2xWm**************") == []
     assert problems("Tháng Dec") == ["English word: 'dec'"]
