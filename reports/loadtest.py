@@ -46,6 +46,8 @@ ROLES = {
     "static": ["anonymous"],
 }
 FIGURES = ["p50_s", "p95_s", "p99_s", "rps", "errors"]
+# The numbers whose lists the drill-down clients open, in turn.
+DRILLDOWN = ("applying", "aware", "saving")
 
 
 def compose_workers() -> int:
@@ -237,7 +239,7 @@ class Client:
         if self.page == "dashboard_commune":
             return f"/?year={year}" if self.kind == "commune" else f"/?year={year}&commune={code}"
         if self.page == "drilldown":
-            figure = ("applying", "aware", "saving")[n % 3]
+            figure = DRILLDOWN[n % len(DRILLDOWN)]
             return f"/reports/kpi/{figure}/?year={year}"
         if self.page == "facility_list":
             stage = (n % 4) or ""
@@ -257,7 +259,7 @@ class Client:
         if self.page == "dashboard_commune" and self.kind != "commune":
             return len(city.communes)
         if self.page == "drilldown":
-            return 3
+            return len(DRILLDOWN)
         return 1
 
     def run(self, city: City, port: int, deadline: float, start: threading.Event,
