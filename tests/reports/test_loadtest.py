@@ -58,7 +58,8 @@ def test_every_page_has_its_clients_and_its_kinds_of_users():
     assert len(LOAD_TARGETS) >= 4
 
 
-@pytest.mark.parametrize("args", [["--seconds", "0"], ["--clients", "500"]])
+@pytest.mark.parametrize("args", [["--seconds", "0"], ["--clients", "500"],
+                                  ["--redis", "redis://127.0.0.1:1/0"], ["--redis", "nowhere"]])
 def test_the_load_is_bounded(args):
     with pytest.raises(CommandError) as info:
         call_command("benchmark", "--load", *args)

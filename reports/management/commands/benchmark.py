@@ -81,6 +81,9 @@ class Command(BaseCommand):
                                returncode=2)
         if not (0 < options["seconds"] <= 600 and 0 < options["clients"] <= 200):
             raise CommandError("--seconds 1-600 and --clients 1-200", returncode=2)
+        if options["redis"] and not redis_answers(options["redis"]):
+            # Otherwise every page of the load would fail on its cache, after the city is built.
+            raise CommandError(f"--redis: no Redis answers at {options['redis']}", returncode=2)
         years = range(int(match[1]), int(match[2]) + 1)
         if options["child"]:
             self.child(options["facilities"], years, options["out"], load_options(options))
@@ -138,6 +141,15 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="sxsh-bench-files-") as work:
             data = run(City(facilities, years), Path(work), load)
         Path(out).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except (redis.RedisError, ValueError):
+        return False
 
 
 def load_options(options) -> dict | None:
