@@ -106,6 +106,12 @@ RULES: dict[str, frozenset[str]] = {
     # Build a draft again, or delete it: see OWN_REQUEST_ACTIONS.
     "report.change": frozenset({STAFF, COMMUNE, LEADER}),
     "year.lock": frozenset({STAFF}),
+    # Data requests to facilities: create one, print and send its invitations.
+    "request.change": frozenset({STAFF}),
+    # Fill in a facility's submission (staff type in a form that came on paper) and accept or
+    # return a submitted one.
+    "submission.fill": frozenset({STAFF}),
+    "submission.review": frozenset({STAFF}),
     "system.admin": frozenset({ADMIN}),
     # One's own password, with the current one; another user's, as a temporary one that also
     # lifts their login lock.

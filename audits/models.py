@@ -287,3 +287,152 @@ class QualityFlag(models.Model):
     @property
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
+
+
+class DataRequest(models.Model):
+    """A request to facilities for their figures of one year (Yêu cầu cung cấp số liệu): each
+    facility asked gets one Submission (docs/ARCHITECTURE.md, "Data requests")."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(FIRST_YEAR)])
+    deadline = models.DateField(_("deadline"))
+    title = models.CharField(_("title"), max_length=300)
+    asks_energy = models.BooleanField(_("production output and energy by carrier"), default=True)
+    asks_baseline = models.BooleanField(
+        _("the baseline year, for a facility that has none"), default=False
+    )
+    asks_measures = models.BooleanField(_("CP measures implemented"), default=True)
+    asks_employees = models.BooleanField(_("employees"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Submission(models.Model):
+    """One facility's answer to a data request, and where it stands: requested → draft →
+    submitted → returned (with the reviewer's reason) → submitted → accepted. Only
+    audits/submissions.py moves it, each move recorded as a SubmissionTransition."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    request = models.ForeignKey(DataRequest, verbose_name=_("data request"),
+                                on_delete=models.CASCADE, related_name="submissions")
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
+                                 related_name="submissions")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.REQUESTED)
+    output = models.DecimalField(_("production output"), max_digits=18, decimal_places=4,
+                                 null=True, blank=True, validators=[MinValueValidator(0)])
+    product_unit = models.CharField(_("product unit"), max_length=50, blank=True)
+    # carrier id (as text) -> quantity (as text): the energy lines the facility reports.
+    lines = models.JSONField(_("energy by carrier"), default=dict, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    measures = models.TextField(_("CP measures implemented"), blank=True)
+    # data-quality rule -> the facility's explanation of it.
+    explanations = models.JSONField(_("explanations"), default=dict, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=1000, blank=True)
+    record = models.ForeignKey(EnergyRecord, verbose_name=_("energy record written"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Raised by each save (lib/conflicts.py): a save or a review of an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["request", "facility"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "facility"],
+                                    name="one_submission_per_request"),
+        ]
+        indexes = [models.Index(fields=["request", "state"], name="submission_request_state")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.request.year}"
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the facility may still change it."""
+        return self.state in (self.State.REQUESTED, self.State.DRAFT, self.State.RETURNED)
+
+
+class SubmissionTransition(models.Model):
+    """One move of a submission: who, when, and the reason given."""
+
+    submission = models.ForeignKey(Submission, verbose_name=_("submission"),
+                                   on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from state"), max_length=10,
+                                  choices=Submission.State.choices)
+    to_state = models.CharField(_("to state"), max_length=10, choices=Submission.State.choices)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moved by"), null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["moved_at", "id"]
+        verbose_name = _("state change of a submission")
+        verbose_name_plural = _("state changes of submissions")
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class Invitation(models.Model):
+    """A one-time activation code for a facility without an account: only its keyed hash is
+    stored; it works once and until it expires."""
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="invitations")
+    request = models.ForeignKey(DataRequest, verbose_name=_("data request"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="invitations")
+    code_hash = models.CharField(_("code (hashed)"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return str(self.facility)
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+
+class ActivationAttempt(models.Model):
+    """Wrong activation codes from one address, counted like wrong passwords: at the login
+    lock's limit further tries from there are refused until its cool-off time has passed."""
+
+    client_ip = models.CharField(_("address"), max_length=45, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"))
+
+    class Meta:
+        verbose_name = _("wrong activation code")
+        verbose_name_plural = _("wrong activation codes")
+
+    def __str__(self) -> str:
+        return self.client_ip

@@ -1,0 +1,364 @@
+"""Data requests and their submissions: the writes, each one transaction on a locked row.
+
+A submission moves requested → draft → submitted → returned → submitted → accepted, and only
+here; every move is kept as a SubmissionTransition with who and why. A facility's figures reach
+the energy records only when a reviewer accepts them, through the one write of energy records
+(audits/services.record_upsert_many), in the same transaction as the move: until then the KPIs
+do not change. docs/ARCHITECTURE.md, "Data requests", tells the whole story.
+
+Invitations: an activation code is shown once, when it is made, and stored only as a keyed hash
+(HMAC-SHA256 with SECRET_KEY: the code is random, so a slow hash adds nothing, and a keyed one
+can be looked up). It works once and until it expires; wrong codes count against the address
+they came from, with the login lock's limit and cool-off time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import check
+from audits.models import (
+    ActivationAttempt,
+    DataRequest,
+    EnergyRecord,
+    Invitation,
+    Submission,
+    SubmissionTransition,
+)
+from audits.services import RecordRow, record_upsert_many, record_verify
+from facilities.models import Facility
+from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
+from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.years import check_year
+
+State = Submission.State
+FILL_FIELDS = ["output", "product_unit", "lines", "employees", "measures", "explanations"]
+# 32 letters and digits that cannot be mistaken for one another when typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 60 bits
+INVITATION_DAYS = 30
+
+
+def submission_describe(submission: Submission) -> Snapshot:
+    return describe(submission, ["state", "output", "product_unit", "employees", "measures"])
+
+
+def _move(submission: Submission, to_state: str, user, reason: str = "") -> None:
+    SubmissionTransition.objects.create(
+        submission=submission,
+        from_state=submission.state,
+        to_state=to_state,
+        reason=reason,
+        moved_by=user,
+    )
+    submission.state = to_state
+
+
+def _locked(submission_id: int) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("request", "facility")
+        .get(pk=submission_id)
+    )
+
+
+def _refuse_unless(submission: Submission, *states: str) -> None:
+    """The move is not one the submission can make from where it stands now (someone else moved
+    it first): say where it stands."""
+    if submission.state not in states:
+        raise DomainError(
+            _("This submission is now “%(state)s”; nothing was changed. Reload the page.")
+            % {"state": submission.get_state_display()}
+        )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    user,
+    year: int,
+    deadline: date,
+    title: str,
+    facilities: Iterable[Facility],
+    asks_energy: bool = True,
+    asks_baseline: bool = False,
+    asks_measures: bool = True,
+    asks_employees: bool = False,
+) -> DataRequest:
+    """A data request for `year`, with one submission (state "requested") per facility."""
+    check(user, "request.change")
+    check_year(year)
+    if deadline < timezone.localdate():
+        raise DomainError(_("The deadline cannot be in the past."), field="deadline")
+    chosen = {facility.pk: facility for facility in facilities}
+    if not chosen:
+        raise DomainError(_("Choose at least one facility."), field="facilities")
+    request = DataRequest.objects.create(
+        year=year,
+        deadline=deadline,
+        title=title,
+        asks_energy=asks_energy,
+        asks_baseline=asks_baseline,
+        asks_measures=asks_measures,
+        asks_employees=asks_employees,
+        created_by=user,
+    )
+    Submission.objects.bulk_create(
+        [Submission(request=request, facility_id=pk) for pk in sorted(chosen)], batch_size=2000
+    )
+    return request
+
+
+@transaction.atomic
+def submission_fill(
+    *, user, submission_id: int, data: Mapping[str, Any], expected_version: int
+) -> Submission:
+    """Save what the facility reports, as long as the submission is open (not submitted or
+    accepted); the first save makes a requested submission a draft."""
+    submission = _locked(submission_id)
+    check(user, "submission.fill", submission)
+    check_version(submission, expected_version, submission_describe)
+    _refuse_unless(submission, State.REQUESTED, State.DRAFT, State.RETURNED)
+    for name in FILL_FIELDS:
+        if name in data:
+            setattr(submission, name, data[name])
+    if submission.lines:
+        submission.lines = {str(k): str(Decimal(v)) for k, v in submission.lines.items()}
+    if submission.state == State.REQUESTED:
+        _move(submission, State.DRAFT, user)
+    submission.version += 1
+    submission.save()
+    return submission
+
+
+def _missing(submission: Submission) -> list[str]:
+    """What the request asks for and the submission lacks."""
+    missing = []
+    if submission.request.asks_energy:
+        if submission.output is None or not submission.product_unit.strip():
+            missing.append(_("the production output and its unit"))
+        if not any(Decimal(quantity) > 0 for quantity in submission.lines.values()):
+            missing.append(_("at least one energy carrier"))
+    if submission.request.asks_employees and submission.employees is None:
+        missing.append(_("the number of employees"))
+    return missing
+
+
+@transaction.atomic
+def submission_submit(*, user, submission_id: int, expected_version: int) -> Submission:
+    """Send a draft (or a returned submission, corrected) for review; it cannot be changed
+    until it is returned."""
+    submission = _locked(submission_id)
+    check(user, "submission.fill", submission)
+    check_version(submission, expected_version, submission_describe)
+    _refuse_unless(submission, State.DRAFT, State.RETURNED)
+    missing = _missing(submission)
+    if missing:
+        raise DomainError(_("Fill in %(what)s before submitting.") % {"what": ", ".join(missing)})
+    _move(submission, State.SUBMITTED, user)
+    submission.version += 1
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, user, submission_id: int, reason: str) -> Submission:
+    """Send a submitted form back to the facility, saying what to correct."""
+    submission = _locked(submission_id)
+    check(user, "submission.review", submission)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say what the facility must correct."), field="reason")
+    _refuse_unless(submission, State.SUBMITTED)
+    _move(submission, State.RETURNED, user, reason)
+    submission.return_reason = reason
+    submission.version += 1
+    submission.save()
+    return submission
+
+
+class VerifiedRecordExists(DomainError):
+    """Accepting would replace a record that staff entered and verified, with other figures:
+    the reviewer must choose which to keep."""
+
+    def __init__(self, record: EnergyRecord):
+        super().__init__(
+            _(
+                "Staff already entered and verified an energy record of %(year)s for this "
+                "facility, with other figures. Choose whether the submitted figures replace it."
+            )
+            % {"year": record.year}
+        )
+        self.record = record
+
+
+def _lines(submission: Submission) -> dict[int, Decimal]:
+    return {
+        int(carrier): Decimal(quantity)
+        for carrier, quantity in submission.lines.items()
+        if Decimal(quantity) > 0
+    }
+
+
+def _same_figures(record: EnergyRecord, submission: Submission) -> bool:
+    have = {use.carrier_id: use.quantity for use in record.uses.all()}
+    return (
+        record.output == submission.output
+        and record.product_unit == submission.product_unit
+        and have == _lines(submission)
+    )
+
+
+@transaction.atomic
+def submission_accept(
+    *, user, submission_id: int, replace_verified: bool | None = None
+) -> Submission:
+    """Accept a submitted form: its figures become the facility's energy record of the year,
+    marked verified and from an annual report, in this transaction. A record of that year that
+    staff verified with other figures is replaced only when `replace_verified` is True; with
+    False it is kept (and the submission accepted beside it); with None, VerifiedRecordExists."""
+    submission = _locked(submission_id)
+    check(user, "submission.review", submission)
+    _refuse_unless(submission, State.SUBMITTED)
+    request = submission.request
+    existing = (
+        EnergyRecord.objects.filter(facility=submission.facility, year=request.year)
+        .prefetch_related("uses")
+        .first()
+    )
+    keep = (
+        existing is not None
+        and existing.is_verified
+        and not _same_figures(existing, submission)
+        and not replace_verified
+    )
+    if keep and replace_verified is None:
+        raise VerifiedRecordExists(existing)
+    if request.asks_energy and not keep:
+        [(_change, record)] = record_upsert_many(
+            user=user,
+            rows=[
+                RecordRow(
+                    facility=submission.facility,
+                    values={
+                        "year": request.year,
+                        "output": submission.output,
+                        "product_unit": submission.product_unit,
+                        "source": EnergyRecord.Source.ANNUAL,
+                    },
+                    lines=_lines(submission),
+                )
+            ],
+            reason="data request",
+        )
+        submission.record = record_verify(user=user, record_id=record.pk)
+    elif existing is not None:
+        submission.record = existing
+    _move(submission, State.ACCEPTED, user)
+    submission.version += 1
+    submission.save()
+    return submission
+
+
+# ---- invitations -----------------------------------------------------------------------------
+
+
+def code_hash(code: str) -> str:
+    """The keyed hash of a code as typed: letters in any case, dashes and spaces ignored."""
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"activation:{normalized}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+@transaction.atomic
+def invitation_create(
+    *, user, facility: Facility, request: DataRequest | None = None, days: int = INVITATION_DAYS
+) -> tuple[Invitation, str]:
+    """A new activation code for the facility; the code is returned once, never stored."""
+    check(user, "request.change", facility)
+    code = new_code()
+    invitation = Invitation.objects.create(
+        facility=facility,
+        request=request,
+        code_hash=code_hash(code),
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=user,
+    )
+    return invitation, code
+
+
+class CodeRefused(DomainError):
+    """A code that is wrong, used or expired, or an address locked for too many wrong codes."""
+
+
+def _locked_out(client_ip: str) -> bool:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return ActivationAttempt.objects.filter(
+        client_ip=client_ip, failures__gte=settings.AXES_FAILURE_LIMIT, last_failure_at__gte=since
+    ).exists()
+
+
+def _count_failure(client_ip: str) -> None:
+    now = timezone.now()
+    since = now - settings.AXES_COOLOFF_TIME
+    # A failure after the cool-off starts the count again.
+    ActivationAttempt.objects.filter(client_ip=client_ip, last_failure_at__lt=since).delete()
+    attempt, created = ActivationAttempt.objects.get_or_create(
+        client_ip=client_ip, defaults={"failures": 1, "last_failure_at": now}
+    )
+    if not created:
+        ActivationAttempt.objects.filter(pk=attempt.pk).update(
+            failures=F("failures") + 1, last_failure_at=now
+        )
+
+
+def invitation_redeem(*, code: str, client_ip: str) -> Invitation:
+    """Use a code, once: the invitation it opens, marked used. A wrong, used or expired code, or
+    any code from an address locked for too many wrong ones, raises CodeRefused; a wrong code
+    counts against the address (in its own transaction, so that the count survives the
+    refusal)."""
+    if _locked_out(client_ip):
+        raise CodeRefused(
+            _("Too many wrong codes were typed from this address. Try again in %(minutes)s "
+              "minutes.")
+            % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("facility")
+            .filter(code_hash=code_hash(code))
+            .first()
+        )
+        if invitation is not None and invitation.used_at is None and invitation.expires_at > now:
+            invitation.used_at = now
+            invitation.save(update_fields=["used_at"])
+            return invitation
+    if invitation is None:
+        _count_failure(client_ip)
+        raise CodeRefused(_("This activation code is not right. Check it against the letter."))
+    if invitation.used_at is not None:
+        raise CodeRefused(_("This activation code has already been used."))
+    raise CodeRefused(
+        _("This activation code expired on %(date)s. Ask the Economic Department for a new "
+          "one.") % {"date": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y")}
+    )
