@@ -195,3 +195,56 @@ def test_two_saves_on_one_version_one_wins_the_other_is_refused(staff, kind):
     refused = [e for e in errors if e is not None]
     assert len(refused) == 1 and isinstance(refused[0], StaleEdit), errors
     assert type(record).objects.get(pk=record.pk).version == record.version + 1
+
+
+@pytest.mark.parametrize("second", ["accept", "return", "fill"])
+def test_a_reviewer_accepting_while_another_reviews_or_the_form_is_saved(staff, official_a,
+                                                                         second):
+    """One wins; the other is told where the submission stands; one record, one move."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from audits.models import EnergyCarrier, EnergyRecord, Submission
+    from audits.submissions import (
+        request_create,
+        submission_accept,
+        submission_fill,
+        submission_return,
+        submission_submit,
+    )
+
+    facility = FacilityFactory(commune=official_a.commune)
+    request = request_create(user=staff, year=2018, title="Số liệu 2018", facilities=[facility],
+                             deadline=timezone.localdate() + timedelta(days=10))
+    submission = request.submissions.get()
+    elec = EnergyCarrier.objects.get(code="ELEC")
+    data = {"output": Decimal("50"), "product_unit": "tấn", "lines": {elec.pk: "4000"}}
+    submission = submission_fill(user=staff, submission_id=submission.pk, data=data,
+                                 expected_version=submission.version)
+    submission = submission_submit(user=staff, submission_id=submission.pk,
+                                   expected_version=submission.version)
+    other = {
+        "accept": lambda: submission_accept(user=staff, submission_id=submission.pk),
+        "return": lambda: submission_return(user=staff, submission_id=submission.pk,
+                                            reason="Thiếu hóa đơn điện"),
+        # The facility's own save, on the version it opened before it submitted.
+        "fill": lambda: submission_fill(user=staff, submission_id=submission.pk,
+                                        data={**data, "output": Decimal("60")},
+                                        expected_version=submission.version),
+    }[second]
+    _results, errors = together(
+        lambda: submission_accept(user=staff, submission_id=submission.pk), other
+    )
+    refused = [e for e in errors if e is not None]
+    assert len(refused) == 1 and isinstance(refused[0], DomainError), errors
+    submission.refresh_from_db()
+    moves = list(submission.transitions.values_list("to_state", flat=True))
+    assert moves[:2] == ["draft", "submitted"] and len(moves) == 3
+    records = EnergyRecord.objects.filter(facility=facility)
+    if submission.state == Submission.State.ACCEPTED:
+        assert records.get().output == Decimal("50") and records.get().is_verified
+    else:  # the return went first: nothing was written
+        assert second == "return" and submission.state == Submission.State.RETURNED
+        assert not records.exists()
