@@ -58,6 +58,7 @@ class Role(models.TextChoices):
     UNIT = "unit", _("Implementing unit officer")
     LEADER = "leader", _("District leadership")
     ADMIN = "admin", _("System administrator")
+    ENTERPRISE = "enterprise", _("Enterprise")
 
 
 class SxshUserManager(UserManager):

@@ -35,6 +35,7 @@ class NavGroup:
 
 MENU: tuple[NavItem | NavGroup, ...] = (
     NavItem(_("Overview"), "dashboard", "dashboard.view", also=("/reports/kpi/",)),
+    NavItem(_("My facilities"), "audits:enterprise", "enterprise.home"),
     NavGroup(
         _("Data"),
         (

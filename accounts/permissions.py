@@ -39,6 +39,9 @@ officials, so it leaves the district's budget out.
 Report drafts. A report is rebuilt or deleted (`report.change`) by the Economic Department or by
 the person who asked for it, and by nobody else.
 
+An enterprise account (`enterprise`) represents one or more facilities: it sees their objects
+(`scope_facility_id`) and nothing else, 404, and none of the district's pages, 403.
+
 Roles are named here and nowhere else in the code (a test holds every other module to it): a view,
 form, service or selector asks a question below (`can`, `sees_every_commune`, `held_commune`,
 `held_unit`, `dashboard_commune`, ...) and never compares `user.role` itself. A new role is a row
@@ -56,14 +59,22 @@ from django.http import Http404
 
 from accounts.models import Commune, Role
 
-STAFF, COMMUNE, UNIT, LEADER, ADMIN = (
-    Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN
+STAFF, COMMUNE, UNIT, LEADER, ADMIN, ENTERPRISE = (
+    Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN, Role.ENTERPRISE
 )
 EVERYONE = frozenset(Role)
+# The district's own people: the portal's pages are theirs. An enterprise account has its own
+# page and its facilities' submissions, and none of these pages.
+DISTRICT = frozenset({STAFF, COMMUNE, UNIT, LEADER, ADMIN})
 
 # Roles held to one commune (`user.commune`): they see only that commune's objects (404 outside
 # it), and what they keep, import, report on or look at on the dashboard is that commune's.
 COMMUNE_BOUND = frozenset({COMMUNE})
+# Roles held to the facilities their account represents (`user.represented_facilities`): they
+# see only objects of those facilities (`scope_facility_id`), 404 for everything else.
+FACILITY_BOUND = frozenset({ENTERPRISE})
+# Roles whose pages span every commune of the district.
+DISTRICT_WIDE = DISTRICT - COMMUNE_BOUND
 # Roles held to one implementing unit (`user.unit`): OWN_UNIT_ACTIONS only on their unit's
 # objects, and the campaigns and documents they create are their unit's.
 UNIT_BOUND = frozenset({UNIT})
@@ -75,8 +86,8 @@ OFFICER_ROLES = frozenset({STAFF})
 
 # Which roles may perform each action, before object scoping.
 RULES: dict[str, frozenset[str]] = {
-    "dashboard.view": EVERYONE,
-    "facility.view": EVERYONE,
+    "dashboard.view": DISTRICT,
+    "facility.view": DISTRICT,
     "facility.change": frozenset({STAFF, COMMUNE}),
     "facility.delete": frozenset({STAFF}),
     "facility.import": frozenset({STAFF, COMMUNE}),
@@ -85,20 +96,20 @@ RULES: dict[str, frozenset[str]] = {
     "consent.view": frozenset({STAFF, UNIT, LEADER, ADMIN}),
     "consent.change": frozenset({STAFF}),
     "status.change": frozenset({STAFF, COMMUNE}),
-    "campaign.view": EVERYONE,
+    "campaign.view": DISTRICT,
     "campaign.change": frozenset({STAFF, UNIT}),
     "model.change": frozenset({STAFF}),
     "document.change": frozenset({STAFF}),
     "budget.view": frozenset({STAFF, LEADER, ADMIN, UNIT}),
-    "energy.view": EVERYONE,
+    "energy.view": DISTRICT,
     "energy.change": frozenset({STAFF}),
     "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN}),
     # The measures catalogue names the facilities behind each row.
     "catalogue.names": frozenset({STAFF}),
-    "plan.view": EVERYONE,
+    "plan.view": DISTRICT,
     "plan.change": frozenset({STAFF}),
     "task.report": frozenset({STAFF, UNIT}),
-    "report.view": EVERYONE,
+    "report.view": DISTRICT,
     "report.create": frozenset({STAFF, COMMUNE, LEADER}),
     "report.issue": frozenset({STAFF}),
     # Write a report's number and symbol, shortcomings and next steps.
@@ -110,8 +121,10 @@ RULES: dict[str, frozenset[str]] = {
     "request.change": frozenset({STAFF}),
     # Fill in a facility's submission (staff type in a form that came on paper) and accept or
     # return a submitted one.
-    "submission.fill": frozenset({STAFF}),
+    "submission.fill": frozenset({STAFF, ENTERPRISE}),
     "submission.review": frozenset({STAFF}),
+    # An enterprise's own page: its facilities, their figures and their submissions.
+    "enterprise.home": frozenset({ENTERPRISE}),
     "system.admin": frozenset({ADMIN}),
     # One's own password, with the current one; another user's, as a temporary one that also
     # lifts their login lock.
@@ -143,10 +156,22 @@ def can_see(user: Any, obj: Any) -> bool:
     role = role_of(user)
     if role is None:
         return False
+    if role in FACILITY_BOUND:
+        return getattr(obj, "scope_facility_id", None) in represented_ids(user)
     if role not in COMMUNE_BOUND:
         return True
     commune_id = getattr(obj, "scope_commune_id", None)
     return commune_id is None or commune_id == user.commune_id
+
+
+def represented_ids(user: Any) -> frozenset[int]:
+    """The ids of the facilities an enterprise account represents (read once per user object,
+    i.e. once per request)."""
+    cached = getattr(user, "_represented_ids", None)
+    if cached is None:
+        cached = frozenset(user.represented_facilities.values_list("pk", flat=True))
+        user._represented_ids = cached
+    return cached
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
@@ -185,6 +210,13 @@ def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -
     role = role_of(user)
     if role is None:
         return queryset.none()
+    if role in FACILITY_BOUND:
+        if commune_path is None:  # the district's own objects: none is a facility's
+            return queryset.none()
+        # "commune" is a facility's own; "facility__commune" an object's facility's.
+        facility = commune_path.removesuffix("commune").removesuffix("__")
+        lookup = f"{facility}_id__in" if facility else "pk__in"
+        return queryset.filter(**{lookup: represented_ids(user)})
     if role in COMMUNE_BOUND and commune_path is not None:
         return queryset.filter(**{f"{commune_path}_id": user.commune_id})
     return queryset
@@ -227,8 +259,17 @@ def scope_write(user: Any, queryset: QuerySet[M], commune_path: str | None) -> Q
 def sees_every_commune(user: Any) -> bool:
     """Whether the user's pages span the district (lists offer a commune filter, the dashboard
     every commune's row); False for commune officials and for nobody signed in."""
-    role = role_of(user)
-    return role is not None and role not in COMMUNE_BOUND
+    return role_of(user) in DISTRICT_WIDE
+
+
+def role_represents_facilities(role: str) -> bool:
+    """Whether accounts of `role` are linked to the facilities they represent (and need one)."""
+    return role in FACILITY_BOUND
+
+
+def landing(user: Any) -> str:
+    """The page a user's "/" is: the dashboard, or an enterprise's own page."""
+    return "audits:enterprise" if can(user, "enterprise.home") else "dashboard"
 
 
 def held_commune_id(user: Any) -> int | None:

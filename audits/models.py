@@ -118,6 +118,10 @@ class EnergyRecord(YearLocked):
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
 
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
+
     def locked_year(self) -> int:
         return self.year
 
@@ -158,6 +162,10 @@ class EnergyUse(YearLocked):
     @property
     def scope_commune_id(self) -> int:
         return self.record.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.record.facility_id
 
     def locked_year(self) -> int:
         return self.record.year
@@ -216,6 +224,10 @@ class CPMeasure(YearLocked):
     @property
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
 
     @property
     def is_implemented(self) -> bool:
@@ -287,6 +299,10 @@ class QualityFlag(models.Model):
     @property
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
 
 
 class DataRequest(models.Model):
@@ -367,6 +383,10 @@ class Submission(models.Model):
         return self.facility.commune_id
 
     @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
+
+    @property
     def is_open(self) -> bool:
         """Whether the facility may still change it."""
         return self.state in (self.State.REQUESTED, self.State.DRAFT, self.State.RETURNED)
@@ -420,6 +440,10 @@ class Invitation(models.Model):
     @property
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
 
 
 class ActivationAttempt(models.Model):

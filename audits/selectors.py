@@ -19,6 +19,7 @@ from audits.models import (
     EnergyRecord,
     EnergyUse,
     QualityFlag,
+    Submission,
 )
 from facilities.models import Facility, Sector
 from melinh_sxsh.lib.sql import ids_subquery, raw_rows, to_decimal
@@ -258,3 +259,32 @@ def energy_records_light(facility_ids, up_to_year: int) -> dict[int, list[LiteRe
     for record_id, quantity, factor in raw_rows(lines):
         records[record_id].uses.append(_LiteUse(to_decimal(quantity), to_decimal(factor)))
     return dict(grouped)
+
+
+# ---- an enterprise's own page ----------------------------------------------------------------
+
+
+@dataclass
+class OwnFacility:
+    """A facility on its enterprise account's page: its figures by year and its submissions."""
+
+    facility: Facility
+    figures: list[Figures]
+    submissions: list[Submission]
+
+
+def own_facilities(user) -> list[OwnFacility]:
+    """The facilities the user represents, each with its records' figures (newest first) and its
+    submissions to data requests (newest request first)."""
+    facilities = list(
+        scope_queryset(user, Facility.objects.select_related("commune", "sector"), "commune")
+    )
+    submissions: dict[int, list[Submission]] = defaultdict(list)
+    for submission in scope_queryset(
+        user, Submission.objects.select_related("request"), "facility__commune"
+    ).order_by("-request__year", "-request_id"):
+        submissions[submission.facility_id].append(submission)
+    return [
+        OwnFacility(facility, facility_figures(facility), submissions[facility.pk])
+        for facility in facilities
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views
+from audits import enterprise_views, views
 
 app_name = "audits"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure_delete"),
     path("quality/", views.quality_list, name="quality"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("enterprise/", enterprise_views.home, name="enterprise"),
 ]

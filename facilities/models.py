@@ -123,6 +123,11 @@ class Facility(models.Model):
     # and diacritic-blind search need a plain column to sort and filter on in any database.
     name_sort = models.CharField(_("sort key"), max_length=800, editable=False, default="")
     search_text = models.CharField(_("search text"), max_length=600, editable=False, default="")
+    # The enterprise accounts that report for it (one login may represent several facilities).
+    accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("enterprise accounts"), blank=True,
+        related_name="represented_facilities",
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -157,6 +162,10 @@ class Facility(models.Model):
     @property
     def scope_commune_id(self) -> int:
         return self.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.pk
 
     def refresh_keys(self) -> None:
         self.name_sort = sort_key(self.name)[:800]
@@ -238,6 +247,10 @@ class FacilityYearStatus(YearLocked):
     @property
     def scope_commune_id(self) -> int:
         return self.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
 
     def locked_year(self) -> int | None:
         return self.year

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
 from accounts.permissions import (
     can,
     can_write,
@@ -30,10 +31,20 @@ from accounts.permissions import (
     check_write,
     held_commune_id,
     may_place_in_commune,
+    role_represents_facilities,
     scope_queryset,
 )
+from accounts.services import user_create
 from facilities.locking import locked_message, rows_in_locked_years
-from facilities.models import Facility, FacilityYearStatus, ImportJob, Stage, stage_before
+from facilities.models import (
+    TAX_CODE_MESSAGE,
+    Facility,
+    FacilityYearStatus,
+    ImportJob,
+    Stage,
+    normalize_tax_code,
+    stage_before,
+)
 from facilities.signals import facilities_written
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.batches import BATCH, Written, chunks, retry_on_conflict, stored
@@ -679,3 +690,34 @@ def _import_job_run(run: JobRun) -> None:
         run.finish(JobStatus.DONE, _("Written."), preview=outcome.as_preview())
     else:
         run.finish(JobStatus.READY, "", preview=outcome.as_preview())
+
+
+@transaction.atomic
+def account_create(*, tax_codes: Sequence[str] = (), **fields: Any) -> User:
+    """Create an account (accounts.services.user_create's fields); an enterprise account is
+    linked to the facilities of `tax_codes` and needs at least one, and no other role takes
+    one. All or nothing."""
+    represents = role_represents_facilities(fields.get("role", ""))
+    if represents and not tax_codes:
+        raise DomainError(_("An enterprise account needs --facility TAXCODE."))
+    if tax_codes and not represents:
+        raise DomainError(_("Only an enterprise account represents facilities."))
+    codes = []
+    for value in tax_codes:
+        try:
+            codes.append(normalize_tax_code(value))
+        except ValidationError:
+            raise DomainError(
+                _("%(value)s is not a tax code: %(rule)s.")
+                % {"value": value, "rule": TAX_CODE_MESSAGE}
+            ) from None
+    facilities = list(Facility.objects.filter(tax_code__in=codes))
+    missing = sorted(set(codes) - {facility.tax_code for facility in facilities})
+    if missing:
+        raise DomainError(
+            _("No facility has the tax code %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+    user = user_create(**fields)
+    for facility in facilities:
+        facility.accounts.add(user)
+    return user

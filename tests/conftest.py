@@ -159,10 +159,17 @@ def outsider(db) -> User:
 
 
 @pytest.fixture
-def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsider):
+def enterprise(db) -> User:
+    """An enterprise account that represents no facility yet: a test gives it its own."""
+    return make_user("dn.tienphong", Role.ENTERPRISE)
+
+
+@pytest.fixture
+def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsider, enterprise):
     return {
         "staff": staff, "official_a": official_a, "official_b": official_b,
         "unit": unit_officer, "leader": leader, "admin": admin_user, "outsider": outsider,
+        "enterprise": enterprise,
     }
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can, check, sees_every_commune
+from accounts.permissions import can, check, landing, sees_every_commune
 from facilities import selectors as facility_selectors
 from melinh_sxsh.lib import dataversion
 from reports import charts, kpis, selectors
@@ -77,6 +77,8 @@ def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart, str]
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if landing(request.user) != "dashboard":
+        return redirect(landing(request.user))
     check(request.user, "dashboard.view")
     scope = scope_from(request)
     overview, trend_chart, token = figures_of(scope)

@@ -31,6 +31,25 @@ def test_creates_each_role(capsys):
 
 
 @pytest.mark.django_db
+def test_an_enterprise_account_represents_the_facilities_named(commune_a):
+    from facilities.models import Facility
+
+    one = Facility.objects.create(tax_code="0109000001", name="Công ty A", commune=commune_a)
+    two = Facility.objects.create(tax_code="0109000002", name="Xưởng B", commune=commune_a)
+    Facility.objects.create(tax_code="0109000003", name="Công ty C", commune=commune_a)
+    # A code as written on paper: dots and spaces are no matter.
+    run("dn1", "--role", "enterprise", "--facility", "0109000001", "0109.000.002",
+        "--password", "Rat-kho-doan-2018")
+    user = User.objects.get(username="dn1")
+    assert user.role == Role.ENTERPRISE
+    assert set(user.represented_facilities.all()) == {one, two}
+    with pytest.raises(CommandError):  # one unknown code: nothing is created
+        run("dn2", "--role", "enterprise", "--facility", "0109000003", "0100000099",
+            "--password", "Rat-kho-doan-2018")
+    assert not User.objects.filter(username="dn2").exists()
+
+
+@pytest.mark.django_db
 def test_generates_and_prints_a_password(capsys):
     run("ld2", "--role", "leader")
     out = capsys.readouterr().out
@@ -50,6 +69,10 @@ def test_generates_and_prints_a_password(capsys):
         (["x", "--role", "staff", "--unit", "TT_VHTT"], "đơn vị"),
         (["x", "--role", "leader", "--sxsh-officer"], "SXSH"),
         (["x", "--role", "leader", "--password", "123"], "quá ngắn"),
+        (["x", "--role", "enterprise"], "--facility"),
+        (["x", "--role", "enterprise", "--facility", "0109999999"], "0109999999"),
+        (["x", "--role", "enterprise", "--facility", "12ab"], "12ab"),
+        (["x", "--role", "leader", "--facility", "0109999999"], "doanh nghiệp"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(args, message):

@@ -30,7 +30,7 @@ from accounts.permissions import (
     sees_every_commune,
 )
 
-ROLES = ["staff", "official_a", "unit", "leader", "admin"]
+ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise"]
 
 # action -> the cast members allowed, written out by hand from the roles of README.md, "Roles".
 EXPECTED = {
@@ -61,10 +61,11 @@ EXPECTED = {
     "report.change": {"staff", "official_a", "leader"},
     "year.lock": {"staff"},
     "request.change": {"staff"},
-    "submission.fill": {"staff"},
+    "submission.fill": {"staff", "enterprise"},
     "submission.review": {"staff"},
+    "enterprise.home": {"enterprise"},
     "system.admin": {"admin"},
-    "user.change_password": {"staff", "official_a", "unit", "leader", "admin"},
+    "user.change_password": {"staff", "official_a", "unit", "leader", "admin", "enterprise"},
     "user.reset_password": {"admin"},
 }
 

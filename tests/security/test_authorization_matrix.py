@@ -9,7 +9,9 @@ answers so. The other rows (login, public pages, the admin) are written out.
 
 Roles, in the order of the codes below: anonymous, staff, the official of commune A (the
 world's commune), the official of commune B, a unit officer (Trung tâm VHTT&TT), leadership,
-the system administrator. The world's objects belong to commune A and to Phòng Kinh tế.
+the system administrator, and an enterprise account that represents none of the world's
+facilities (every object of the world is 404 to it, every district page 403). The world's
+objects belong to commune A and to Phòng Kinh tế.
 A new role is a column here: a member of the cast, in ROLES and ORDER.
 """
 
@@ -27,6 +29,7 @@ from accounts.permissions import (
     check,
     held_commune_id,
     held_unit_id,
+    landing,
     may_add_document,
     requests_visible,
     sees_every_commune,
@@ -35,15 +38,17 @@ from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "staff", "official_a", "official_b", "unit", "leader", "admin"]
+ROLES = ["anonymous", "staff", "official_a", "official_b", "unit", "leader", "admin", "enterprise"]
 # Who goes last: a POST that deletes must not remove the object before others are tried.
-ORDER = ["anonymous", "official_b", "unit", "leader", "admin", "official_a", "staff"]
+ORDER = ["anonymous", "enterprise", "official_b", "unit", "leader", "admin", "official_a", "staff"]
+N = len(ROLES)
 
 R, OK, FORBIDDEN, HIDDEN, NOT_ALLOWED = 302, 200, 403, 404, 405
-ALL_GET = (OK,) * 7
-POST_405 = (R, *(NOT_ALLOWED,) * 6)
-PUBLIC = (ALL_GET, (NOT_ALLOWED,) * 7)
-POST_ONLY_GET = (R, *(NOT_ALLOWED,) * 6)
+ALL_GET = (OK,) * N
+POST_405 = (R, *(NOT_ALLOWED,) * (N - 1))
+PUBLIC = (ALL_GET, (NOT_ALLOWED,) * N)
+POST_ONLY_GET = (R, *(NOT_ALLOWED,) * (N - 1))
+SIGNED_IN = (R,) * (N - 1)  # every signed-in role, redirected
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,11 @@ class Rule:
     ok: int = OK
 
     def answer(self, user, world) -> int:
+        obj = world
+        for name in self.on.split(".") if self.on else ():
+            obj = getattr(obj, name)
         try:
-            check(user, self.action, getattr(world, self.on) if self.on else None)
+            check(user, self.action, obj if self.on else None)
         except Http404:
             return HIDDEN
         except PermissionDenied:
@@ -90,6 +98,17 @@ class Requested:
         return self.ok if seen else HIDDEN
 
 
+@dataclass(frozen=True)
+class Lands:
+    """The address is "/": a user whose landing page is another is sent there; the others get
+    what the rule says."""
+
+    rule: Rule
+
+    def answer(self, user, world) -> int:
+        return R if landing(user) != "dashboard" else self.rule.answer(user, world)
+
+
 def read(action: str, on: str | None = None):
     """A page that only shows: GET as the rule says, POST refused (405)."""
     return (Rule(action, on), POST_405)
@@ -111,17 +130,18 @@ def post(action: str, on: str | None = None):
 
 
 #        name                            GET, POST: a rule, or (anon, staff, off_a, off_b, unit,
-#                                        leader, admin) written out
+#                                        leader, admin, enterprise) written out
 MATRIX = {
-    "dashboard": read("dashboard.view"),
-    "healthz": (ALL_GET, (NOT_ALLOWED,) * 7),
-    "accounts:login": ((OK, R, R, R, R, R, R), (OK, R, R, R, R, R, R)),
-    "accounts:logout": ((NOT_ALLOWED,) * 7, (R,) * 7),
+    "dashboard": (Lands(Rule("dashboard.view")), POST_405),
+    "healthz": (ALL_GET, (NOT_ALLOWED,) * N),
+    "accounts:login": ((OK, *SIGNED_IN), (OK, *SIGNED_IN)),
+    "accounts:logout": ((NOT_ALLOWED,) * N, (R,) * N),
     # one's own password: everyone signed in; another's: the system administrator only
     "accounts:password_change": form("user.change_password"),
     "accounts:users": read("user.reset_password"),
-    "accounts:user_reset_password": form("user.reset_password"),
-    "set_language": ((R,) * 7, (R,) * 7),
+    # the account of the one who asked for the world's import job
+    "accounts:user_reset_password": form("user.reset_password", "job.requested_by"),
+    "set_language": ((R,) * N, (R,) * N),
     # facilities: commune officials keep their commune's; leaders, units, admins read
     "facilities:list": read("facility.view"),
     "facilities:export": read("facility.view"),
@@ -177,6 +197,8 @@ MATRIX = {
     "audits:measure_delete": confirm("energy.change", "measure"),
     "audits:quality": read("quality.view"),
     "audits:catalogue": read("energy.view"),
+    # an enterprise's own page: its facilities, their figures and submissions
+    "audits:enterprise": read("enterprise.home"),
     # reports: asked for by staff, commune officials (their commune's) and leaders
     "reports:index": (Rule("report.view"), Rule("report.create")),
     "reports:report_detail": read("report.view", "report"),
@@ -211,7 +233,7 @@ MATRIX = {
     "public:feed_atom": PUBLIC,
     "public:feed_rss": PUBLIC,
     # Django's admin: only the system administrator gets in; the others are sent to its login
-    "admin:*": ((R, R, R, R, R, R, OK), (R, R, R, R, R, R, OK)),
+    "admin:*": ((R, R, R, R, R, R, OK, R), (R, R, R, R, R, R, OK, R)),
 }
 ADMIN_PROBES = ["admin:index", "admin:facilities_facility_changelist"]
 
@@ -498,6 +520,8 @@ def forbidden_for(role: str, world, cast, url: str) -> list:
         return [f for f in everyone if not f.public_consent]
     if role in ("official_a", "official_b"):
         return [f for f in everyone if f.commune_id != cast[role].commune_id]
+    if role == "enterprise":  # it represents none of the world's facilities
+        return everyone
     return []
 
 
@@ -524,7 +548,7 @@ def test_no_page_names_a_facility_its_reader_may_not_see(role, login, cast):
         pdf = build_pdf_report(world.report_b)
         urls.append(reverse("reports:report_download", args=[pdf.pk]))
     requests = [("get", url, {}) for url in urls]
-    if role in ("official_a", "official_b", "anonymous"):
+    if role in ("official_a", "official_b", "anonymous", "enterprise"):
         # htmx fragments, and what a form posted empty answers (writes come last)
         requests += [("get", url, FRAGMENT) for url in urls]
         requests += [("post", url, {}) for url in urls if "logout" not in url]
@@ -541,7 +565,7 @@ def test_no_page_names_a_facility_its_reader_may_not_see(role, login, cast):
     assert leaks == [], f"{role} reads facilities it may not see"
     # The search finds what it looks for: each role does read the facilities it may name.
     may_read = {"anonymous": [world.facility], "official_a": [world.facility, world.withdrawn],
-                "official_b": [world.facility_b]}.get(
+                "official_b": [world.facility_b], "enterprise": []}.get(
         role, [world.facility, world.withdrawn, world.facility_b])
     for facility in may_read:
         assert facility.name in seen, (role, facility.name)

@@ -37,6 +37,7 @@ ACCOUNT_MAKERS = {
     "audits/demo.py",
     "campaigns/demo.py",
     "facilities/demo.py",
+    "facilities/management/commands/adduser.py",  # in facilities: it links an enterprise's
     "reports/demo.py",
     "reports/benchmark.py",
     "reports/loadtest.py",  # the load test's virtual users, one kind of person each

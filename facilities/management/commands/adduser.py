@@ -3,7 +3,7 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role
-from accounts.services import user_create
+from facilities.services import account_create
 from melinh_sxsh.lib.errors import DomainError
 
 
@@ -15,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--commune", help="5-digit commune code, for commune officials")
         parser.add_argument("--unit", help="unit code, for unit officers")
+        parser.add_argument("--facility", action="extend", nargs="+", default=[], metavar="TAXCODE",
+                            help="the facilities an enterprise account represents")
         parser.add_argument("--password", help="generated and printed when left out")
         parser.add_argument("--full-name", default="")
         parser.add_argument("--sxsh-officer", action="store_true")
@@ -22,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = options["password"] or secrets.token_urlsafe(12)
         try:
-            user = user_create(
+            user = account_create(
+                tax_codes=options["facility"],
                 username=options["username"], role=options["role"], password=password,
                 commune_code=options["commune"], unit_code=options["unit"],
                 full_name=options["full_name"], is_sxsh_officer=options["sxsh_officer"],
