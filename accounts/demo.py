@@ -14,6 +14,8 @@ ACCOUNTS = [
     ("donvi.vhtt", "Phạm Quốc Toản", Role.UNIT, None, "TT_VHTT", False),
     ("lanhdao", "Bùi Xuân Quang", Role.LEADER, None, None, False),
     ("quantri", "Đỗ Minh Khôi", Role.ADMIN, None, None, False),
+    # linked to its facility by audits/demo_requests.py, once the facilities exist
+    ("doanhnghiep.demo", "Ngô Văn Thành", Role.ENTERPRISE, None, None, False),
 ]
 
 

@@ -42,7 +42,8 @@ class FacilityAdmin(VersionedAdmin, ModelAdmin):
     list_display = ("tax_code", "name", "commune", "sector", "first_year", "last_year")
     list_filter = ("commune", "group", "kind")
     search_fields = ("name", "tax_code")
-    readonly_fields = ("version",)
+    # The enterprise accounts are linked by `adduser --facility` and by activation, not here.
+    readonly_fields = ("version", "accounts")
 
 
 @admin.register(YearLock)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from audits import demo as audits_demo
+from audits import demo_requests as requests_demo
 from campaigns import demo as campaigns_demo
 from facilities import demo as facilities_demo
 from reports import demo as reports_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 audits_demo.load(rng)
                 campaigns_demo.load(rng)
                 reports_demo.load_progress(plan)
+                requests_demo.load(rng)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {accounts_demo.DEMO_PASSWORD}):")
         for line in accounts_demo.describe():
