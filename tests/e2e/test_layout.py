@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.navigation import items_for
+from accounts.permissions import can
 from campaigns.models import FundingLine
 from tests.browser import screenshot
 from tests.security.world import build_world
@@ -24,7 +25,7 @@ from tests.security.world import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = [1024, 1280, 1366, 1536, 390]
-ROLES = ["staff", "official_a", "unit", "leader", "admin"]
+ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise"]
 HEADER_MAX = 72  # one line of the bar: brand, menu and the user's name
 LONG_TITLE = (
     "Hội thảo: Tiết kiệm năng lượng gắn với bảo vệ môi trường tại KCN Quang Minh "
@@ -61,6 +62,9 @@ def pages_of(user, world) -> list[str]:
         for link in entry.get("children", [entry])
         if link["url"] != "/admin/"
     ]
+    if not can(user, "dashboard.view"):  # an enterprise: its own page, with the world's facility
+        world.facility.accounts.add(user)
+        return [*menu, "/accounts/password/", "/public/"]
     return menu + [
         f"/facilities/{world.facility.pk}/",
         f"/campaigns/{world.campaign.pk}/",
@@ -124,11 +128,13 @@ def test_no_page_of_any_role_scrolls_sideways_and_the_header_is_one_line(
                 problems[f"{path} at {width} px"] = found
     for width in (1024, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        page.goto(f"{live_server.url}{'/campaigns/' if user else '/public/'}")
+        shown = "/public/" if user is None else "/campaigns/" if can(user, "campaign.view") else (
+            "/audits/enterprise/")
+        page.goto(f"{live_server.url}{shown}")
         screenshot(page, f"layout-{role}-{width}")
     context.close()
     assert problems == {}
-    assert visited >= (8 if user is None else 14)
+    assert visited >= (8 if user is None else 3 if role == "enterprise" else 14)
 
 
 def test_the_menu_opens_on_a_phone_and_its_groups_open_on_a_desktop(browser, live_server, cast):
