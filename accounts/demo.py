@@ -48,5 +48,5 @@ def describe() -> list[str]:
     ).order_by("id"):
         where = user.commune or user.unit or ""
         suffix = f" – {where}" if where else ""
-        lines.append(f"  {user.username:<14} {user.get_role_display()}{suffix}")
+        lines.append(f"  {user.username:<17} {user.get_role_display()}{suffix}")
     return lines

@@ -42,6 +42,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Facilities"), "facilities:list", "facility.view"),
             NavItem(_("Import from Excel"), "facilities:import", "facility.import"),
             NavItem(_("Energy records"), "audits:index", "energy.view"),
+            NavItem(_("Data requests"), "audits:requests", "request.view"),
             NavItem(_("Technology catalogue"), "audits:catalogue", "energy.view"),
             NavItem(_("Data quality"), "audits:quality", "quality.view"),
         ),

@@ -117,12 +117,17 @@ RULES: dict[str, frozenset[str]] = {
     # Build a draft again, or delete it: see OWN_REQUEST_ACTIONS.
     "report.change": frozenset({STAFF, COMMUNE, LEADER}),
     "year.lock": frozenset({STAFF}),
-    # Data requests to facilities: create one, print and send its invitations.
+    # Data requests to facilities: who answered (a commune official: their commune's
+    # facilities); create one, print and send its invitations.
+    "request.view": frozenset({STAFF, COMMUNE, LEADER}),
     "request.change": frozenset({STAFF}),
     # Fill in a facility's submission (staff type in a form that came on paper) and accept or
     # return a submitted one.
     "submission.fill": frozenset({STAFF, ENTERPRISE}),
     "submission.review": frozenset({STAFF}),
+    # Read a facility's submission with the figures beside it: staff, and the facility's
+    # commune official (read only).
+    "submission.view": frozenset({STAFF, COMMUNE}),
     # An enterprise's own page: its facilities, their figures and their submissions.
     "enterprise.home": frozenset({ENTERPRISE}),
     "system.admin": frozenset({ADMIN}),

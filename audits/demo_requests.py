@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import User
 from audits.models import EnergyRecord, Submission
+from audits.quality import submission_violations
 from audits.submissions import (
     request_create,
     submission_accept,
@@ -27,6 +29,7 @@ ENTERPRISE_ACCOUNT = "doanhnghiep.demo"
 # How many of the facilities asked end in each state (the rest stay "requested").
 STATES = [("accepted", 2), ("submitted", 3), ("returned", 2), ("draft", 2)]
 ASKED = 12
+EXPLANATION = "Số liệu theo hóa đơn điện và phiếu xuất nhiên liệu của năm; đã kiểm tra lại."
 RETURN_REASONS = [
     "Sản lượng năm 2018 chênh lệch nhiều so với báo cáo thống kê; đề nghị kiểm tra lại đơn vị.",
     "Thiếu số liệu dầu DO dùng cho xe nâng; đề nghị bổ sung.",
@@ -72,6 +75,10 @@ def load(rng: random.Random) -> None:
 
 
 def _move_to(staff, submission: Submission, state: str, figures: dict, rng) -> None:
+    lines = {int(k): Decimal(v) for k, v in figures["lines"].items()}
+    checks = submission_violations(submission.facility, 2018, figures["output"],
+                                   figures["product_unit"], lines)
+    figures["explanations"] = {check.rule: EXPLANATION for check in checks}
     submission = submission_fill(
         user=staff, submission_id=submission.pk, data=figures,
         expected_version=submission.version,

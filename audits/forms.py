@@ -5,9 +5,18 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import CPMeasure, EnergyCarrier, EnergyRecord, EnergyUse
+from accounts.models import Commune
+from audits.models import (
+    CPMeasure,
+    DataRequest,
+    EnergyCarrier,
+    EnergyRecord,
+    EnergyUse,
+    Submission,
+)
+from facilities.models import Sector
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import BaseFormSet, formfield
+from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, formfield
 
 
 class EnergyRecordForm(VersionedModelForm):
@@ -93,3 +102,66 @@ class CPMeasureForm(VersionedModelForm):
 
     def clean_yearly_saving_vnd(self) -> int:
         return self.cleaned_data.get("yearly_saving_vnd") or 0
+
+
+class SubmissionForm(VersionedModelForm):
+    """A facility's figures for a data request; a box for each data-quality check its saved
+    figures fail, to explain what is right about them (`explain_<rule>`)."""
+
+    class Meta:
+        model = Submission
+        fields = ["output", "product_unit", "employees", "measures"]
+        widgets = {"measures": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "output": _("What the facility produced in the year, in the product unit below."),
+            "measures": _("What the facility did in the year to save energy or materials."),
+        }
+
+    def __init__(self, *args, checks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checks = list(checks)
+        if not self.instance.request.asks_employees:
+            del self.fields["employees"]
+        if not self.instance.request.asks_measures:
+            del self.fields["measures"]
+        for check in self.checks:
+            self.fields[f"explain_{check.rule}"] = forms.CharField(
+                label=check.message, required=False, max_length=1000,
+                initial=self.instance.explanations.get(check.rule, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Correct the figures above, or say why they are right."),
+            )
+
+    def record_data(self) -> dict:
+        data = super().record_data()
+        data["explanations"] = {
+            check.rule: data.pop(f"explain_{check.rule}", "").strip() for check in self.checks
+        }
+        return data
+
+
+def submission_lines_initial(submission: Submission) -> list[dict]:
+    """The submission's energy lines as the formset's initial data."""
+    return [{"carrier": int(carrier), "quantity": Decimal(quantity)}
+            for carrier, quantity in sorted(submission.lines.items(), key=lambda kv: int(kv[0]))]
+
+
+class DataRequestForm(ModelForm):
+    """A new data request: what is asked, and which facilities (active in the year, narrowed
+    by commune, sector and whether they have a record of the year)."""
+
+    commune = forms.ModelChoiceField(Commune.objects.all(), required=False,
+                                     label=_("Commune"), empty_label=_("All communes"))
+    sector = forms.ModelChoiceField(Sector.objects.all(), required=False, label=_("Sector"),
+                                    empty_label=_("All sectors"))
+    without_record = forms.BooleanField(
+        required=False, label=_("Only facilities without an energy record of the year"))
+
+    class Meta:
+        model = DataRequest
+        fields = ["title", "year", "deadline", "asks_energy", "asks_baseline", "asks_measures",
+                  "asks_employees"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].initial = _("Production and energy figures of the year")

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audits import energy
-from audits.models import CPMeasure, EnergyRecord, QualityFlag
+from audits.models import CPMeasure, EnergyCarrier, EnergyRecord, QualityFlag
 from audits.selectors import energy_records_by_facility
 from facilities.models import Facility, FacilityYearStatus, Stage
 from melinh_sxsh.lib.batches import chunks
@@ -162,3 +162,50 @@ def _store(pks, wanted: dict[tuple[int, int, str], str]) -> dict[str, int]:
     QualityFlag.objects.bulk_update(changed, ["message"], batch_size=500)
     QualityFlag.objects.bulk_create(new, batch_size=1000)
     return {"created": len(new), "updated": len(changed), "removed": len(stale)}
+
+
+# What a facility must correct or explain before it submits its figures of a year: the rules a
+# record with those figures would break, and a carrier it reported the year before and not now.
+SUBMISSION_RULES = (Rule.UNIT_CHANGED, Rule.SEC_JUMP, Rule.ZERO_VALUE)
+MISSING_CARRIER = "missing_carrier"
+
+
+@dataclass
+class _Candidate:
+    """A record not written yet, as the rules read one."""
+
+    year: int
+    output: Decimal
+    product_unit: str
+    toe_cache: Decimal
+    is_baseline: bool = False
+
+
+def submission_violations(
+    facility: Facility, year: int, output: Decimal | None, unit: str,
+    lines: dict[int, Decimal],
+) -> list[Violation]:
+    """The checks the staff's data-quality rules make of these figures of `year`, against the
+    facility's stored records of other years."""
+    if output is None or not lines:
+        return []
+    carriers = {carrier.pk: carrier for carrier in EnergyCarrier.objects.filter(pk__in=lines)}
+    toe = sum(
+        (energy.use_toe(quantity, carriers[pk].toe_per_unit) for pk, quantity in lines.items()
+         if pk in carriers),
+        Decimal(0),
+    )
+    stored = [r for r in energy_records_by_facility(
+        Facility.objects.filter(pk=facility.pk)).get(facility.pk, []) if r.year != year]
+    candidate = _Candidate(year, output, unit, toe)
+    records = sorted([*stored, candidate], key=lambda record: record.year)
+    found = [v for v in record_violations(records)
+             if v.year == year and v.rule in SUBMISSION_RULES]
+    previous = next((r for r in stored if r.year == year - 1), None)
+    if previous is not None:
+        missing = [use.carrier for use in previous.uses.all() if use.carrier_id not in lines]
+        if missing:
+            found.append(Violation(year, MISSING_CARRIER, _(
+                "%(year)s reported %(carriers)s, which this form leaves out.") % {
+                    "year": year - 1, "carriers": ", ".join(str(c) for c in missing)}))
+    return found

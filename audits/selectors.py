@@ -7,15 +7,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from accounts.models import Commune
 from accounts.permissions import check, may_show_group, scope_queryset
 from audits import energy
 from audits.models import (
     CPMeasure,
     CPTechnique,
+    DataRequest,
+    EnergyCarrier,
     EnergyRecord,
     EnergyUse,
     QualityFlag,
@@ -288,3 +293,166 @@ def own_facilities(user) -> list[OwnFacility]:
         OwnFacility(facility, facility_figures(facility), submissions[facility.pk])
         for facility in facilities
     ]
+
+
+def submission_get(user, pk: int, action: str) -> Submission:
+    """A submission the user may act on (404 outside their scope, 403 otherwise)."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("request", "facility__commune"), pk=pk
+    )
+    return check(user, action, submission)
+
+
+def submission_history(submission: Submission) -> QuerySet:
+    """A submission's moves, oldest first, with who made them."""
+    return submission.transitions.select_related("moved_by")
+
+
+@dataclass
+class Column:
+    """One column of a submission's review: a year's figures from a record or the form."""
+
+    title: str
+    output: Decimal | None
+    product_unit: str
+    lines: dict[int, Decimal]
+    toe: Decimal
+    sec: Decimal | None
+    verified: bool = False
+
+
+@dataclass
+class Comparison:
+    """What a reviewer compares: the facility's record of the year before, the submitted
+    figures, and the record of the same year already stored (if any), carrier by carrier."""
+
+    columns: list[Column]
+    carriers: list[EnergyCarrier]
+    stored: EnergyRecord | None
+
+    def rows(self) -> list[tuple[EnergyCarrier, list[Decimal | None]]]:
+        return [(c, [col.lines.get(c.pk) for col in self.columns]) for c in self.carriers]
+
+
+def _record_column(title: str, record: EnergyRecord) -> Column:
+    lines = {use.carrier_id: use.quantity for use in record.uses.all()}
+    toe = energy.record_toe(record)
+    return Column(title, record.output, record.product_unit, lines, toe,
+                  energy.sec_of(toe, record.output), record.is_verified)
+
+
+def submission_comparison(submission: Submission, titles: dict[str, str]) -> Comparison:
+    """The columns of the review page; `titles` names them ("before", "submitted", "stored")."""
+    year = submission.request.year
+    records = {r.year: r for r in records_with_uses(
+        submission.facility.energy_records.filter(year__in=[year - 1, year]))}
+    lines = {int(k): Decimal(v) for k, v in submission.lines.items()}
+    carriers = {c.pk: c for c in EnergyCarrier.objects.all()}
+    toe = sum((energy.use_toe(q, carriers[pk].toe_per_unit) for pk, q in lines.items()
+               if pk in carriers), Decimal(0))
+    columns = []
+    if year - 1 in records:
+        columns.append(_record_column(titles["before"], records[year - 1]))
+    columns.append(Column(titles["submitted"], submission.output, submission.product_unit,
+                          lines, toe, energy.sec_of(toe, submission.output)))
+    if year in records:
+        columns.append(_record_column(titles["stored"], records[year]))
+    used = {pk for column in columns for pk in column.lines}
+    return Comparison(columns, [carriers[pk] for pk in sorted(used) if pk in carriers],
+                      records.get(year))
+
+
+# ---- data requests: who was asked, who answered -----------------------------------------------
+
+OPEN_STATES = (Submission.State.REQUESTED, Submission.State.DRAFT, Submission.State.RETURNED)
+
+
+def active_in(year: int) -> Q:
+    """Facilities operating in `year` (docs/KPI.md, "Facilities counted")."""
+    return (Q(first_year__isnull=True) | Q(first_year__lte=year)) & (
+        Q(last_year__isnull=True) | Q(last_year__gte=year))
+
+
+def facilities_to_ask(user, year: int, *, commune=None, sector=None,
+                      without_record: bool = False) -> QuerySet[Facility]:
+    """The facilities a new data request for `year` would ask: active in the year, in the
+    user's scope, of the commune and sector when given, and without a record of the year when
+    asked."""
+    facilities = scope_queryset(user, Facility.objects.filter(active_in(year)), "commune")
+    if commune is not None:
+        facilities = facilities.filter(commune=commune)
+    if sector is not None:
+        facilities = facilities.filter(sector=sector)
+    if without_record:
+        facilities = facilities.exclude(energy_records__year=year)
+    return facilities.order_by("id")
+
+
+def request_list(user) -> QuerySet[DataRequest]:
+    """Data requests, newest first, with how many facilities each asked (in the user's scope)."""
+    visible = scope_queryset(user, Submission.objects.all(), "facility__commune")
+    return DataRequest.objects.annotate(
+        asked=Count("submissions", filter=Q(submissions__in=visible.values("pk"))),
+        accepted=Count("submissions", filter=Q(submissions__in=visible.values("pk"),
+                                               submissions__state=Submission.State.ACCEPTED)),
+    )
+
+
+def request_get(user, pk: int) -> DataRequest:
+    return check(user, "request.view", get_object_or_404(DataRequest, pk=pk))
+
+
+@dataclass
+class Completeness:
+    """A data request's answers in one commune (or in all, `commune` None)."""
+
+    commune: Any
+    asked: int = 0
+    requested: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    accepted: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if not self.asked else Decimal(self.accepted * 100) / self.asked
+
+
+def completeness(user, request: DataRequest) -> list[Completeness]:
+    """By commune, then the whole: asked, each state, overdue (past the deadline and not sent),
+    the share accepted. One grouped query."""
+    late = request.deadline < timezone.localdate()
+    rows = (
+        scope_queryset(user, request.submissions.all(), "facility__commune")
+        .values("facility__commune", "state")
+        .annotate(n=Count("id"))
+    )
+    communes = {c.pk: c for c in Commune.objects.all()}
+    by_commune: dict[int, Completeness] = {}
+    total = Completeness(None)
+    for row in rows:
+        line = by_commune.setdefault(row["facility__commune"],
+                                     Completeness(communes[row["facility__commune"]]))
+        for item in (line, total):
+            item.asked += row["n"]
+            setattr(item, row["state"], getattr(item, row["state"]) + row["n"])
+            if late and row["state"] in OPEN_STATES:
+                item.overdue += row["n"]
+    return [*sorted(by_commune.values(), key=lambda line: line.commune.code), total]
+
+
+def request_submissions(user, request: DataRequest, *, state: str = "", commune=None,
+                        overdue: bool = False) -> QuerySet[Submission]:
+    """The submissions behind a figure of `completeness`."""
+    submissions = scope_queryset(
+        user, request.submissions.select_related("facility__commune"), "facility__commune")
+    if state in Submission.State.values:
+        submissions = submissions.filter(state=state)
+    if commune is not None:
+        submissions = submissions.filter(facility__commune=commune)
+    if overdue:
+        submissions = (submissions.filter(state__in=OPEN_STATES)
+                       if request.deadline < timezone.localdate() else submissions.none())
+    return submissions.order_by("facility__name_sort", "id")

@@ -37,6 +37,7 @@ from audits.models import (
     Submission,
     SubmissionTransition,
 )
+from audits.quality import Violation, submission_violations
 from audits.services import RecordRow, record_upsert_many, record_verify
 from facilities.models import Facility
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -156,6 +157,15 @@ def _missing(submission: Submission) -> list[str]:
     return missing
 
 
+def submission_checks(submission: Submission) -> list[Violation]:
+    """The data-quality checks the submitted figures would fail (the staff's rules), each to be
+    corrected or explained (`explanations[rule]`) before the form is submitted."""
+    return submission_violations(
+        submission.facility, submission.request.year, submission.output,
+        submission.product_unit, _lines(submission),
+    )
+
+
 @transaction.atomic
 def submission_submit(*, user, submission_id: int, expected_version: int) -> Submission:
     """Send a draft (or a returned submission, corrected) for review; it cannot be changed
@@ -167,6 +177,17 @@ def submission_submit(*, user, submission_id: int, expected_version: int) -> Sub
     missing = _missing(submission)
     if missing:
         raise DomainError(_("Fill in %(what)s before submitting.") % {"what": ", ".join(missing)})
+    unexplained = [
+        check.message
+        for check in submission_checks(submission)
+        if not str(submission.explanations.get(check.rule, "")).strip()
+    ]
+    if unexplained:
+        raise DomainError(
+            _("Correct or explain before submitting: %(checks)s")
+            % {"checks": " ".join(unexplained)},
+            field="explanations",
+        )
     _move(submission, State.SUBMITTED, user)
     submission.version += 1
     submission.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import enterprise_views, views
+from audits import enterprise_views, request_views, views
 
 app_name = "audits"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("quality/", views.quality_list, name="quality"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("enterprise/", enterprise_views.home, name="enterprise"),
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/new/", request_views.request_create, name="request_create"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path("submissions/<int:pk>/", enterprise_views.submission_fill, name="submission_fill"),
+    path("submissions/<int:pk>/review/", enterprise_views.submission_review,
+         name="submission_review"),
 ]

@@ -18,10 +18,11 @@ COMMON = {
 }
 EXPECTED = {
     "staff": COMMON
-    | {"/facilities/import/", "/audits/quality/", "/reports/budget/", "/reports/locks/"},
-    "official_a": COMMON | {"/facilities/import/", "/audits/quality/"},
+    | {"/facilities/import/", "/audits/quality/", "/reports/budget/", "/reports/locks/",
+       "/audits/requests/"},
+    "official_a": COMMON | {"/facilities/import/", "/audits/quality/", "/audits/requests/"},
     "unit": COMMON | {"/reports/budget/"},
-    "leader": COMMON | {"/reports/budget/", "/audits/quality/"},
+    "leader": COMMON | {"/reports/budget/", "/audits/quality/", "/audits/requests/"},
     "admin": COMMON | {"/reports/budget/", "/admin/", "/audits/quality/", "/accounts/users/"},
 }
 # The bar itself: the overview, then the groups that open as drop-downs.

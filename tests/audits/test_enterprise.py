@@ -4,6 +4,7 @@ facility's), and it fills in only its own facilities' submissions."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -77,3 +78,50 @@ def test_it_fills_in_its_own_submission_only(enterprise, own, facility_b, staff)
     with pytest.raises(Http404):
         submission_fill(user=enterprise, submission_id=theirs.pk, data=data,
                         expected_version=theirs.version)
+
+
+def lines_post(elec, quantity: str) -> dict:
+    return {
+        "uses-TOTAL_FORMS": "3", "uses-INITIAL_FORMS": "0",
+        "uses-MIN_NUM_FORMS": "0", "uses-MAX_NUM_FORMS": "30",
+        "uses-0-carrier": str(elec.pk), "uses-0-quantity": quantity,
+    }
+
+
+def test_it_is_warned_of_a_60_percent_drop_explains_it_and_sends_the_form(
+    login, enterprise, own, staff
+):
+    make_record(own, 2017, "100", {"ELEC": "100000"}, baseline=True)
+    request = request_create(user=staff, year=2018, title="Số liệu năm 2018",
+                             deadline=timezone.localdate() + timedelta(days=30),
+                             facilities=[own])
+    submission = request.submissions.get()
+    elec = EnergyCarrier.objects.get(code="ELEC")
+    client = login(enterprise)
+    url = reverse("audits:submission_fill", args=[submission.pk])
+    form = {"output": "100", "product_unit": "tấn", "measures": "Lắp biến tần",
+            **lines_post(elec, "40.000"), "version": str(submission.version)}
+    # Sent at once: saved, not sent; the SEC fell by 60 % against 2017.
+    response = client.post(url, {**form, "submit": ""}, follow=True)
+    submission.refresh_from_db()
+    assert submission.state == "draft" and submission.lines == {str(elec.pk): "40000"}
+    page = response.content.decode()
+    assert "Hãy sửa hoặc giải trình trước khi gửi" in page and "-60,0%" in page
+    assert 'name="explain_sec_jump"' in page
+    # Explained, then sent; the record is not written until staff accept. (The page now has
+    # the saved line as an initial form.)
+    response = client.post(url, {**form, "uses-INITIAL_FORMS": "1",
+                                 "version": str(submission.version), "submit": "",
+                                 "explain_sec_jump": "Thay lò hơi mới từ tháng 3/2018"},
+                           follow=True)
+    submission.refresh_from_db()
+    shown = re.findall(r"(?:alert|invalid-feedback)[^>]*>(.*?)</", response.content.decode(), re.S)
+    assert submission.state == "submitted", shown
+    assert submission.explanations == {"sec_jump": "Thay lò hơi mới từ tháng 3/2018"}
+    assert not own.energy_records.filter(year=2018).exists()
+    page = response.content.decode()
+    assert "không thể sửa" in page and 'name="output"' not in page
+    # Sent: a further post changes nothing.
+    client.post(url, {**form, "version": str(submission.version), "output": "1"})
+    submission.refresh_from_db()
+    assert submission.output == Decimal("100") and submission.state == "submitted"

@@ -199,6 +199,14 @@ MATRIX = {
     "audits:catalogue": read("energy.view"),
     # an enterprise's own page: its facilities, their figures and submissions
     "audits:enterprise": read("enterprise.home"),
+    # a facility's form for a data request: staff (a form on paper) and its enterprise fill it
+    "audits:submission_fill": form("submission.fill", "submission"),
+    # read beside the facility's figures by staff and its commune's official; staff decide
+    "audits:submission_review": (Rule("submission.view", "submission"),
+                                 Rule("submission.review", "submission", ok=R)),
+    "audits:requests": read("request.view"),
+    "audits:request_create": form("request.change"),
+    "audits:request_detail": read("request.view", "submission.request"),
     # reports: asked for by staff, commune officials (their commune's) and leaders
     "reports:index": (Rule("report.view"), Rule("report.create")),
     "reports:report_detail": read("report.view", "report"),
@@ -291,6 +299,9 @@ def address(name: str, world) -> str:
         "audits:record_verify": [world.record.pk], "audits:record_delete": [world.record.pk],
         "audits:record_create": [world.facility.pk], "audits:measure_create": [world.facility.pk],
         "audits:measure_edit": [world.measure.pk], "audits:measure_delete": [world.measure.pk],
+        "audits:submission_fill": [world.submission.pk],
+        "audits:submission_review": [world.submission.pk],
+        "audits:request_detail": [world.submission.request_id],
         "reports:report_detail": [world.report.pk], "reports:report_download": [world.report.pk],
         "reports:report_issue": [world.report.pk], "reports:report_rebuild": [world.report.pk],
         "reports:report_delete": [world.report.pk], "reports:figure": ["aware"],

@@ -13,7 +13,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 
 from accounts.models import Unit
-from audits.models import CPMeasure
+from audits.models import CPMeasure, DataRequest, Submission
 from campaigns.models import (
     Attachment,
     Attendance,
@@ -51,6 +51,7 @@ class World:
     event: Campaign
     withdrawn: object
     tour: Campaign
+    submission: object = None
     facility_b: object | None = None
     report_b: Report | None = None
 
@@ -125,6 +126,10 @@ def build_world(*, staff, official_a, official_b=None) -> World:
     world = World(facility, record, measure, campaign, attendance, attachment, line, model,
                   document, plan, task, task_report, report, job, article, event, withdrawn,
                   tour)
+    # The facility's form for the 2018 data request, not started yet.
+    data_request = DataRequest.objects.create(year=2018, deadline=date(2099, 1, 31),
+                                              title="Số liệu năm 2018", created_by=staff)
+    world.submission = Submission.objects.create(request=data_request, facility=facility)
     if official_b is not None:
         add_commune_b(world, official_b)
     return world
