@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.energy import use_toe
 from facilities.locking import YearLocked
-from facilities.models import Facility
+from facilities.models import Facility, OfFacility
 from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.years import FIRST_YEAR
 
@@ -60,7 +60,7 @@ class CPTechnique(models.Model):
         return self.name
 
 
-class EnergyRecord(YearLocked):
+class EnergyRecord(OfFacility, YearLocked):
     """What a facility produced and the energy it used in one year; one per facility and year.
 
     Total TOE and SEC are derived (audits/energy.py), never stored.
@@ -114,14 +114,6 @@ class EnergyRecord(YearLocked):
     def __str__(self) -> str:
         return f"{self.facility} {self.year}"
 
-    @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
-
     def locked_year(self) -> int:
         return self.year
 
@@ -171,7 +163,7 @@ class EnergyUse(YearLocked):
         return self.record.year
 
 
-class CPMeasure(YearLocked):
+class CPMeasure(OfFacility, YearLocked):
     """A cleaner-production measure at a facility: one of the eight techniques, what it cost and
     what it saves each year (VND, integers)."""
 
@@ -222,14 +214,6 @@ class CPMeasure(YearLocked):
         return f"{self.facility}: {self.technique}"
 
     @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
-
-    @property
     def is_implemented(self) -> bool:
         return self.status == self.Status.IMPLEMENTED
 
@@ -257,7 +241,7 @@ class CPMeasure(YearLocked):
                 "The implementation date cannot be in the future.")})
 
 
-class QualityFlag(models.Model):
+class QualityFlag(OfFacility, models.Model):
     """A data-quality rule that one facility breaks in one year.
 
     The rules are those of docs/ARCHITECTURE.md, "Data quality". Derived from the facility's
@@ -296,14 +280,6 @@ class QualityFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.facility} {self.year}: {self.get_rule_display()}"
 
-    @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
-
 
 class DataRequest(models.Model):
     """A request to facilities for their figures of one year (Yêu cầu cung cấp số liệu): each
@@ -331,7 +307,7 @@ class DataRequest(models.Model):
         return self.title
 
 
-class Submission(models.Model):
+class Submission(OfFacility, models.Model):
     """One facility's answer to a data request, and where it stands: requested → draft →
     submitted → returned (with the reviewer's reason) → submitted → accepted. Only
     audits/submissions.py moves it, each move recorded as a SubmissionTransition."""
@@ -379,17 +355,13 @@ class Submission(models.Model):
         return f"{self.facility} {self.request.year}"
 
     @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
-
-    @property
     def is_open(self) -> bool:
         """Whether the facility may still change it."""
-        return self.state in (self.State.REQUESTED, self.State.DRAFT, self.State.RETURNED)
+        return self.state in OPEN_STATES
+
+
+# The states in which the facility may still change its form (and is late past the deadline).
+OPEN_STATES = (Submission.State.REQUESTED, Submission.State.DRAFT, Submission.State.RETURNED)
 
 
 class SubmissionTransition(models.Model):
@@ -414,7 +386,7 @@ class SubmissionTransition(models.Model):
         return f"{self.submission}: {self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
-class Invitation(models.Model):
+class Invitation(OfFacility, models.Model):
     """A one-time activation code for a facility without an account: only its keyed hash is
     stored; it works once and until it expires."""
 
@@ -436,14 +408,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return str(self.facility)
-
-    @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
 
 
 class ActivationAttempt(models.Model):

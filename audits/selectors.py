@@ -17,6 +17,7 @@ from accounts.models import Commune
 from accounts.permissions import check, may_show_group, scope_queryset
 from audits import energy
 from audits.models import (
+    OPEN_STATES,
     CPMeasure,
     CPTechnique,
     DataRequest,
@@ -363,9 +364,6 @@ def submission_comparison(submission: Submission, titles: dict[str, str]) -> Com
 
 
 # ---- data requests: who was asked, who answered -----------------------------------------------
-
-OPEN_STATES = (Submission.State.REQUESTED, Submission.State.DRAFT, Submission.State.RETURNED)
-
 
 def active_in(year: int) -> Q:
     """Facilities operating in `year` (docs/KPI.md, "Facilities counted")."""

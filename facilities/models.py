@@ -57,6 +57,19 @@ def normalize_tax_code(value: Any) -> str:
     return text
 
 
+class OfFacility:
+    """An object that belongs to one facility: the permission checker reads its scope (the
+    facility's commune, and the facility itself for an enterprise account) from here."""
+
+    @property
+    def scope_commune_id(self) -> int:
+        return self.facility.commune_id
+
+    @property
+    def scope_facility_id(self) -> int:
+        return self.facility_id
+
+
 class Sector(models.Model):
     """A VSIC 2018 level-2 manufacturing division (section C, codes 10-33)."""
 
@@ -209,7 +222,7 @@ def stage_before(stages: dict[int, int], year: int) -> int | None:
     return stages[max(earlier)] if earlier else None
 
 
-class FacilityYearStatus(YearLocked):
+class FacilityYearStatus(OfFacility, YearLocked):
     """Where a facility stood in cleaner production in one year; one per facility and year."""
 
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
@@ -243,14 +256,6 @@ class FacilityYearStatus(YearLocked):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.year}: {self.get_stage_display()}"
-
-    @property
-    def scope_commune_id(self) -> int:
-        return self.facility.commune_id
-
-    @property
-    def scope_facility_id(self) -> int:
-        return self.facility_id
 
     def locked_year(self) -> int | None:
         return self.year
