@@ -8,7 +8,7 @@ query of its own beyond reading those relations. Nothing computed here is stored
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -38,6 +38,14 @@ def uses_toe(uses: Iterable[Any]) -> Decimal:
     """Total TOE of energy lines (objects with `quantity` and `carrier.toe_per_unit`)."""
     with localcontext(prec=PRECISION):
         return sum((use_toe(u.quantity, u.carrier.toe_per_unit) for u in uses), ZERO)
+
+
+def lines_toe(lines: Mapping[int, Decimal], factors: Mapping[int, Decimal]) -> Decimal:
+    """Total TOE of energy lines not stored yet (carrier id -> quantity), with each carrier's
+    TOE per unit (carrier id -> factor); a carrier without a factor counts nothing."""
+    with localcontext(prec=PRECISION):
+        return sum((use_toe(quantity, factors[pk]) for pk, quantity in lines.items()
+                    if pk in factors), ZERO)
 
 
 def record_toe(record: Any) -> Decimal:

@@ -189,12 +189,8 @@ def submission_violations(
     facility's stored records of other years."""
     if output is None or not lines:
         return []
-    carriers = {carrier.pk: carrier for carrier in EnergyCarrier.objects.filter(pk__in=lines)}
-    toe = sum(
-        (energy.use_toe(quantity, carriers[pk].toe_per_unit) for pk, quantity in lines.items()
-         if pk in carriers),
-        Decimal(0),
-    )
+    factors = dict(EnergyCarrier.objects.filter(pk__in=lines).values_list("pk", "toe_per_unit"))
+    toe = energy.lines_toe(lines, factors)
     stored = [r for r in energy_records_by_facility(
         Facility.objects.filter(pk=facility.pk)).get(facility.pk, []) if r.year != year]
     candidate = _Candidate(year, output, unit, toe)

@@ -349,8 +349,7 @@ def submission_comparison(submission: Submission, titles: dict[str, str]) -> Com
         submission.facility.energy_records.filter(year__in=[year - 1, year]))}
     lines = {int(k): Decimal(v) for k, v in submission.lines.items()}
     carriers = {c.pk: c for c in EnergyCarrier.objects.all()}
-    toe = sum((energy.use_toe(q, carriers[pk].toe_per_unit) for pk, q in lines.items()
-               if pk in carriers), Decimal(0))
+    toe = energy.lines_toe(lines, {pk: c.toe_per_unit for pk, c in carriers.items()})
     columns = []
     if year - 1 in records:
         columns.append(_record_column(titles["before"], records[year - 1]))
