@@ -142,8 +142,8 @@ class SubmissionForm(VersionedModelForm):
 
 def submission_lines_initial(submission: Submission) -> list[dict]:
     """The submission's energy lines as the formset's initial data."""
-    return [{"carrier": int(carrier), "quantity": Decimal(quantity)}
-            for carrier, quantity in sorted(submission.lines.items(), key=lambda kv: int(kv[0]))]
+    return [{"carrier": carrier, "quantity": quantity}
+            for carrier, quantity in submission.energy_lines().items()]
 
 
 class DataRequestForm(ModelForm):

@@ -354,6 +354,11 @@ class Submission(OfFacility, models.Model):
     def __str__(self) -> str:
         return f"{self.facility} {self.request.year}"
 
+    def energy_lines(self) -> dict[int, Decimal]:
+        """The energy reported, carrier id -> quantity, by carrier id (stored as JSON text)."""
+        return {int(carrier): Decimal(quantity)
+                for carrier, quantity in sorted(self.lines.items(), key=lambda kv: int(kv[0]))}
+
     @property
     def is_open(self) -> bool:
         """Whether the facility may still change it."""

@@ -347,7 +347,7 @@ def submission_comparison(submission: Submission, titles: dict[str, str]) -> Com
     year = submission.request.year
     records = {r.year: r for r in records_with_uses(
         submission.facility.energy_records.filter(year__in=[year - 1, year]))}
-    lines = {int(k): Decimal(v) for k, v in submission.lines.items()}
+    lines = submission.energy_lines()
     carriers = {c.pk: c for c in EnergyCarrier.objects.all()}
     toe = energy.lines_toe(lines, {pk: c.toe_per_unit for pk, c in carriers.items()})
     columns = []

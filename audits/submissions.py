@@ -150,7 +150,7 @@ def _missing(submission: Submission) -> list[str]:
     if submission.request.asks_energy:
         if submission.output is None or not submission.product_unit.strip():
             missing.append(_("the production output and its unit"))
-        if not any(Decimal(quantity) > 0 for quantity in submission.lines.values()):
+        if not _lines(submission):
             missing.append(_("at least one energy carrier"))
     if submission.request.asks_employees and submission.employees is None:
         missing.append(_("the number of employees"))
@@ -226,11 +226,8 @@ class VerifiedRecordExists(DomainError):
 
 
 def _lines(submission: Submission) -> dict[int, Decimal]:
-    return {
-        int(carrier): Decimal(quantity)
-        for carrier, quantity in submission.lines.items()
-        if Decimal(quantity) > 0
-    }
+    """The lines that carry energy (an empty quantity is none)."""
+    return {carrier: q for carrier, q in submission.energy_lines().items() if q > 0}
 
 
 def _same_figures(record: EnergyRecord, submission: Submission) -> bool:
