@@ -249,6 +249,40 @@ CELERY_BEAT_SCHEDULE = {
 }
 REPORT_STEP_DELAY = env_int(ENV, "SXSH_REPORT_STEP_DELAY", 0)
 
+# E-mail (audits/mail.py sends it): Django's SMTP backend when EMAIL_HOST is set; without it,
+# under DEBUG (`make run`) each message is a file under var/mail for a person to read, and in
+# production e-mail is off: nothing is sent and the reminders wait, unsent and unrecorded, until
+# a server is configured (the letters on paper do not depend on it).
+EMAIL_HOST = env_str(ENV, "EMAIL_HOST")
+EMAIL_USE_TLS = env_bool(ENV, "EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool(ENV, "EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+EMAIL_PORT = env_int(ENV, "EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = env_str(ENV, "EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
+# Seconds to wait for the SMTP server: a hung server must not hold the beat's task for long.
+EMAIL_TIMEOUT = env_int(ENV, "EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str(ENV, "DEFAULT_FROM_EMAIL") or "Cổng SXSH Mê Linh <sxsh@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# The address links in e-mails and letters start with (no "/" at the end): the first of
+# ALLOWED_HOSTS over HTTPS unless told otherwise; under DEBUG, `make run`'s own address.
+SITE_URL = env_str(ENV, "SITE_URL").rstrip("/")
+if SITE_URL:
+    check_origins("SITE_URL", [SITE_URL])
+elif DEBUG:
+    SITE_URL = "http://127.0.0.1:8000"
+else:
+    SITE_URL = "https://" + next(
+        (host for host in ALLOWED_HOSTS if host[:1] not in ".*"), "localhost")
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
