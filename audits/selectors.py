@@ -453,3 +453,26 @@ def request_submissions(user, request: DataRequest, *, state: str = "", commune=
         submissions = (submissions.filter(state__in=OPEN_STATES)
                        if request.deadline < timezone.localdate() else submissions.none())
     return submissions.order_by("facility__name_sort", "id")
+
+
+def facilities_to_invite(user, request: DataRequest, *, commune=None) -> QuerySet[Facility]:
+    """The facilities of a request that still need a letter with a code: asked, in the user's
+    scope, not yet answered, and no active account represents them."""
+    facilities = scope_queryset(
+        user,
+        Facility.objects.filter(submissions__request=request,
+                                submissions__state__in=OPEN_STATES).select_related("commune"),
+        "commune",
+    ).exclude(accounts__is_active=True)
+    if commune is not None:
+        facilities = facilities.filter(commune=commune)
+    return facilities.distinct().order_by("commune__code", "name_sort", "id")
+
+
+def invitation_counts(user, request: DataRequest) -> list[tuple[Any, int]]:
+    """(commune, facilities still to invite) for each commune with any, in commune order."""
+    rows = (facilities_to_invite(user, request).order_by()
+            .values("commune").annotate(n=Count("id", distinct=True)))
+    counts = {row["commune"]: row["n"] for row in rows}
+    return [(commune, counts[commune.pk])
+            for commune in Commune.objects.filter(pk__in=counts).order_by("code")]

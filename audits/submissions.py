@@ -40,6 +40,7 @@ from audits.models import (
 from audits.quality import Violation, submission_violations
 from audits.services import RecordRow, record_upsert_many, record_verify
 from facilities.models import Facility
+from facilities.services import facility_account_create
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.years import check_year
@@ -323,6 +324,28 @@ def invitation_create(
     return invitation, code
 
 
+@transaction.atomic
+def invitations_issue(*, user, request: DataRequest,
+                      facilities: Iterable[Facility]) -> list[tuple[Invitation, str]]:
+    """New codes for the letters of a request, one per facility: a facility's earlier unused
+    codes stop working, so that only the newest letter opens its account. The codes are
+    returned once, to be printed (and e-mailed), never stored."""
+    check(user, "request.change", request)
+    chosen = list(facilities)
+    now = timezone.now()
+    Invitation.objects.filter(
+        facility__in=chosen, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    issued = []
+    for facility in chosen:
+        code = new_code()
+        issued.append((Invitation(facility=facility, request=request, code_hash=code_hash(code),
+                                  expires_at=now + timedelta(days=INVITATION_DAYS),
+                                  created_by=user), code))
+    Invitation.objects.bulk_create([invitation for invitation, _code in issued])
+    return issued
+
+
 class CodeRefused(DomainError):
     """A code that is wrong, used or expired, or an address locked for too many wrong codes."""
 
@@ -348,35 +371,52 @@ def _count_failure(client_ip: str) -> None:
         )
 
 
-def invitation_redeem(*, code: str, client_ip: str) -> Invitation:
-    """Use a code, once: the invitation it opens, marked used. A wrong, used or expired code, or
-    any code from an address locked for too many wrong ones, raises CodeRefused; a wrong code
-    counts against the address (in its own transaction, so that the count survives the
-    refusal)."""
+def _open(code: str, client_ip: str, *, lock: bool = False) -> Invitation:
+    """The invitation a code opens, still unused and unexpired; otherwise CodeRefused. A wrong
+    code is counted against the address unless `lock` (then the caller's transaction would
+    undo the count with the refusal; it checked once without the lock first)."""
     if _locked_out(client_ip):
         raise CodeRefused(
             _("Too many wrong codes were typed from this address. Try again in %(minutes)s "
               "minutes.")
             % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
         )
-    now = timezone.now()
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("facility")
-            .filter(code_hash=code_hash(code))
-            .first()
-        )
-        if invitation is not None and invitation.used_at is None and invitation.expires_at > now:
-            invitation.used_at = now
-            invitation.save(update_fields=["used_at"])
-            return invitation
+    invitations = Invitation.objects.select_related("facility", "request")
+    if lock:
+        invitations = invitations.select_for_update()
+    invitation = invitations.filter(code_hash=code_hash(code)).first()
     if invitation is None:
-        _count_failure(client_ip)
+        if not lock:
+            _count_failure(client_ip)
         raise CodeRefused(_("This activation code is not right. Check it against the letter."))
     if invitation.used_at is not None:
         raise CodeRefused(_("This activation code has already been used."))
-    raise CodeRefused(
-        _("This activation code expired on %(date)s. Ask the Economic Department for a new "
-          "one.") % {"date": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y")}
-    )
+    if invitation.expires_at <= timezone.now():
+        raise CodeRefused(
+            _("This activation code expired on %(date)s. Ask the Economic Department for a new "
+              "one.") % {"date": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y")}
+        )
+    return invitation
+
+
+def invitation_open(*, code: str, client_ip: str) -> Invitation:
+    """The first step of an activation: the invitation a code opens, not yet used (the person
+    then chooses a username and a password). A wrong code counts against the address."""
+    return _open(code, client_ip)
+
+
+def invitation_activate(*, code: str, client_ip: str, username: str, password: str,
+                        full_name: str = "", email: str = ""):
+    """Use a code, once: an account of the facility's representative with the chosen username
+    and password (the same validators as every password), and the code marked used, in one
+    transaction. A refused code or a refused password leaves the code as it was."""
+    _open(code, client_ip)
+    with transaction.atomic():
+        invitation = _open(code, client_ip, lock=True)  # two tabs at once: one wins
+        user = facility_account_create(
+            facility=invitation.facility, username=username.strip(), password=password,
+            full_name=full_name.strip(), email=email.strip(),
+        )
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+    return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import enterprise_views, request_views, views
+from audits import enterprise_views, invitation_views, request_views, views
 
 app_name = "audits"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("requests/", request_views.request_list, name="requests"),
     path("requests/new/", request_views.request_create, name="request_create"),
     path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/letters/", invitation_views.request_letters,
+         name="request_letters"),
     path("submissions/<int:pk>/", enterprise_views.submission_fill, name="submission_fill"),
     path("submissions/<int:pk>/review/", enterprise_views.submission_review,
          name="submission_review"),

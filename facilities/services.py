@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from accounts.permissions import (
+    activated_role,
     can,
     can_write,
     check,
@@ -720,4 +721,19 @@ def account_create(*, tax_codes: Sequence[str] = (), **fields: Any) -> User:
     user = user_create(**fields)
     for facility in facilities:
         facility.accounts.add(user)
+    return user
+
+
+@transaction.atomic
+def facility_account_create(
+    *, facility: Facility, username: str, password: str, full_name: str = "", email: str = ""
+) -> User:
+    """The account a facility opens itself (with an invitation's code): it represents that
+    facility and nothing else; the password passes the same validators as every password."""
+    user = user_create(username=username, role=activated_role(), password=password,
+                       full_name=full_name)
+    if email:
+        user.email = email
+        user.save(update_fields=["email"])
+    facility.accounts.add(user)
     return user

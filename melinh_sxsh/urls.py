@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from audits.invitation_views import activate
 from melinh_sxsh.views import healthz
 from reports.views.dashboard import dashboard
 
@@ -12,6 +13,8 @@ admin.site.index_title = _("System administration")
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", healthz, name="healthz"),
+    # Short, to be typed from a printed letter.
+    path("activate/", activate, name="activate"),
     path("accounts/", include("accounts.urls")),
     path("facilities/", include("facilities.urls")),
     path("campaigns/", include("campaigns.urls")),

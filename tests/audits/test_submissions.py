@@ -25,7 +25,8 @@ from audits.submissions import (
     VerifiedRecordExists,
     code_hash,
     invitation_create,
-    invitation_redeem,
+    invitation_activate,
+    invitation_open,
     request_create,
     submission_accept,
     submission_fill,
@@ -214,6 +215,9 @@ def test_replacing_a_verified_record_writes_the_submitted_figures(staff, submitt
 
 # ---- invitations -----------------------------------------------------------------------------
 
+ACCOUNT = {"username": "dn1", "password": "Hưng-Thịnh@2018", "full_name": "Nguyễn Văn An",
+           "email": "an@hungthinh.vn"}
+
 
 def test_a_code_is_stored_hashed_and_works_once(staff, facility_a):
     invitation, code = invitation_create(user=staff, facility=facility_a)
@@ -221,10 +225,25 @@ def test_a_code_is_stored_hashed_and_works_once(staff, facility_a):
     assert code.replace("-", "") not in stored.code_hash
     assert stored.code_hash == code_hash(code) != code_hash(code[:-1] + "X")
     # Typed from paper: lower case, without its dashes.
-    opened = invitation_redeem(code=code.lower().replace("-", " "), client_ip="10.0.0.1")
-    assert opened.pk == invitation.pk and opened.used_at is not None
+    typed = code.lower().replace("-", " ")
+    assert invitation_open(code=typed, client_ip="10.0.0.1").pk == invitation.pk
+    assert Invitation.objects.get(pk=invitation.pk).used_at is None  # opening uses nothing
+    user = invitation_activate(code=typed, client_ip="10.0.0.1", **ACCOUNT)
+    assert list(user.represented_facilities.all()) == [facility_a]
+    assert Invitation.objects.get(pk=invitation.pk).used_at is not None
     with pytest.raises(CodeRefused, match="đã được sử dụng"):
-        invitation_redeem(code=code, client_ip="10.0.0.1")
+        invitation_activate(code=code, client_ip="10.0.0.1", **{**ACCOUNT, "username": "dn2"})
+
+
+def test_a_refused_password_or_username_leaves_the_code_unused(staff, facility_a, outsider):
+    invitation, code = invitation_create(user=staff, facility=facility_a)
+    for account in ({**ACCOUNT, "password": "123"},
+                    {**ACCOUNT, "username": outsider.username.upper()}):
+        with pytest.raises(DomainError) as refused:
+            invitation_activate(code=code, client_ip="10.0.0.1", **account)
+        assert not isinstance(refused.value, CodeRefused)
+    assert Invitation.objects.get(pk=invitation.pk).used_at is None
+    assert invitation_activate(code=code, client_ip="10.0.0.1", **ACCOUNT).username == "dn1"
 
 
 def test_a_code_expires(staff, facility_a):
@@ -234,7 +253,7 @@ def test_a_code_expires(staff, facility_a):
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     with pytest.raises(CodeRefused, match="hết hạn"):
-        invitation_redeem(code=code, client_ip="10.0.0.1")
+        invitation_activate(code=code, client_ip="10.0.0.1", **ACCOUNT)
     assert Invitation.objects.get(pk=invitation.pk).used_at is None
 
 
@@ -242,16 +261,16 @@ def test_five_wrong_codes_lock_the_address_out(staff, facility_a, settings):
     invitation, code = invitation_create(user=staff, facility=facility_a)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         with pytest.raises(CodeRefused, match="không đúng"):
-            invitation_redeem(code="AAAA-BBBB-CCCC", client_ip="10.0.0.9")
+            invitation_open(code="AAAA-BBBB-CCCC", client_ip="10.0.0.9")
     # Locked: even the right code is refused from there, and nothing is used up.
     with pytest.raises(CodeRefused, match="Quá nhiều"):
-        invitation_redeem(code=code, client_ip="10.0.0.9")
+        invitation_activate(code=code, client_ip="10.0.0.9", **ACCOUNT)
     assert Invitation.objects.get(pk=invitation.pk).used_at is None
     # After the cool-off time the address may try again.
     ActivationAttempt.objects.filter(client_ip="10.0.0.9").update(
         last_failure_at=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
     )
-    assert invitation_redeem(code=code, client_ip="10.0.0.9").pk == invitation.pk
+    assert invitation_open(code=code, client_ip="10.0.0.9").pk == invitation.pk
 
 
 def test_only_staff_make_codes(cast, facility_a):

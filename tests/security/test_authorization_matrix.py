@@ -207,6 +207,10 @@ MATRIX = {
     "audits:requests": read("request.view"),
     "audits:request_create": form("request.change"),
     "audits:request_detail": read("request.view", "submission.request"),
+    # letters with activation codes: staff; the POST answers with the PDF
+    "audits:request_letters": form("request.change", "submission.request"),
+    # the activation page: anyone with a code (an empty POST shows the form's errors)
+    "activate": (ALL_GET, ALL_GET),
     # reports: asked for by staff, commune officials (their commune's) and leaders
     "reports:index": (Rule("report.view"), Rule("report.create")),
     "reports:report_detail": read("report.view", "report"),
@@ -302,6 +306,7 @@ def address(name: str, world) -> str:
         "audits:submission_fill": [world.submission.pk],
         "audits:submission_review": [world.submission.pk],
         "audits:request_detail": [world.submission.request_id],
+        "audits:request_letters": [world.submission.request_id],
         "reports:report_detail": [world.report.pk], "reports:report_download": [world.report.pk],
         "reports:report_issue": [world.report.pk], "reports:report_rebuild": [world.report.pk],
         "reports:report_delete": [world.report.pk], "reports:figure": ["aware"],
