@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.lockout import locked_usernames
 from accounts.models import Commune, Unit, User
-from accounts.permissions import OFFICER_ROLES, check, scope_queryset
+from accounts.permissions import COMMUNE_BOUND, OFFICER_ROLES, check, scope_queryset
 
 SEARCH_MAX = 100
 
@@ -28,6 +29,13 @@ def sxsh_officers() -> QuerySet[User]:
     """The state officers in charge of cleaner production (KPI 3): active accounts marked so,
     of a role that may hold the post (accounts/permissions.OFFICER_ROLES)."""
     return User.objects.filter(role__in=OFFICER_ROLES, is_active=True, is_sxsh_officer=True)
+
+
+def commune_officials(commune_ids: Iterable[int]) -> QuerySet[User]:
+    """The active accounts held to one of these communes (accounts/permissions.COMMUNE_BOUND):
+    those a commune's digest of its overdue facilities goes to."""
+    return User.objects.filter(role__in=COMMUNE_BOUND, commune_id__in=list(commune_ids),
+                               is_active=True)
 
 
 def account_get(actor: Any, pk: int, action: str) -> User:

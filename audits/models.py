@@ -429,3 +429,50 @@ class ActivationAttempt(models.Model):
 
     def __str__(self) -> str:
         return self.client_ip
+
+
+class Reminder(models.Model):
+    """One e-mail about a data request's deadline (7 days before, 1 day before, overdue): to a
+    facility whose form is still open, or to a commune official, the digest of their commune's
+    facilities still open. Recorded before it is sent, and unique, so that no run of the task,
+    nor two at once, sends it twice (audits/reminders.py)."""
+
+    class Kind(models.TextChoices):
+        WEEK = "week", _("7 days before the deadline")
+        DAY = "day", _("1 day before the deadline")
+        OVERDUE = "overdue", _("overdue")
+
+    request = models.ForeignKey(DataRequest, verbose_name=_("data request"),
+                                on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
+                                  null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    email = models.EmailField(_("email"))
+    # Set when a run takes it, before sending; sent_at once the server took it. A claim without
+    # sent_at is a send in progress, or one whose process died: retried once it is stale.
+    claimed_at = models.DateTimeField(_("claimed at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["request", "kind", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "facility"],
+                                    condition=models.Q(facility__isnull=False),
+                                    name="one_reminder_per_facility"),
+            models.UniqueConstraint(fields=["request", "kind", "recipient"],
+                                    condition=models.Q(recipient__isnull=False),
+                                    name="one_digest_per_official"),
+            # A facility's reminder or an official's digest, never both nor neither.
+            models.CheckConstraint(
+                condition=models.Q(facility__isnull=False, recipient__isnull=True)
+                | models.Q(facility__isnull=True, recipient__isnull=False),
+                name="reminder_has_one_addressee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.get_kind_display()} → {self.email}"

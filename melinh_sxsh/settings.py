@@ -244,6 +244,9 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
     "purge-old-drafts": {"task": "reports.tasks.purge_old_drafts",
                          "schedule": crontab(minute=30, hour=2)},
+    # Data requests' deadlines (audits/reminders.py): in the morning, when offices read mail.
+    "data-request-reminders": {"task": "audits.tasks.send_reminders",
+                               "schedule": crontab(minute=0, hour=7)},
     "sweep-stale-jobs": {"task": "melinh_sxsh.tasks.sweep_stale_jobs",
                          "schedule": float(min(60, max(1, JOB_STALE_SECONDS // 4)))},
 }
