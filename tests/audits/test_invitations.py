@@ -166,3 +166,20 @@ def test_five_wrong_codes_lock_the_page_for_that_address(client, staff, facility
                                "password1": PASSWORD, "password2": PASSWORD})
     assert "Quá nhiều" in forged.content.decode()
     assert not User.objects.filter(username="dn.x").exists()
+
+
+@pytest.mark.parametrize("data", [
+    {"code": "A" * 10_000},
+    {"code": "<script>alert(1)</script>"},
+    {"code": "\x00ABCD"},
+    {"code": "ABCD-EFGH-JKLM", "username": "<b>x</b>", "full_name": "y" * 5000,
+     "email": "not an address", "password1": "x" * 5000, "password2": "x"},
+    {"code": ["A", "B"], "username": ["a", "b"]},
+])
+def test_hostile_activation_posts_are_refused_as_form_errors(client, data):
+    response = client.post(reverse("activate"), data)
+    # A NUL character is refused before any view, as everywhere (400).
+    assert response.status_code == (400 if "\x00" in str(data) else 200)
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body and "<b>x</b>" not in body
+    assert not User.objects.filter(represented_facilities__isnull=False).exists()

@@ -55,6 +55,7 @@ def pages_of(user, world) -> list[str]:
             "/public/documents/",
             "/public/catalogue/",
             "/accounts/login/",
+            "/activate/",
         ]
     menu = [
         link["url"]
