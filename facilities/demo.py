@@ -125,7 +125,10 @@ def load(rng: random.Random) -> list[Facility]:
                 product_unit=unit, employees=employees, first_year=first_year,
                 last_year=last_year, contact_person=rng.choice(PEOPLE),
                 phone=f"0{rng.choice(['24', '98', '91', '96'])}{rng.randint(1000000, 9999999)}",
-                email=f"lienhe{len(facilities) + 1}@example.vn" if enterprise else "",
+                # Household businesses rarely have an address (reminders then go to the
+                # commune official's digest only).
+                email="" if kind == Facility.Kind.HOUSEHOLD
+                else f"lienhe{len(facilities) + 1}@example.vn",
             )
             facility.refresh_keys()
             facilities.append(facility)

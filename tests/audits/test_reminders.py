@@ -18,6 +18,7 @@ from audits.mail import render_templated, send_templated
 from audits.models import DataRequest, Reminder, Submission
 from audits.reminders import reminders_send
 from audits.submissions import request_create
+from melinh_sxsh.templatetags.sxsh import lowerfirst
 from tests.audits.conftest import make_facility
 from tests.conftest import make_user
 from tests.smtp import free_port
@@ -101,7 +102,8 @@ def test_one_reminder_per_open_facility_and_one_digest_per_official(
     assert expected in brick.subject
     # The commune's digest names its open facilities, with or without an address, and no other.
     (digest,) = inbox.to("xa.a@melinh.vn")
-    assert world["facilities"]["requested"].commune.name in digest.subject
+    commune = world["facilities"]["requested"].commune
+    assert f"3 cơ sở của {lowerfirst(commune)} " in digest.subject  # "của thị trấn Quang Minh"
     for name in ("Công ty Gạch Quang Minh", "HTX Mây tre Chi Đông", "Cơ sở Bún Tráng Việt"):
         assert name in digest.body
     assert "chưa có địa chỉ e-mail" in digest.body and "0243 888 1234" in digest.body

@@ -1,10 +1,12 @@
 import random
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
 from audits import demo as audits_demo
+from audits import demo_reminders
 from audits import demo_requests as requests_demo
 from campaigns import demo as campaigns_demo
 from facilities import demo as facilities_demo
@@ -30,6 +32,8 @@ class Command(BaseCommand):
                 reports_demo.load_progress(plan)
                 requests_demo.load(rng)
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu của huyện Mê Linh."))
+            if written := demo_reminders.write_examples():
+                self.stdout.write(f"Thư nhắc hạn mẫu ({written} thư): {settings.EMAIL_FILE_PATH}")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu {accounts_demo.DEMO_PASSWORD}):")
         for line in accounts_demo.describe():
             self.stdout.write(line)
