@@ -6,11 +6,13 @@ next run."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
@@ -22,6 +24,7 @@ from melinh_sxsh.templatetags.sxsh import lowerfirst
 from tests.audits.conftest import make_facility
 from tests.conftest import make_user
 from tests.smtp import free_port
+from tests.sxsh_env import need
 from tests.worker import wait_for
 
 State = Submission.State
@@ -202,6 +205,32 @@ def test_a_claim_of_another_run_is_left_to_it_until_it_is_stale(world, send_to_s
     assert reminders_send(today=day(world, 6)).sent == 1
     assert len(inbox.to(brick.email)) == 1
     assert Reminder.objects.get(pk=claim.pk).sent_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_message_once(world, send_to_smtp_server):
+    need("PostgreSQL", connection.vendor == "postgresql", "two sessions at once")
+    inbox, today = send_to_smtp_server, day(world, 7)
+    barrier, runs, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            runs.append(reminders_send(today=today))
+        except Exception as exc:  # collected for the test to look at
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(r.sent for r in runs) == 6
+    assert addresses(inbox) == sorted(FACILITY_ADDRESSES | DIGEST_ADDRESSES)
 
 
 @pytest.mark.django_db
