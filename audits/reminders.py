@@ -12,8 +12,10 @@ Never twice: each e-mail is a `Reminder` row, unique per request, kind and facil
 official), written and committed *before* the message is sent (the claim), and marked sent
 once the server took it. A second run, or a second beat at the same moment, finds the row and
 sends nothing. If the server refuses the message or cannot be reached, the claim is deleted, so
-the next run tries again; a claim never marked sent (the process died while sending) is taken
-again once it is STALE_CLAIM old, the only case in which a message might go twice.
+the next run tries again (a message refused for good, 5xx, does not stop the others; a server
+that fails, 4xx or no connection, ends the run); a claim never marked sent (the process died
+while sending) is taken again once it is STALE_CLAIM old, the only case in which a message
+might go twice.
 """
 
 from __future__ import annotations
@@ -168,13 +170,12 @@ def reminders_send(*, today: date) -> Run:
             try:
                 send_templated(to=[item.email], template=item.template, context=item.context,
                                connection=connection)
-            except smtplib.SMTPRecipientsRefused:
+            except (smtplib.SMTPException, OSError) as error:
                 _release(reminder)
-                run.failed += 1
-                logger.warning("Reminder %s to %s refused by the server", item.kind, item.email)
-                continue
-            except (smtplib.SMTPException, OSError):
-                _release(reminder)
+                if refused(error):  # this message only: the others may still go
+                    run.failed += 1
+                    logger.warning("Reminder %s to %s refused: %s", item.kind, item.email, error)
+                    continue
                 run.failed += len(due) - position
                 logger.exception("E-mail server failed; %s reminders left to the next run",
                                  len(due) - position)
@@ -184,6 +185,14 @@ def reminders_send(*, today: date) -> Run:
     finally:
         connection.close()
     return run
+
+
+def refused(error: Exception) -> bool:
+    """Whether the server refused this one message for good (its recipient, or a 5xx answer),
+    rather than failing (a 4xx answer, a lost connection), which ends the run."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
 def _claim(item: Outgoing) -> Reminder | None:

@@ -56,11 +56,13 @@ class Received:
 
 class Inbox:
     """The messages the server accepted. With `refuse_after` set, it answers every message
-    past that many with a temporary failure (451), as a server that gives up midway."""
+    past that many with a temporary failure (451), as a server that gives up midway; a message
+    to one of `rejected` it refuses for good (550)."""
 
     def __init__(self) -> None:
         self.messages: list[Received] = []
         self.refuse_after: int | None = None
+        self.rejected: set[str] = set()  # recipients whose messages it refuses for good (550)
         self.lock = threading.Lock()
         self.host = "127.0.0.1"
         self.port = 0
@@ -69,6 +71,8 @@ class Inbox:
         with self.lock:
             if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
                 return "451 4.3.0 Try again later"
+            if self.rejected & set(envelope.rcpt_tos):
+                return "550 5.7.1 Message rejected"
             message = email.message_from_bytes(envelope.content, policy=default_policy)
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 OK"
@@ -77,6 +81,7 @@ class Inbox:
         with self.lock:
             self.messages.clear()
             self.refuse_after = None
+            self.rejected = set()
 
     def to(self, address: str) -> list[Received]:
         return [m for m in self.messages if address in m.recipients]

@@ -183,6 +183,19 @@ def test_a_server_failing_midway_leaves_the_unsent_to_the_next_run(world, send_t
 
 
 @pytest.mark.django_db
+def test_a_message_refused_for_good_does_not_stop_the_others(world, send_to_smtp_server):
+    inbox = send_to_smtp_server
+    inbox.rejected = {"gach@example.vn"}  # first in the run
+    run = reminders_send(today=day(world, 7))
+    assert (run.sent, run.failed) == (5, 1)
+    assert inbox.to("gach@example.vn") == [] and len(inbox.messages) == 5
+    assert not Reminder.objects.filter(email="gach@example.vn").exists()
+    inbox.rejected = set()  # the address was corrected, say: the next run sends it
+    assert reminders_send(today=day(world, 6)).sent == 1
+    assert len(inbox.to("gach@example.vn")) == 1
+
+
+@pytest.mark.django_db
 def test_a_server_that_cannot_be_reached_sends_and_records_nothing(world, settings,
                                                                    send_to_smtp_server):
     settings.EMAIL_PORT = free_port()  # nobody listens there
