@@ -272,11 +272,6 @@ def role_represents_facilities(role: str) -> bool:
     return role in FACILITY_BOUND
 
 
-def activated_role() -> str:
-    """The role of an account a facility opens itself with an invitation's code."""
-    return ENTERPRISE
-
-
 def landing(user: Any) -> str:
     """The page a user's "/" is: the dashboard, or an enterprise's own page."""
     return "audits:enterprise" if can(user, "enterprise.home") else "dashboard"

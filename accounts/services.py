@@ -63,6 +63,19 @@ def user_create(
 
 
 @transaction.atomic
+def representative_create(*, username: str, password: str, full_name: str = "",
+                          email: str = "") -> User:
+    """The account of a person who represents a facility (an enterprise account), opened by
+    that person with an invitation's code; the caller links it to its facility."""
+    user = user_create(username=username, role=Role.ENTERPRISE, password=password,
+                       full_name=full_name)
+    if email:
+        user.email = email
+        user.save(update_fields=["email"])
+    return user
+
+
+@transaction.atomic
 def user_password_change(*, user: User, password: str) -> User:
     """The user's own new password (the form checked the current one and the validators); it
     ends a forced change."""

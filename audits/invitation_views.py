@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from accounts.permissions import check, landing
 from audits import letters, selectors
 from audits.invitation_forms import AccountForm, CodeForm, LettersForm
@@ -74,7 +75,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         "form": form, "invitation": invitation, "action": reverse("activate")})
 
 
-def _activate(data: dict, ip: str):
+def _activate(data: dict[str, str], ip: str) -> User:
     return invitation_activate(
         code=data["code"], client_ip=ip, username=data["username"], password=data["password1"],
         full_name=data["full_name"], email=data["email"])

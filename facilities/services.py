@@ -25,7 +25,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from accounts.permissions import (
-    activated_role,
     can,
     can_write,
     check,
@@ -35,7 +34,7 @@ from accounts.permissions import (
     role_represents_facilities,
     scope_queryset,
 )
-from accounts.services import user_create
+from accounts.services import representative_create, user_create
 from facilities.locking import locked_message, rows_in_locked_years
 from facilities.models import (
     TAX_CODE_MESSAGE,
@@ -730,10 +729,7 @@ def facility_account_create(
 ) -> User:
     """The account a facility opens itself (with an invitation's code): it represents that
     facility and nothing else; the password passes the same validators as every password."""
-    user = user_create(username=username, role=activated_role(), password=password,
-                       full_name=full_name)
-    if email:
-        user.email = email
-        user.save(update_fields=["email"])
+    user = representative_create(username=username, password=password, full_name=full_name,
+                                 email=email)
     facility.accounts.add(user)
     return user
