@@ -104,7 +104,10 @@ RULES: dict[str, frozenset[str]] = {
     "energy.view": DISTRICT,
     "energy.change": frozenset({STAFF}),
     "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN}),
-    # The measures catalogue names the facilities behind each row.
+    # The technology catalogue (aggregates only, accounts/permissions "Small groups"): the
+    # district's people, and enterprises, to see what others did; it names the facilities
+    # behind each row to staff only.
+    "catalogue.view": DISTRICT | {ENTERPRISE},
     "catalogue.names": frozenset({STAFF}),
     "plan.view": DISTRICT,
     "plan.change": frozenset({STAFF}),

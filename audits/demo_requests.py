@@ -11,11 +11,13 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
 from audits.models import EnergyRecord, Submission
 from audits.quality import submission_violations
+from audits.standing import sector_standings
 from audits.submissions import (
     request_create,
     submission_accept,
@@ -53,6 +55,10 @@ def load(rng: random.Random) -> None:
     }
     with_record = list(Facility.objects.filter(pk__in=records).order_by("id"))
     asked = rng.sample(with_record, k=min(ASKED, len(with_record)))
+    plan = _states(asked)
+    showcase = _showcase(with_record)
+    if showcase is not None:
+        asked = _returned_showcase(asked, plan, showcase)
     request = request_create(
         user=staff,
         year=2018,
@@ -61,17 +67,54 @@ def load(rng: random.Random) -> None:
         facilities=asked,
         asks_employees=False,
     )
-    submissions = list(request.submissions.order_by("facility_id"))
-    position = 0
-    for state, count in STATES:
-        for submission in submissions[position : position + count]:
-            _move_to(staff, submission, state, _figures(records[submission.facility_id]), rng)
-        position += count
+    submissions = {s.facility_id: s for s in request.submissions.order_by("facility_id")}
+    for state, _count in STATES:
+        for pk, submission in submissions.items():
+            if plan.get(pk) == state:
+                _move_to(staff, submission, state, _figures(records[pk]), rng)
     account = User.objects.filter(username=ENTERPRISE_ACCOUNT).first()
     if account is not None:
-        # The demo enterprise has a returned form to correct.
-        returned = [s for s in request.submissions.all() if s.state == Submission.State.RETURNED]
-        returned[0].facility.accounts.add(account)
+        # The demo enterprise has a returned form to correct; its page shows every part.
+        mine = showcase or next(
+            s.facility for s in request.submissions.all() if s.state == Submission.State.RETURNED)
+        mine.accounts.add(account)
+
+
+def _states(asked: list[Facility]) -> dict[int, str]:
+    """The state each facility's submission ends in, by its place in facility-id order."""
+    ordered = sorted(facility.pk for facility in asked)
+    plan, position = {}, 0
+    for state, count in STATES:
+        for pk in ordered[position : position + count]:
+            plan[pk] = state
+        position += count
+    return plan
+
+
+def _showcase(candidates: list[Facility]) -> Facility | None:
+    """The facility whose enterprise page shows every part (audits/standing.py): a quartile in
+    its sector, CP measures and campaigns attended, the most of both."""
+    standings = sector_standings(candidates)
+    chosen = Facility.objects.filter(pk__in=standings).annotate(
+        n_measures=Count("cp_measures", distinct=True),
+        n_campaigns=Count("attendances", distinct=True),
+    ).filter(n_measures__gt=0, n_campaigns__gt=0).order_by("-n_measures", "-n_campaigns", "pk")
+    return chosen.first()
+
+
+def _returned_showcase(asked: list[Facility], plan: dict[int, str],
+                       showcase: Facility) -> list[Facility]:
+    """Ask the showcase and give it a returned form in place of the last returned facility,
+    which stays only asked; no other facility's state changes, so no other record is verified
+    than without it. The facility it replaces among those asked is one left "requested"."""
+    returned = [pk for pk, state in plan.items() if state == "returned"]
+    if plan.get(showcase.pk) == "returned" or not returned:
+        return asked
+    if showcase not in asked:
+        dropped = max((f.pk for f in asked if f.pk not in plan), default=None)
+        asked = [f for f in asked if f.pk != dropped] + [showcase]
+    plan[returned[-1]], plan[showcase.pk] = plan.get(showcase.pk, "requested"), "returned"
+    return asked
 
 
 def _move_to(staff, submission: Submission, state: str, figures: dict, rng) -> None:

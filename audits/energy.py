@@ -147,3 +147,11 @@ def energy_saved_toe(base: Any, current: Any) -> Decimal | None:
 def record_of_year(records: Sequence[Any], year: int) -> Any | None:
     """The record of exactly year y among one facility's records, or None."""
     return next((record for record in records if record.year == year), None)
+
+
+def quartile(value: Decimal, values: Sequence[Decimal]) -> int:
+    """Which quarter of `values` (which include `value`) it falls in, 1 for the quarter that
+    saved the most and 4 for the least: 1 + ⌊4 × (how many are greater) / n⌋, so that ties
+    share the better quarter (docs/KPI.md, "Standing in the sector")."""
+    better = sum(1 for other in values if other > value)
+    return 1 + 4 * better // len(values)

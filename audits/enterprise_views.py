@@ -9,21 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can, check
-from audits import selectors, submissions
-from audits.forms import EnergyUseFormSet, SubmissionForm, submission_lines_initial
+from audits import selectors, submission_upload, submissions
+from audits.forms import (
+    EnergyUseFormSet,
+    SubmissionForm,
+    SubmissionUploadForm,
+    submission_lines_initial,
+)
+from audits.standing import MIN_SECTOR_GROUP
 from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.xlsx import XLSX_CONTENT_TYPE
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     check(request.user, "enterprise.home")
-    return render(
-        request, "audits/enterprise_home.html", {"own": selectors.own_facilities(request.user)}
-    )
+    return render(request, "audits/enterprise_home.html", {
+        "own": selectors.own_facilities(request.user), "min_group": MIN_SECTOR_GROUP})
 
 
 @login_required
@@ -45,8 +51,45 @@ def submission_fill(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("audits:submission_fill", pk=pk)
     return render(request, "audits/submission_form.html", {
         "submission": submission, "form": form, "formset": formset,
+        "upload": SubmissionUploadForm(initial={"version": submission.version}),
         "transitions": selectors.submission_history(submission),
     })
+
+
+@login_required
+@require_POST
+def submission_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the draft from the energy template; then the form shows it, with its checks, as if
+    typed. A refused file: each problem (row, column, what is wrong) as a message."""
+    selectors.submission_get(request.user, pk, "submission.fill")
+    form = SubmissionUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("audits:submission_fill", pk=pk)
+    try:
+        submission_upload.submission_upload(
+            user=request.user, submission_id=pk, upload=form.cleaned_data["file"],
+            expected_version=form.cleaned_data["version"])
+    except submission_upload.FileRefused as exc:
+        for problem in exc.problems[:submission_upload.MAX_SHOWN]:
+            messages.error(request, problem)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The figures of the file were put in the form as a draft: "
+                                    "check them below, then send the form."))
+    return redirect("audits:submission_fill", pk=pk)
+
+
+@login_required
+@require_GET
+def submission_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The energy template of the import, prefilled with the facility and the year."""
+    submission = selectors.submission_get(request.user, pk, "submission.fill")
+    name, content = submission_upload.submission_template(submission)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _send_if_asked(request: HttpRequest, pk: int, version: int) -> None:

@@ -140,6 +140,18 @@ class SubmissionForm(VersionedModelForm):
         return data
 
 
+class SubmissionUploadForm(forms.Form):
+    """The energy template of the import, filled for the submission's facility and year; the
+    version of the form it was sent from, so that it does not overwrite a newer save."""
+
+    file = forms.FileField(
+        label=_("Energy template (.xlsx, at most 1 MB)"),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        error_messages={"required": _("Choose the Excel file to upload.")})
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 def submission_lines_initial(submission: Submission) -> list[dict]:
     """The submission's energy lines as the formset's initial data."""
     return [{"carrier": carrier, "quantity": quantity}

@@ -116,7 +116,7 @@ class EnergyImporter(FacilityYearImporter):
         # The service refuses a record without lines too; the template says which cells to fill.
         filled = []
         for row in rows:
-            if _lines(row):
+            if row_lines(row):
                 filled.append(row)
             else:
                 row.error(None, _("no energy quantity: fill at least one energy carrier column"))
@@ -132,7 +132,7 @@ class EnergyImporter(FacilityYearImporter):
             }
             if values.get("source"):  # an empty source keeps the one already recorded
                 fields["source"] = values["source"]
-            changes.append(RecordRow(facility=facility, values=fields, lines=_lines(row)))
+            changes.append(RecordRow(facility=facility, values=fields, lines=row_lines(row)))
         try:
             written = record_upsert_many(user=self.user, rows=changes, reason="import", write=write)
         except RowsRefused as exc:
@@ -144,7 +144,7 @@ class EnergyImporter(FacilityYearImporter):
             )
 
 
-def _lines(row: Row) -> dict[int, Decimal]:
+def row_lines(row: Row) -> dict[int, Decimal]:
     return {
         int(key.removeprefix(CARRIER_PREFIX)): value
         for key, value in row.values.items()

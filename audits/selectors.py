@@ -122,8 +122,13 @@ def record_figures(records: Iterable[EnergyRecord]) -> list[Figures]:
 
 def facility_figures(facility: Facility) -> list[Figures]:
     """A facility's records, newest first, each with its baseline and saving against it."""
-    records = list(records_with_uses(
-        facility.energy_records.select_related("verified_by").order_by("year")))
+    return figures_of(list(records_with_uses(
+        facility.energy_records.select_related("verified_by").order_by("year"))))
+
+
+def figures_of(records: list[EnergyRecord]) -> list[Figures]:
+    """One facility's records (oldest first, uses prefetched), newest first, each with its
+    baseline and saving against it. No query of its own."""
     rows = record_figures(records)
     for row in rows:
         row.baseline = energy.baseline_record(records, row.record.year)
@@ -272,28 +277,49 @@ def energy_records_light(facility_ids, up_to_year: int) -> dict[int, list[LiteRe
 
 @dataclass
 class OwnFacility:
-    """A facility on its enterprise account's page: its figures by year and its submissions."""
+    """A facility on its enterprise account's page: its figures by year, its submissions, its
+    CP measures, its standing in its sector (audits/standing.py) and the parts higher apps
+    fill (audits/enterprise_parts.py)."""
 
     facility: Facility
     figures: list[Figures]
     submissions: list[Submission]
+    measures: list[CPMeasure] = field(default_factory=list)
+    standing: Any = None
+    parts: list[dict] = field(default_factory=list)
+
+    @property
+    def measure_section(self) -> dict:
+        """The facility page's measures part (audits/_facility_measures.html), read only."""
+        return {"measures": self.measures, "may_change": False}
 
 
 def own_facilities(user) -> list[OwnFacility]:
-    """The facilities the user represents, each with its records' figures (newest first) and its
-    submissions to data requests (newest request first)."""
-    facilities = list(
-        scope_queryset(user, Facility.objects.select_related("commune", "sector"), "commune")
-    )
+    """The facilities the user represents, each with its records' figures (newest first), its
+    submissions to data requests (newest request first), its CP measures and where it stands.
+    A fixed number of queries, however many facilities and years."""
+    from audits import enterprise_parts, standing  # both read through this module
+
+    own = scope_queryset(user, Facility.objects.select_related("commune", "sector"), "commune")
+    facilities = list(own)
+    records = energy_records_by_facility(own)
     submissions: dict[int, list[Submission]] = defaultdict(list)
     for submission in scope_queryset(
         user, Submission.objects.select_related("request"), "facility__commune"
     ).order_by("-request__year", "-request_id"):
         submissions[submission.facility_id].append(submission)
-    return [
-        OwnFacility(facility, facility_figures(facility), submissions[facility.pk])
+    measures: dict[int, list[CPMeasure]] = defaultdict(list)
+    for measure in scope_queryset(user, CPMeasure.objects.select_related("technique"),
+                                  RECORD_COMMUNE).order_by("-implemented_on", "-id"):
+        measures[measure.facility_id].append(measure)
+    standings = standing.sector_standings(facilities)
+    items = [
+        OwnFacility(facility, figures_of(records.get(facility.pk, [])),
+                    submissions[facility.pk], measures[facility.pk], standings.get(facility.pk))
         for facility in facilities
     ]
+    enterprise_parts.fill(user, items)
+    return items
 
 
 def submission_get(user, pk: int, action: str) -> Submission:

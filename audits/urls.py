@@ -24,6 +24,10 @@ urlpatterns = [
     path("requests/<int:pk>/letters/", invitation_views.request_letters,
          name="request_letters"),
     path("submissions/<int:pk>/", enterprise_views.submission_fill, name="submission_fill"),
+    path("submissions/<int:pk>/upload/", enterprise_views.submission_upload_view,
+         name="submission_upload"),
+    path("submissions/<int:pk>/template/", enterprise_views.submission_template,
+         name="submission_template"),
     path("submissions/<int:pk>/review/", enterprise_views.submission_review,
          name="submission_review"),
 ]

@@ -181,7 +181,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Implemented measures by sector and technique; facility names for staff only."""
-    check(request.user, "energy.view")
+    check(request.user, "catalogue.view")
     with_names = can(request.user, "catalogue.names")
     return render(request, "audits/catalogue.html", {
         "rows": selectors.catalogue(request.user, with_names=with_names),

@@ -7,5 +7,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns and demonstration models")
 
     def ready(self) -> None:
-        # The facility page's "Campaigns attended" (facilities/sections.py).
+        # "Campaigns attended" on the facility page (facilities/sections.py) and on an
+        # enterprise's own page (audits/enterprise_parts.py).
         from campaigns import sections  # noqa: F401

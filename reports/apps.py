@@ -11,3 +11,5 @@ class ReportsConfig(AppConfig):
         from reports.kpis import sources
 
         sources.register()
+        # The enterprise page's saving against the plan's band (audits/enterprise_parts.py).
+        from reports import enterprise_parts  # noqa: F401

@@ -50,6 +50,7 @@ EXPECTED = {
     "energy.view": {"staff", "official_a", "unit", "leader", "admin"},
     "energy.change": {"staff"},
     "quality.view": {"staff", "official_a", "leader", "admin"},
+    "catalogue.view": {"staff", "official_a", "unit", "leader", "admin", "enterprise"},
     "catalogue.names": {"staff"},
     "plan.view": {"staff", "official_a", "unit", "leader", "admin"},
     "plan.change": {"staff"},

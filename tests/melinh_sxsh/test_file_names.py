@@ -37,6 +37,7 @@ DOWNLOADING = {
     "melinh_sxsh/lib/http.py",  # attachment_response
     "facilities/views.py",  # the facility list as a workbook
     "facilities/import_views.py",  # the import templates
+    "audits/enterprise_views.py",  # the energy template prefilled for a submission
     "reports/views/reports.py",  # a report's file
     "reports/views/tasks.py",  # a progress report's attachment, as uploaded
     "campaigns/views.py",  # a campaign's attachment, as uploaded
@@ -106,6 +107,7 @@ def generated_downloads(world, staff) -> list[str]:
         for report in reports_of_every_kind(world, staff)
     ]
     urls += [reverse("facilities:import_template", args=[kind]) for kind in REGISTRY]
+    urls += [reverse("audits:submission_template", args=[world.submission.pk])]
     urls += [reverse("facilities:export") + "?year=2018"]
     return urls
 

@@ -196,11 +196,15 @@ MATRIX = {
     "audits:measure_edit": form("energy.change", "measure"),
     "audits:measure_delete": confirm("energy.change", "measure"),
     "audits:quality": read("quality.view"),
-    "audits:catalogue": read("energy.view"),
+    # the technology catalogue: also an enterprise's, to see what others did
+    "audits:catalogue": read("catalogue.view"),
     # an enterprise's own page: its facilities, their figures and submissions
     "audits:enterprise": read("enterprise.home"),
     # a facility's form for a data request: staff (a form on paper) and its enterprise fill it
     "audits:submission_fill": form("submission.fill", "submission"),
+    # the same form filled from the energy template, and the template prefilled for it
+    "audits:submission_upload": post("submission.fill", "submission"),
+    "audits:submission_template": read("submission.fill", "submission"),
     # read beside the facility's figures by staff and its commune's official; staff decide
     "audits:submission_review": (Rule("submission.view", "submission"),
                                  Rule("submission.review", "submission", ok=R)),
@@ -304,6 +308,8 @@ def address(name: str, world) -> str:
         "audits:record_create": [world.facility.pk], "audits:measure_create": [world.facility.pk],
         "audits:measure_edit": [world.measure.pk], "audits:measure_delete": [world.measure.pk],
         "audits:submission_fill": [world.submission.pk],
+        "audits:submission_upload": [world.submission.pk],
+        "audits:submission_template": [world.submission.pk],
         "audits:submission_review": [world.submission.pk],
         "audits:request_detail": [world.submission.request_id],
         "audits:request_letters": [world.submission.request_id],
