@@ -36,7 +36,7 @@ def request_letters(request: HttpRequest, pk: int) -> HttpResponse:
         pdf = letters.letters_send(user=request.user, request=data_request,
                                        facilities=facilities)
         if pdf is not None:
-            return letters.letters_response(data_request, pdf)
+            return letters.letters_response(data_request, pdf, form.cleaned_data["commune"])
         messages.info(request, _("Every facility chosen already has an account or has answered; "
                                  "no letter was made."))
     return render(request, "audits/request_letters.html", {

@@ -78,9 +78,9 @@ def letters_send(*, user, request: DataRequest, facilities: Iterable[Facility]) 
     return letters_pdf(request, issued, address)
 
 
-def letters_response(request: DataRequest, pdf: bytes) -> HttpResponse:
+def letters_response(request: DataRequest, pdf: bytes, commune=None) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slug(f"thu-moi-{request.year}-{request.pk}")
+    name = slug(f"thư mời {request.year} {commune or ''}")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     # Codes: never kept by a cache on the way.
     response["Cache-Control"] = "no-store"

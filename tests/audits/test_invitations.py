@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from audits.models import ActivationAttempt, Invitation
 from audits.submissions import code_hash, invitation_create, request_create
+from melinh_sxsh.lib.text import slug
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b")
@@ -51,7 +52,9 @@ def test_letters_one_page_a_facility_each_code_opens_its_own(login, staff, data_
     assert [(c.name, n) for c, n in page.context["counts"]] == [
         (facility_a.commune.name, 1), (facility_b.commune.name, 1)]
 
-    pages = pages_of(client.post(url, {"commune": ""}))
+    response = client.post(url, {"commune": ""})
+    assert 'filename="thu-moi-2018.pdf"' in response["Content-Disposition"]
+    pages = pages_of(response)
     assert len(pages) == 2
     codes = {}
     for text in pages:
@@ -70,7 +73,10 @@ def test_letters_one_page_a_facility_each_code_opens_its_own(login, staff, data_
     assert "/activate/" in message.body and "2018" in message.subject
 
     # Printing again for one commune: new codes, the older letter of that facility is void.
-    again = pages_of(client.post(url, {"commune": facility_a.commune_id}))
+    response = client.post(url, {"commune": facility_a.commune_id})
+    assert f'filename="thu-moi-2018-{slug(str(facility_a.commune))}.pdf"' in \
+        response["Content-Disposition"]
+    again = pages_of(response)
     assert len(again) == 1 and facility_a.name in again[0]
     [new_code] = CODE.findall(again[0])
     assert new_code != codes[facility_a.name]

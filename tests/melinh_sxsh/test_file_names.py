@@ -38,6 +38,7 @@ DOWNLOADING = {
     "facilities/views.py",  # the facility list as a workbook
     "facilities/import_views.py",  # the import templates
     "audits/enterprise_views.py",  # the energy template prefilled for a submission
+    "audits/letters.py",  # a data request's invitation letters
     "reports/views/reports.py",  # a report's file
     "reports/views/tasks.py",  # a progress report's attachment, as uploaded
     "campaigns/views.py",  # a campaign's attachment, as uploaded

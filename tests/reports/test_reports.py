@@ -242,7 +242,7 @@ def test_beat_schedule_is_defined_once(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} == {
         "reports.tasks.weekly_draft", "reports.tasks.purge_old_drafts",
-        "melinh_sxsh.tasks.sweep_stale_jobs"}
+        "melinh_sxsh.tasks.sweep_stale_jobs", "audits.tasks.send_reminders"}
     from melinh_sxsh.celery import app
 
     for entry in schedule.values():
