@@ -10,3 +10,8 @@ class AuditsConfig(AppConfig):
         # The energy template of the importer, the facility page's sections, and the refresh of
         # data-quality flags when a status changes.
         from audits import importers, receivers, sections  # noqa: F401
+        from audits.completeness import waiting_for_review
+        from facilities.locking import register_pending
+
+        # A year is not locked while its forms wait for review, unless staff confirm.
+        register_pending(waiting_for_review)

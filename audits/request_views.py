@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can, check, dashboard_commune
-from audits import selectors, submissions
+from audits import completeness, selectors, submissions
 from audits.forms import DataRequestForm
 from audits.models import Submission
 from melinh_sxsh.lib.errors import DomainError
@@ -64,7 +64,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                            commune=commune, overdue=overdue)
     return render(request, "audits/request_detail.html", {
         "data_request": data_request,
-        "lines": selectors.completeness(request.user, data_request),
+        "lines": completeness.by_commune(request.user, data_request),
         "page": Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")),
         "commune": commune, "overdue": overdue,
         "state_label": dict(Submission.State.choices).get(state),

@@ -425,50 +425,9 @@ def request_get(user, pk: int) -> DataRequest:
     return check(user, "request.view", get_object_or_404(DataRequest, pk=pk))
 
 
-@dataclass
-class Completeness:
-    """A data request's answers in one commune (or in all, `commune` None)."""
-
-    commune: Any
-    asked: int = 0
-    requested: int = 0
-    draft: int = 0
-    submitted: int = 0
-    returned: int = 0
-    accepted: int = 0
-    overdue: int = 0
-
-    @property
-    def percent(self) -> Decimal | None:
-        return None if not self.asked else Decimal(self.accepted * 100) / self.asked
-
-
-def completeness(user, request: DataRequest) -> list[Completeness]:
-    """By commune, then the whole: asked, each state, overdue (past the deadline and not sent),
-    the share accepted. One grouped query."""
-    late = request.deadline < timezone.localdate()
-    rows = (
-        scope_queryset(user, request.submissions.all(), "facility__commune")
-        .values("facility__commune", "state")
-        .annotate(n=Count("id"))
-    )
-    communes = {c.pk: c for c in Commune.objects.all()}
-    by_commune: dict[int, Completeness] = {}
-    total = Completeness(None)
-    for row in rows:
-        line = by_commune.setdefault(row["facility__commune"],
-                                     Completeness(communes[row["facility__commune"]]))
-        for item in (line, total):
-            item.asked += row["n"]
-            setattr(item, row["state"], getattr(item, row["state"]) + row["n"])
-            if late and row["state"] in OPEN_STATES:
-                item.overdue += row["n"]
-    return [*sorted(by_commune.values(), key=lambda line: line.commune.code), total]
-
-
 def request_submissions(user, request: DataRequest, *, state: str = "", commune=None,
                         overdue: bool = False) -> QuerySet[Submission]:
-    """The submissions behind a figure of `completeness`."""
+    """The submissions behind a figure of `audits/completeness.by_commune`."""
     submissions = scope_queryset(
         user, request.submissions.select_related("facility__commune"), "facility__commune")
     if state in Submission.State.values:

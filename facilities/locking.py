@@ -7,7 +7,8 @@ forms) and model save()/delete() as the last guard for anything else."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -81,15 +82,58 @@ def rows_in_locked_years(years: Iterable[int]) -> set[int]:
                                                                                 flat=True))
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Work of a year still waiting, which locking the year would freeze: `count` items of
+    `title`, seen at `url`."""
+
+    count: int
+    title: str
+    url: str
+
+
+# What a year's lock must first confirm. Higher apps register a function of the year from their
+# AppConfig.ready() (audits: submissions waiting for review), since facilities imports none of
+# them (docs/ARCHITECTURE.md, "Import direction").
+PENDING_CHECKS: list[Callable[[int], list[Pending]]] = []
+
+
+def register_pending(check_pending: Callable[[int], list[Pending]]) -> None:
+    if check_pending not in PENDING_CHECKS:
+        PENDING_CHECKS.append(check_pending)
+
+
+def pending_in(year: int) -> list[Pending]:
+    return [item for check_pending in PENDING_CHECKS for item in check_pending(year)]
+
+
+class LockNeedsConfirmation(DomainError):
+    """The year still has work waiting for review; the lock needs the staff's confirmation."""
+
+    def __init__(self, year: int, pending: list[Pending]):
+        self.pending = pending
+        self.count = sum(item.count for item in pending)
+        super().__init__(_(
+            "%(count)s forms of %(year)s are still waiting for review; locking the year now "
+            "would leave them unreviewed. Review them first, or confirm that the year is locked "
+            "anyway.") % {"count": self.count, "year": year}, field="confirm")
+
+
 @transaction.atomic
-def year_lock(*, user, year: int, note: str = ""):
+def year_lock(*, user, year: int, note: str = "", confirmed: bool = False):
+    """Lock `year`. While work of the year waits for review (PENDING_CHECKS) the lock is
+    refused unless `confirmed`, and the event records what was confirmed."""
     check(user, "year.lock")
     check_year(year)
     YearLock, YearLockEvent = _models()  # noqa: N806
     lock, created = YearLock.objects.get_or_create(year=year, defaults={"locked_by": user})
     if not created:
         raise DomainError(_("The year %(year)s is already locked.") % {"year": year})
-    YearLockEvent.objects.create(year=year, action=YearLockEvent.Action.LOCK, note=note, by=user)
+    pending = pending_in(year)
+    if pending and not confirmed:
+        raise LockNeedsConfirmation(year, pending)  # the transaction drops the lock made above
+    YearLockEvent.objects.create(year=year, action=YearLockEvent.Action.LOCK, note=note, by=user,
+                                 waiting=sum(item.count for item in pending))
     return lock
 
 

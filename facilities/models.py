@@ -331,6 +331,9 @@ class YearLockEvent(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     action = models.CharField(_("action"), max_length=6, choices=Action.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # A lock confirmed while forms of the year still waited for review: how many
+    # (facilities/locking.py, PENDING_CHECKS); 0 when nothing waited.
+    waiting = models.PositiveIntegerField(_("forms waiting for review, confirmed"), default=0)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Commune
 from accounts.permissions import can, sees_every_commune
@@ -172,3 +173,20 @@ class LockForm(forms.Form):
 
     year = YearField(label=_("Year"))
     note = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    # Shown only once a lock was refused because forms of the year wait for review.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    pending: list = []
+    refusal: str = ""
+
+    def ask_confirmation(self, refused) -> None:
+        """Show why the lock was refused (facilities/locking.LockNeedsConfirmation), with the
+        checkbox that confirms it."""
+        self.pending, self.refusal = refused.pending, refused.message
+        field = self.fields["confirm"]
+        field.widget = forms.CheckboxInput()
+        field.label = ngettext(
+            "Lock even though %(count)s form awaits review",
+            "Lock even though %(count)s forms await review", refused.count,
+        ) % {"count": refused.count}
+        self["confirm"].label = field.label  # the bound field copied the label when cleaned

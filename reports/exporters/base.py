@@ -73,6 +73,10 @@ class ReportData:
         return self.overview.quality
 
     @property
+    def completeness(self) -> kpis.DataCompleteness:
+        return self.overview.completeness
+
+    @property
     def savers(self) -> list[kpis.SaverRow]:
         return self.overview.savers
 
@@ -81,7 +85,8 @@ class ReportData:
         return str(self.commune) if self.commune else "huyện Mê Linh"
 
     def snapshot(self) -> dict[str, Any]:
-        """What an issued report keeps: the KPI JSON and the table by commune."""
+        """What an issued report keeps: the KPI JSON, the table by commune, and the energy-data
+        completeness its data-quality paragraph states."""
         return {
             "kpi": self.figures.as_json(),
             "communes": [
@@ -96,6 +101,7 @@ class ReportData:
                 }
                 for row in self.table
             ],
+            "completeness": self.completeness.as_json(),
             "built_on": self.built_on.isoformat(),
         }
 

@@ -10,6 +10,7 @@ docs/KPI.md. The modules, by area:
 - comparison.py: the indicators against the baseline, their change and how it is written;
 - tables.py: the communes, the trend, the savers, measures by technique, data quality;
 - activity.py: campaigns, demonstration models and funding;
+- requests.py: the year's energy-data completeness (answers to data requests);
 - overview.py: all of it for a year and a scope.
 """
 
@@ -57,6 +58,7 @@ from reports.kpis.overview import (
     snapshot,
     trend_years,
 )
+from reports.kpis.requests import COMPLETENESS_FIGURES, DataCompleteness, data_completeness
 from reports.kpis.scope import DISTRICT, Scope
 from reports.kpis.tables import (
     CommuneRow,
@@ -81,6 +83,7 @@ from reports.kpis.targets import (
 )
 
 __all__ = [
+    "COMPLETENESS_FIGURES",
     "DEFAULT_TARGETS",
     "DEFAULT_YEAR",
     "DISTRICT",
@@ -94,6 +97,7 @@ __all__ = [
     "CampaignRow",
     "CommuneRow",
     "Comparison",
+    "DataCompleteness",
     "DataQuality",
     "Evaluation",
     "FacilityFacts",
@@ -117,6 +121,7 @@ __all__ = [
     "cached_overview",
     "campaigns_reached",
     "commune_table",
+    "data_completeness",
     "data_quality",
     "default_year",
     "evaluate",

@@ -16,6 +16,12 @@ from reports.kpis.activity import Activity, CampaignRow, campaigns_reached
 from reports.kpis.activity import activity as activity_of
 from reports.kpis.comparison import KPIs, officers_count, summarize
 from reports.kpis.engine import FIGURES, Evaluation, evaluate
+from reports.kpis.requests import (
+    COMPLETENESS_FIGURES,
+    DataCompleteness,
+    data_completeness,
+    data_members,
+)
 from reports.kpis.scope import DISTRICT, Scope
 from reports.kpis.targets import Targets, default_year, targets_for
 from reports.models import Plan
@@ -105,6 +111,12 @@ class Overview:
         return tables.data_quality(self.year, self.scope)
 
     @cached_property
+    def completeness(self) -> DataCompleteness:
+        """The year's energy-data completeness (facilities asked by its data requests, and
+        accepted)."""
+        return data_completeness(self.year, self.scope)
+
+    @cached_property
     def savers(self) -> list[tables.SaverRow]:
         return tables.savers(self.evaluation, self.year)
 
@@ -121,7 +133,8 @@ def overview(
 
 
 # What the pages read of an overview; `snapshot` computes them before it is cached.
-SNAPSHOT_PARTS = ("officers", "communes", "commune_code", "figures", "table", "trend", "activity")
+SNAPSHOT_PARTS = ("officers", "communes", "commune_code", "figures", "table", "trend", "activity",
+                  "completeness")
 
 
 def snapshot(result: Overview, parts: tuple[str, ...] = SNAPSHOT_PARTS) -> Overview:
@@ -162,7 +175,10 @@ def members_of(
 ) -> Members:
     """The list behind a number of `overview(year, scope)`: the facilities `figure` counts in
     year `of` (the year itself, its baseline year or a year of its trend), decided with the
-    same targets, so that its length is the number shown."""
+    same targets, so that its length is the number shown. The completeness figures list the
+    facilities asked, or accepted, for year `of`."""
+    if figure in COMPLETENESS_FIGURES:
+        return Members(data_members(figure, year if of is None else of, scope), {})
     if figure not in FIGURES:
         raise KeyError(figure)
     of = year if of is None else of

@@ -8,7 +8,15 @@ from melinh_sxsh.lib import dataversion
 
 def register() -> None:
     from accounts.models import Commune, Unit, User
-    from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
+    from audits.models import (
+        CPMeasure,
+        CPTechnique,
+        DataRequest,
+        EnergyCarrier,
+        EnergyRecord,
+        EnergyUse,
+        Submission,
+    )
     from campaigns.models import (
         Attendance,
         Campaign,
@@ -23,7 +31,8 @@ def register() -> None:
     for model in (Commune, Unit, CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord,
                   EnergyUse, Attendance, Campaign, DemonstrationModel, FundingLine,
                   FundingSource, ModelTransition, Facility, FacilityYearStatus, Sector,
-                  YearLock, Plan, Target):
+                  YearLock, Plan, Target, DataRequest, Submission):
         dataversion.track(model)
     # KPI 3 counts officers; logging in (last_login, a rehashed password) changes no figure.
     dataversion.track(User, ignore_fields={"last_login", "password"})
+

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can, check, landing, sees_every_commune
+from audits import completeness
 from facilities import selectors as facility_selectors
 from melinh_sxsh.lib import dataversion
 from reports import charts, kpis, selectors
@@ -62,6 +63,18 @@ def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[s
     }
 
 
+def data_requests(user: Any, scope: DashboardScope, overview: kpis.Overview) -> dict[str, Any]:
+    """The year's energy-data completeness and, on one commune's dashboard of someone who may
+    follow its submissions (its official, staff), the commune's overdue facilities."""
+    follows = scope.commune is not None and can(user, "submission.view")
+    return {
+        "completeness": overview.completeness,
+        "overdue": SimpleLazyObject(
+            lambda: list(completeness.overdue(user, scope.year, scope.commune))
+        ) if follows else None,
+    }
+
+
 def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart, str]:
     """The overview and its trend chart, computed once per data version, not once per request
     (docs/PERFORMANCE.md, "Figures cached per change")."""
@@ -102,5 +115,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The amounts themselves, not only their links, go to whom may see the budget.
             "funding": overview.activity.funding if can(request.user, "budget.view") else None,
             **links(scope, overview, table),
+            **data_requests(request.user, scope, overview),
         },
     )

@@ -21,6 +21,8 @@ TITLES = {
     "saving": _("Facilities applying CP and saving at least the band's lower bound"),
     "in_band": _("Facilities saving within the band"),
     "above_band": _("Facilities saving more than the band"),
+    "data_asked": _("Facilities asked for their energy data of the year"),
+    "data_accepted": _("Facilities whose energy data was provided and accepted"),
 }
 
 
@@ -29,7 +31,7 @@ TITLES = {
 def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
     """The facilities a number of the dashboard counts; its length is the number."""
     check(request.user, "dashboard.view")
-    if figure not in kpis.FIGURES:
+    if figure not in TITLES:
         raise Http404
     scope = scope_from(request)
     year = plan_year(request, "of", scope.year)

@@ -24,16 +24,7 @@ from reports.forms import LockForm
 def year_locks(request: HttpRequest) -> HttpResponse:
     check(request.user, "year.lock")
     form = LockForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            locking.year_lock(
-                user=request.user, year=form.cleaned_data["year"], note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The year %(year)s was locked.") % {
-                "year": form.cleaned_data["year"]})
+    if request.method == "POST" and form.is_valid() and _lock(request, form):
         return redirect("reports:locks")
     return render(
         request,
@@ -44,6 +35,23 @@ def year_locks(request: HttpRequest) -> HttpResponse:
             "events": facility_selectors.year_lock_events(),
         },
     )
+
+
+def _lock(request: HttpRequest, form: LockForm) -> bool:
+    """Lock the year the form names and say how it went; False when the lock first needs the
+    staff's confirmation, which the form then asks for."""
+    data = form.cleaned_data
+    try:
+        locking.year_lock(user=request.user, year=data["year"], note=data["note"],
+                          confirmed=data["confirm"])
+    except locking.LockNeedsConfirmation as exc:
+        form.ask_confirmation(exc)
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The year %(year)s was locked.") % {"year": data["year"]})
+    return True
 
 
 @login_required

@@ -68,7 +68,8 @@ class DashboardScope:
     @cached_property
     def _figure_paths(self) -> dict[str, str]:
         # The dashboard links every number of every commune and year: reverse each list once.
-        return {figure: reverse("reports:figure", args=[figure]) for figure in kpis.FIGURES}
+        return {figure: reverse("reports:figure", args=[figure])
+                for figure in (*kpis.FIGURES, *kpis.COMPLETENESS_FIGURES)}
 
     @property
     def dashboard_url(self) -> str:
