@@ -2,10 +2,11 @@
 
 `send_templated(to=[...], template="audits/email/reminder.txt", context={...})` renders that
 template as the body and `templates/audits/email/reminder_subject.txt` (one line) as the
-subject, in Vietnamese, and hands the message to the backend that settings.py chose from the environment (README.md,
-"Configuration"): SMTP with EMAIL_HOST, files under var/mail under `make run`, nothing in
-production without EMAIL_HOST (`mail_enabled()` is then False). Templates use `{% translate %}`
-with English msgids like every page; they are rendered without HTML escaping (plain text).
+subject, in Vietnamese, and hands the message to the backend that settings.py chose from the
+environment (README.md, "Configuration"): SMTP with EMAIL_HOST, files under var/mail under
+`make run`, nothing in production without EMAIL_HOST (`mail_enabled()` is then False).
+Templates use `{% translate %}` with English msgids like every page; they are rendered without
+HTML escaping (plain text).
 """
 
 from __future__ import annotations
