@@ -383,7 +383,8 @@ def _open(code: str, client_ip: str, *, lock: bool = False) -> Invitation:
         )
     invitations = Invitation.objects.select_related("facility", "request")
     if lock:
-        invitations = invitations.select_for_update()
+        # Only the invitation's row: PostgreSQL cannot lock the nullable side of a join.
+        invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(code_hash=code_hash(code)).first()
     if invitation is None:
         if not lock:

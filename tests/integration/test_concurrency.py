@@ -248,3 +248,21 @@ def test_a_reviewer_accepting_while_another_reviews_or_the_form_is_saved(staff, 
     else:  # the return went first: nothing was written
         assert second == "return" and submission.state == Submission.State.RETURNED
         assert not records.exists()
+
+
+def test_one_code_used_in_two_tabs_at_once_makes_one_account(staff, official_a):
+    from accounts.models import User
+    from audits.submissions import CodeRefused, invitation_activate, invitation_create
+
+    facility = FacilityFactory(commune=official_a.commune)
+    _invitation, code = invitation_create(user=staff, facility=facility)
+
+    def activate(username):
+        return lambda: invitation_activate(code=code, client_ip="10.0.0.7", username=username,
+                                           password="Hai-Tab-Cùng-Lúc@2018")
+
+    results, errors = together(activate("tab.mot"), activate("tab.hai"))
+    assert sum(result is not None for result in results) == 1, errors
+    [refused] = [error for error in errors if error is not None]
+    assert isinstance(refused, CodeRefused) and "đã được sử dụng" in str(refused)
+    assert User.objects.filter(represented_facilities=facility).count() == 1
