@@ -146,6 +146,11 @@ OWN_UNIT_ACTIONS = frozenset({"campaign.change", "task.report"})
 # (`requested_by_id`) may take.
 OWN_REQUEST_ACTIONS = frozenset({"report.change"})
 
+# Actions staff may hand to the commune officials of an object's commune, object by object:
+# allowed to them when the object says so (`delegated_to_commune`, e.g. a data request whose
+# forms the communes may accept or return).
+DELEGABLE = {"submission.review": frozenset({COMMUNE})}
+
 # The smallest group of facilities whose aggregates (sums, medians) may be shown to someone who
 # may not name every facility in it (see the module's docstring, "Small groups").
 MIN_GROUP_SIZE = 3
@@ -187,8 +192,11 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if action not in RULES:
         raise KeyError(f"unknown action {action!r}")
     role = role_of(user)
-    if role is None or role not in RULES[action]:
+    if role is None:
         return False
+    if role not in RULES[action]:
+        return (role in DELEGABLE.get(action, ()) and obj is not None
+                and getattr(obj, "delegated_to_commune", False) and can_see(user, obj))
     if obj is None:
         return True
     if not can_see(user, obj):

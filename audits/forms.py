@@ -158,6 +158,13 @@ def submission_lines_initial(submission: Submission) -> list[dict]:
             for carrier, quantity in submission.energy_lines().items()]
 
 
+class CommunesReviewForm(forms.Form):
+    communes_review = forms.BooleanField(
+        required=False,
+        label=_("Commune officials may accept or return their commune's forms"),
+        help_text=_("Otherwise they read them, and only the Economic Department decides."))
+
+
 class DataRequestForm(ModelForm):
     """A new data request: what is asked, and which facilities (active in the year, narrowed
     by commune, sector and whether they have a record of the year)."""
@@ -172,7 +179,7 @@ class DataRequestForm(ModelForm):
     class Meta:
         model = DataRequest
         fields = ["title", "year", "deadline", "asks_energy", "asks_baseline", "asks_measures",
-                  "asks_employees"]
+                  "asks_employees", "communes_review"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

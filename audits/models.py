@@ -294,6 +294,10 @@ class DataRequest(models.Model):
     )
     asks_measures = models.BooleanField(_("CP measures implemented"), default=True)
     asks_employees = models.BooleanField(_("employees"), default=False)
+    # Staff may let the commune officials accept or return their own commune's forms.
+    communes_review = models.BooleanField(
+        _("commune officials may accept or return their commune's forms"), default=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -353,6 +357,12 @@ class Submission(OfFacility, models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.request.year}"
+
+    @property
+    def delegated_to_commune(self) -> bool:
+        """Whether its commune's officials may accept or return it (accounts/permissions.py,
+        DELEGABLE)."""
+        return self.request.communes_review
 
     def energy_lines(self) -> dict[int, Decimal]:
         """The energy reported, carrier id -> quantity, by carrier id (stored as JSON text)."""

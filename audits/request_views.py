@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can, check, dashboard_commune
 from audits import completeness, selectors, submissions
-from audits.forms import DataRequestForm
+from audits.forms import CommunesReviewForm, DataRequestForm
 from audits.models import Submission
 from melinh_sxsh.lib.errors import DomainError
 
@@ -68,4 +68,21 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")),
         "commune": commune, "overdue": overdue,
         "state_label": dict(Submission.State.choices).get(state),
+        "review_form": CommunesReviewForm(initial={
+            "communes_review": data_request.communes_review}),
     })
+
+
+@login_required
+@require_POST
+def request_communes_review(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = selectors.request_get(request.user, pk)
+    form = CommunesReviewForm(request.POST)
+    form.is_valid()  # a checkbox: always valid, absent means no
+    allowed = form.cleaned_data.get("communes_review", False)
+    submissions.request_set_communes_review(user=request.user, request_id=data_request.pk,
+                                            allowed=allowed)
+    messages.success(request, _("The commune officials may now accept or return their "
+                                "commune's forms.") if allowed else
+                     _("Only the Economic Department now accepts or returns forms."))
+    return redirect("audits:request_detail", pk=data_request.pk)

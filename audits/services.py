@@ -76,7 +76,8 @@ class RecordRow:
 
 
 def record_upsert_many(
-    *, user, rows: Sequence[RecordRow], reason: str | None = None, write: bool = True
+    *, user, rows: Sequence[RecordRow], reason: str | None = None, write: bool = True,
+    authorized_by: Any = None,
 ) -> list[Written[EnergyRecord]]:
     """Enter or change energy records with their lines, all or none: the one write of energy
     records, for the form (one row) and the import (many; `reason` "import" goes into the
@@ -88,11 +89,18 @@ def record_upsert_many(
     version stored (StaleEdit otherwise); any other refusal raises RowsRefused with each row's
     problem. A record that changes (its lines included) loses its verification, since what was
     verified is no longer what is stored, and its version goes up. Without `write`, only checks
-    and says what each row would do. A bounded number of queries per 2,000 rows."""
-    check_write(user, "energy.change")
+    and says what each row would do. A bounded number of queries per 2,000 rows.
+
+    `authorized_by`: the object whose permission the caller checked instead of energy.change
+    (a submission being accepted: its reviewer may be a commune official the request lets
+    review, accounts/permissions.py DELEGABLE)."""
+    if authorized_by is None:
+        check_write(user, "energy.change")
+    mayer = None if authorized_by is not None else user
     if not write:
-        return _record_upsert(user, rows, reason, write=False)
-    return retry_on_conflict(lambda: _record_upsert(user, rows, reason, write=True))
+        return _record_upsert(user, rows, reason, write=False, mayer=mayer)
+    return retry_on_conflict(
+        lambda: _record_upsert(user, rows, reason, write=True, mayer=mayer))
 
 
 def _records(rows: Sequence[RecordRow], *, lock: bool):
@@ -124,8 +132,10 @@ def _uses(records: Sequence[EnergyRecord]) -> dict[int, dict[int, EnergyUse]]:
 
 
 def _record_upsert(
-    user, rows: Sequence[RecordRow], reason: str | None, *, write: bool
+    user, rows: Sequence[RecordRow], reason: str | None, *, write: bool, mayer: Any
 ) -> list[Written[EnergyRecord]]:
+    """`mayer`: whose energy.change permission each row's facility is checked against (None:
+    the operator, or a caller that checked another permission)."""
     problems = Problems()
     by_pk, by_year = _records(rows, lock=write)
     facilities, records, years = [], [], []
@@ -135,7 +145,7 @@ def _record_upsert(
         year = row.values.get("year", record.year if record is not None else None)
         if row.pk is not None and record is None:
             problems.add(index, None, _("This energy record no longer exists."))
-        elif not can_write(user, "energy.change", facility):
+        elif not can_write(mayer, "energy.change", facility):
             problems.add(index, "facility", _("this facility is not in your scope"))
         else:
             try:
@@ -325,10 +335,12 @@ def record_update(
 
 
 @transaction.atomic
-def record_verify(*, user, record_id: int) -> EnergyRecord:
-    """Mark a record as checked against its source by an Economic Department officer."""
+def record_verify(*, user, record_id: int, authorized_by: Any = None) -> EnergyRecord:
+    """Mark a record as checked against its source by an Economic Department officer (or by the
+    reviewer of an accepted submission, `authorized_by`, as in record_upsert_many)."""
     record = EnergyRecord.objects.select_for_update().select_related("facility").get(pk=record_id)
-    check(user, "energy.change", record)
+    if authorized_by is None:
+        check(user, "energy.change", record)
     record.verified_by = user
     record.verified_at = timezone.now()
     record._history_user = user
@@ -356,9 +368,14 @@ def _clean_measure(measure: CPMeasure) -> None:
 
 
 @transaction.atomic
-def measure_create(*, user, facility: Facility, data: dict[str, Any]) -> CPMeasure:
-    """Record a CP measure proposed or implemented at a facility."""
-    check(user, "energy.change", facility)
+def measure_create(
+    *, user, facility: Facility, data: dict[str, Any], authorized_by: Any = None
+) -> CPMeasure:
+    """Record a CP measure proposed or implemented at a facility (`authorized_by`: the
+    submission whose acceptance the caller checked instead of energy.change, as in
+    record_upsert_many)."""
+    if authorized_by is None:
+        check(user, "energy.change", facility)
     measure = CPMeasure(facility=facility, **{k: v for k, v in data.items() if k in MEASURE_FIELDS})
     _clean_measure(measure)
     measure._history_user = user

@@ -39,6 +39,7 @@ from audits.models import (
 )
 from audits.quality import Violation, submission_violations
 from audits.services import RecordRow, record_upsert_many, record_verify
+from audits.submission_measures import clean_lines, measures_accept
 from facilities.models import Facility
 from facilities.services import facility_account_create
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -46,7 +47,8 @@ from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.years import check_year
 
 State = Submission.State
-FILL_FIELDS = ["output", "product_unit", "lines", "employees", "measures", "explanations"]
+FILL_FIELDS = ["output", "product_unit", "lines", "employees", "measures", "measure_lines",
+               "explanations"]
 # 32 letters and digits that cannot be mistaken for one another when typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # 60 bits
@@ -98,6 +100,7 @@ def request_create(
     asks_baseline: bool = False,
     asks_measures: bool = True,
     asks_employees: bool = False,
+    communes_review: bool = False,
 ) -> DataRequest:
     """A data request for `year`, with one submission (state "requested") per facility."""
     check(user, "request.change")
@@ -115,11 +118,23 @@ def request_create(
         asks_baseline=asks_baseline,
         asks_measures=asks_measures,
         asks_employees=asks_employees,
+        communes_review=communes_review,
         created_by=user,
     )
     Submission.objects.bulk_create(
         [Submission(request=request, facility_id=pk) for pk in sorted(chosen)], batch_size=2000
     )
+    return request
+
+
+@transaction.atomic
+def request_set_communes_review(*, user, request_id: int, allowed: bool) -> DataRequest:
+    """Let the commune officials accept or return their commune's forms of this request, or
+    take that back (accounts/permissions.py, DELEGABLE)."""
+    request = DataRequest.objects.select_for_update().get(pk=request_id)
+    check(user, "request.change", request)
+    request.communes_review = allowed
+    request.save(update_fields=["communes_review"])
     return request
 
 
@@ -138,6 +153,8 @@ def submission_fill(
             setattr(submission, name, data[name])
     if submission.lines:
         submission.lines = {str(k): str(Decimal(v)) for k, v in submission.lines.items()}
+    if "measure_lines" in data:
+        submission.measure_lines = clean_lines(data["measure_lines"], submission.request.year)
     if submission.state == State.REQUESTED:
         _move(submission, State.DRAFT, user)
     submission.version += 1
@@ -247,7 +264,9 @@ def submission_accept(
     """Accept a submitted form: its figures become the facility's energy record of the year,
     marked verified and from an annual report, in this transaction. A record of that year that
     staff verified with other figures is replaced only when `replace_verified` is True; with
-    False it is kept (and the submission accepted beside it); with None, VerifiedRecordExists."""
+    False it is kept (and the submission accepted beside it); with None, VerifiedRecordExists.
+    The CP measures it reports become the facility's implemented measures in the same
+    transaction (audits/submission_measures.py); one refused refuses the whole acceptance."""
     submission = _locked(submission_id)
     check(user, "submission.review", submission)
     _refuse_unless(submission, State.SUBMITTED)
@@ -281,10 +300,14 @@ def submission_accept(
                 )
             ],
             reason="data request",
+            authorized_by=submission,
         )
-        submission.record = record_verify(user=user, record_id=record.pk)
+        submission.record = record_verify(user=user, record_id=record.pk,
+                                          authorized_by=submission)
     elif existing is not None:
         submission.record = existing
+    if request.asks_measures:
+        measures_accept(user=user, submission=submission)
     _move(submission, State.ACCEPTED, user)
     submission.version += 1
     submission.save()

@@ -23,6 +23,8 @@ urlpatterns = [
     path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
     path("requests/<int:pk>/letters/", invitation_views.request_letters,
          name="request_letters"),
+    path("requests/<int:pk>/communes-review/", request_views.request_communes_review,
+         name="request_communes_review"),
     path("submissions/<int:pk>/", enterprise_views.submission_fill, name="submission_fill"),
     path("submissions/<int:pk>/upload/", enterprise_views.submission_upload_view,
          name="submission_upload"),

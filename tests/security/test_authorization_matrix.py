@@ -213,6 +213,8 @@ MATRIX = {
     "audits:request_detail": read("request.view", "submission.request"),
     # letters with activation codes: staff; the POST answers with the PDF
     "audits:request_letters": form("request.change", "submission.request"),
+    # staff let the commune officials accept or return their commune's forms, or not
+    "audits:request_communes_review": post("request.change", "submission.request"),
     # the activation page: anyone with a code (an empty POST shows the form's errors)
     "activate": (ALL_GET, ALL_GET),
     # reports: asked for by staff, commune officials (their commune's) and leaders
@@ -313,6 +315,7 @@ def address(name: str, world) -> str:
         "audits:submission_review": [world.submission.pk],
         "audits:request_detail": [world.submission.request_id],
         "audits:request_letters": [world.submission.request_id],
+        "audits:request_communes_review": [world.submission.request_id],
         "reports:report_detail": [world.report.pk], "reports:report_download": [world.report.pk],
         "reports:report_issue": [world.report.pk], "reports:report_rebuild": [world.report.pk],
         "reports:report_delete": [world.report.pk], "reports:figure": ["aware"],
