@@ -14,7 +14,7 @@ from audits.models import (
     EnergyUse,
     Submission,
 )
-from facilities.models import Sector
+from facilities.models import Sector, Stage
 from melinh_sxsh.lib.conflicts import VersionedModelForm
 from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, formfield
 
@@ -173,6 +173,9 @@ class DataRequestForm(ModelForm):
                                      label=_("Commune"), empty_label=_("All communes"))
     sector = forms.ModelChoiceField(Sector.objects.all(), required=False, label=_("Sector"),
                                     empty_label=_("All sectors"))
+    stage = forms.TypedChoiceField(
+        choices=[("", _("All stages"))] + Stage.choices, coerce=int, empty_value=None,
+        required=False, label=_("Stage in the year"))
     without_record = forms.BooleanField(
         required=False, label=_("Only facilities without an energy record of the year"))
 

@@ -39,7 +39,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         facilities = selectors.facilities_to_ask(
             request.user, data["year"], commune=data["commune"], sector=data["sector"],
-            without_record=data["without_record"])
+            stage=data["stage"], without_record=data["without_record"])
         fields = {name: data[name] for name in DataRequestForm.Meta.fields}
         try:
             created = submissions.request_create(user=request.user, facilities=facilities,

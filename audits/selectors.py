@@ -28,6 +28,7 @@ from audits.models import (
     Submission,
 )
 from facilities.models import Facility, Sector
+from facilities.selectors import with_stage_as_of
 from melinh_sxsh.lib.sql import ids_subquery, raw_rows, to_decimal
 from melinh_sxsh.lib.text import sort_key
 
@@ -396,16 +397,18 @@ def active_in(year: int) -> Q:
         Q(last_year__isnull=True) | Q(last_year__gte=year))
 
 
-def facilities_to_ask(user, year: int, *, commune=None, sector=None,
+def facilities_to_ask(user, year: int, *, commune=None, sector=None, stage: int | None = None,
                       without_record: bool = False) -> QuerySet[Facility]:
     """The facilities a new data request for `year` would ask: active in the year, in the
-    user's scope, of the commune and sector when given, and without a record of the year when
-    asked."""
+    user's scope, of the commune, sector and stage in the year (as things stand) when given,
+    and without a record of the year when asked."""
     facilities = scope_queryset(user, Facility.objects.filter(active_in(year)), "commune")
     if commune is not None:
         facilities = facilities.filter(commune=commune)
     if sector is not None:
         facilities = facilities.filter(sector=sector)
+    if stage is not None:
+        facilities = with_stage_as_of(facilities, year).filter(stage_as_of=stage)
     if without_record:
         facilities = facilities.exclude(energy_records__year=year)
     return facilities.order_by("id")

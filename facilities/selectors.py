@@ -71,6 +71,14 @@ def with_stage(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
     return queryset.annotate(year_stage=Subquery(stage[:1]))
 
 
+def with_stage_as_of(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
+    """Annotate each facility with its stage in `year` as things stand (`stage_as_of`): that
+    year's status, or the latest earlier one's (models.stage_before); None without any."""
+    stage = (FacilityYearStatus.objects.filter(facility=OuterRef("pk"), year__lte=year)
+             .order_by("-year").values("stage"))
+    return queryset.annotate(stage_as_of=Subquery(stage[:1]))
+
+
 def with_stage_version(queryset: QuerySet[Facility], year: int) -> QuerySet[Facility]:
     """Annotate each facility with the version of its status in `year` (0 when none): what a
     stage cell posts back, so that a stage someone set meanwhile is not overwritten unseen."""

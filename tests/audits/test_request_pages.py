@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audits.models import DataRequest, EnergyCarrier, EnergyRecord, Submission
 from audits.submissions import request_create, submission_fill, submission_submit
-from facilities.models import Sector
+from facilities.models import FacilityYearStatus, Sector, Stage
 from tests.audits.conftest import make_facility, make_record
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,27 @@ def test_a_new_request_asks_the_facilities_chosen(login, staff, commune_a, commu
         "sector": Sector.objects.get(code="10").pk})
     assert "Hãy chọn ít nhất một cơ sở" in response.content.decode()
     assert DataRequest.objects.count() == 1
+
+
+def test_a_request_can_ask_the_facilities_at_a_stage_in_the_year(login, staff, commune_a):
+    """The stage in the year as things stand: that year's status, or the latest earlier one."""
+    applying_2018 = make_facility(commune_a, "0109000011")
+    applying_2017 = make_facility(commune_a, "0109000012")
+    lowered = make_facility(commune_a, "0109000013")
+    make_facility(commune_a, "0109000014")  # no status at all
+    FacilityYearStatus.objects.bulk_create([
+        FacilityYearStatus(facility=applying_2018, year=2018, stage=Stage.APPLYING),
+        FacilityYearStatus(facility=applying_2017, year=2017, stage=Stage.APPLYING),
+        FacilityYearStatus(facility=lowered, year=2017, stage=Stage.APPLYING),
+        FacilityYearStatus(facility=lowered, year=2018, stage=Stage.AWARE),
+        FacilityYearStatus(facility=applying_2018, year=2019, stage=Stage.AWARE),
+    ])
+    deadline = (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y")
+    login(staff).post(reverse("audits:request_create"), {
+        "title": "Cơ sở đang áp dụng", "year": "2018", "deadline": deadline,
+        "asks_energy": "on", "stage": str(Stage.APPLYING)})
+    asked = {s.facility for s in DataRequest.objects.get().submissions.all()}
+    assert asked == {applying_2018, applying_2017}
 
 
 def test_the_completeness_counts_by_commune_and_each_figure_lists_its_facilities(
