@@ -2,20 +2,23 @@
 in every state, and the account `doanhnghiep.demo` for one of them.
 
 Submissions are moved by the same services as the pages'. The figures they carry are the
-facilities' own 2018 records, so that accepting one verifies that record and changes no KPI.
+facilities' own 2018 records, so that accepting one verifies that record and changes no KPI;
+the forms still open or waiting for review also report a CP measure or two, which the reviewer
+sees and which become measures only if someone accepts them (the two accepted forms report
+none, so that the demo's measures, and the KPIs on them, stay those of audits/demo.py).
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
-from audits.models import EnergyRecord, Submission
+from audits.models import CPTechnique, EnergyRecord, Submission
 from audits.quality import submission_violations
 from audits.standing import sector_standings
 from audits.submissions import (
@@ -32,6 +35,19 @@ ENTERPRISE_ACCOUNT = "doanhnghiep.demo"
 STATES = [("accepted", 2), ("submitted", 3), ("returned", 2), ("draft", 2)]
 ASKED = 12
 EXPLANATION = "Số liệu theo hóa đơn điện và phiếu xuất nhiên liệu của năm; đã kiểm tra lại."
+# technique, what was done, investment and yearly saving (VND), TOE saved a year, when.
+MEASURES = [
+    ("EQUIPMENT", "Lắp biến tần cho động cơ máy nén khí", 120_000_000, 45_000_000,
+     Decimal("8.5"), date(2018, 4, 10)),
+    ("HOUSEKEEPING", "Khắc phục rò rỉ khí nén; tắt máy và đèn khi không sản xuất", 4_000_000,
+     11_000_000, Decimal("2.1"), date(2018, 2, 1)),
+    ("EQUIPMENT", "Thay đèn huỳnh quang nhà xưởng bằng đèn LED", 60_000_000, 18_000_000,
+     Decimal("3.2"), date(2018, 6, 15)),
+    ("PROCESS_CONTROL", "Điều chỉnh nhiệt độ lò sấy theo từng mẻ sản phẩm", 15_000_000,
+     22_000_000, Decimal("4.0"), date(2017, 11, 20)),
+    ("RECOVERY", "Thu hồi nước ngưng từ lò hơi để cấp lại", 35_000_000, 16_000_000, None,
+     date(2018, 9, 5)),
+]
 RETURN_REASONS = [
     "Sản lượng năm 2018 chênh lệch nhiều so với báo cáo thống kê; đề nghị kiểm tra lại đơn vị.",
     "Thiếu số liệu dầu DO dùng cho xe nâng; đề nghị bổ sung.",
@@ -43,7 +59,6 @@ def _figures(record: EnergyRecord) -> dict:
         "output": record.output,
         "product_unit": record.product_unit,
         "lines": {str(use.carrier_id): str(use.quantity) for use in record.uses.all()},
-        "measures": "Lắp biến tần cho máy nén khí; thay đèn LED nhà xưởng.",
     }
 
 
@@ -117,8 +132,19 @@ def _returned_showcase(asked: list[Facility], plan: dict[int, str],
     return asked
 
 
+def _measure_lines(rng: random.Random) -> list[dict]:
+    techniques = {t.code: t for t in CPTechnique.objects.all()}
+    return [{"technique": techniques[code], "description": description,
+             "investment_vnd": investment, "yearly_saving_vnd": saving,
+             "energy_saved_toe": toe, "implemented_on": implemented_on}
+            for code, description, investment, saving, toe, implemented_on
+            in rng.sample(MEASURES, k=rng.choice([1, 2]))]
+
+
 def _move_to(staff, submission: Submission, state: str, figures: dict, rng) -> None:
     lines = {int(k): Decimal(v) for k, v in figures["lines"].items()}
+    if state != "accepted":
+        figures["measure_lines"] = _measure_lines(rng)
     checks = submission_violations(submission.facility, 2018, figures["output"],
                                    figures["product_unit"], lines)
     figures["explanations"] = {check.rule: EXPLANATION for check in checks}

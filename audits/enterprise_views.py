@@ -17,6 +17,8 @@ from audits.forms import (
     EnergyUseFormSet,
     SubmissionForm,
     SubmissionUploadForm,
+    measure_lines_formset,
+    measure_values,
     submission_lines_initial,
 )
 from audits.standing import MIN_SECTOR_GROUP
@@ -43,14 +45,17 @@ def submission_fill(request: HttpRequest, pk: int) -> HttpResponse:
                           checks=submissions.submission_checks(submission))
     formset = EnergyUseFormSet(data, initial=submission_lines_initial(submission),
                                prefix="uses")
-    if data is not None and form.is_valid() and formset.is_valid():
-        values = {**form.record_data(), "lines": formset.lines()}
+    measures = measure_lines_formset(submission, data)  # None unless the request asks
+    parts = [part for part in (form, formset, measures) if part is not None and part.is_bound]
+    if data is not None and all([part.is_valid() for part in parts]):
+        values = {**form.record_data(), "lines": formset.lines(), **measure_values(measures)}
         if form.submit(submissions.submission_fill, user=request.user, submission_id=pk,
                        data=values, expected_version=form.expected_version):
             _send_if_asked(request, pk, form.expected_version + 1)
             return redirect("audits:submission_fill", pk=pk)
     return render(request, "audits/submission_form.html", {
-        "submission": submission, "form": form, "formset": formset,
+        "submission": submission, "form": form, "formset": formset, "measures": measures,
+        "measure_lines": selectors.submission_measures(submission),
         "upload": SubmissionUploadForm(initial={"version": submission.version}),
         "transitions": selectors.submission_history(submission),
     })
@@ -126,6 +131,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/submission_review.html", {
         "submission": submission,
         "comparison": selectors.submission_comparison(submission, titles),
+        "measure_lines": selectors.submission_measures(submission),
         "checks": [(check, submission.explanations.get(check.rule, ""))
                    for check in submissions.submission_checks(submission)],
         "may_review": can(request.user, "submission.review", submission),

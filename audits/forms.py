@@ -3,9 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
+from audits import submission_measures
 from audits.models import (
     CPMeasure,
     DataRequest,
@@ -122,7 +124,12 @@ class SubmissionForm(VersionedModelForm):
         self.checks = list(checks)
         if not self.instance.request.asks_employees:
             del self.fields["employees"]
-        if not self.instance.request.asks_measures:
+        if self.instance.request.asks_measures and self.instance.measures:
+            # A form begun before measures were entered line by line keeps its text.
+            self.fields["measures"].help_text = _(
+                "Written before measures were entered line by line: enter each below as a "
+                "line, then empty this box.")
+        else:
             del self.fields["measures"]
         for check in self.checks:
             self.fields[f"explain_{check.rule}"] = forms.CharField(
@@ -138,6 +145,98 @@ class SubmissionForm(VersionedModelForm):
             check.rule: data.pop(f"explain_{check.rule}", "").strip() for check in self.checks
         }
         return data
+
+
+class MeasureLineForm(forms.Form):
+    """One CP measure a facility reports: implemented, since a form reports what was done."""
+
+    technique = formfield(CPMeasure._meta.get_field("technique"), required=False)
+    description = formfield(CPMeasure._meta.get_field("description"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    # Empty, not the model's 0: an empty line is left out (empty means none).
+    investment_vnd = formfield(CPMeasure._meta.get_field("investment_vnd"), required=False,
+                               initial=None)
+    yearly_saving_vnd = formfield(CPMeasure._meta.get_field("yearly_saving_vnd"),
+                                  required=False, initial=None)
+    energy_saved_toe = formfield(CPMeasure._meta.get_field("energy_saved_toe"), required=False)
+    implemented_on = formfield(CPMeasure._meta.get_field("implemented_on"), required=False)
+
+
+def _named(form: forms.Form, name: str, error: str) -> str:
+    """An error that names its field (the number and date fields' errors already do)."""
+    label = str(form.fields[name].label) if name in form.fields else ""
+    if not label or error.startswith(label):
+        return error
+    return _("%(field)s: %(problem)s") % {"field": label, "problem": error}
+
+
+class BaseMeasureLineFormSet(BaseFormSet):
+    """The measures of a submission; a line left empty is none. Each problem is shown on its
+    field and, above the lines, as a sentence naming the line and the field."""
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def _kept(self):
+        for number, form in enumerate(self.forms, 1):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if (form.empty_permitted and not form.has_changed()) or all(
+                    not str(form[name].data or "").strip() for name in submission_measures.FIELDS):
+                continue  # a line left empty
+            yield number, form
+
+    def clean(self) -> None:
+        super().clean()
+        summary = []
+        for number, form in self._kept():
+            for name, problem in submission_measures.line_problems(
+                    form.cleaned_data, self.year).items():
+                if name not in form.errors:
+                    form.add_error(name, _("%(field)s: %(problem)s") % {
+                        "field": form.fields[name].label, "problem": problem})
+            for name in [*form.fields, NON_FIELD_ERRORS]:  # in the order of the line
+                summary += [_("CP measure %(number)s: %(error)s") % {
+                    "number": number, "error": _named(form, name, error)}
+                    for error in form.errors.get(name, [])]
+        if summary:
+            raise forms.ValidationError(summary)
+
+    def lines(self) -> list[dict]:
+        """The lines for the service (audits/submission_measures.clean_lines)."""
+        return [{name: form.cleaned_data.get(name) for name in submission_measures.FIELDS}
+                for _number, form in self._kept()]
+
+
+MeasureLineFormSet = forms.formset_factory(
+    MeasureLineForm, formset=BaseMeasureLineFormSet, extra=2, can_delete=True,
+    can_delete_extra=False, max_num=submission_measures.MAX_LINES, validate_max=True)
+
+
+def measure_lines_formset(submission: Submission, data) -> BaseMeasureLineFormSet | None:
+    """The submission's measures as a formset, when its request asks for them. A post without
+    the measures' lines at all (a page opened before they were asked) leaves them as stored:
+    the formset is then unbound, and `measure_values` gives the service nothing."""
+    if not submission.request.asks_measures:
+        return None
+    if data is not None and "measures-TOTAL_FORMS" not in data:
+        data = None
+    initial = [{"technique": line.technique_id, "description": line.description,
+                "investment_vnd": line.investment_vnd,
+                "yearly_saving_vnd": line.yearly_saving_vnd,
+                "energy_saved_toe": line.energy_saved_toe,
+                "implemented_on": line.implemented_on}
+               for line in submission_measures.lines_of(submission)]
+    return MeasureLineFormSet(data, initial=initial, prefix="measures",
+                              year=submission.request.year)
+
+
+def measure_values(measures: BaseMeasureLineFormSet | None) -> dict:
+    """What a (valid) measures formset gives the service: its lines, when it was posted."""
+    if measures is None or not measures.is_bound:
+        return {}
+    return {"measure_lines": measures.lines()}
 
 
 class SubmissionUploadForm(forms.Form):

@@ -335,7 +335,12 @@ class Submission(OfFacility, models.Model):
     # carrier id (as text) -> quantity (as text): the energy lines the facility reports.
     lines = models.JSONField(_("energy by carrier"), default=dict, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    # Free text of the forms sent before measures were entered line by line; kept, and shown.
     measures = models.TextField(_("CP measures implemented"), blank=True)
+    # The CP measures the facility reports, one dict a line (audits/submission_measures.py):
+    # written as CPMeasures, through the staff's service, when the form is accepted.
+    measure_lines = models.JSONField(_("CP measures implemented, line by line"), default=list,
+                                     blank=True)
     # data-quality rule -> the facility's explanation of it.
     explanations = models.JSONField(_("explanations"), default=dict, blank=True)
     return_reason = models.CharField(_("reason for returning"), max_length=1000, blank=True)

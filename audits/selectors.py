@@ -27,6 +27,7 @@ from audits.models import (
     QualityFlag,
     Submission,
 )
+from audits.submission_measures import MeasureLine, lines_of
 from facilities.models import Facility, Sector
 from facilities.selectors import with_stage_as_of
 from melinh_sxsh.lib.sql import ids_subquery, raw_rows, to_decimal
@@ -387,6 +388,15 @@ def submission_comparison(submission: Submission, titles: dict[str, str]) -> Com
     used = {pk for column in columns for pk in column.lines}
     return Comparison(columns, [carriers[pk] for pk in sorted(used) if pk in carriers],
                       records.get(year))
+
+
+def submission_measures(submission: Submission) -> list[tuple[CPTechnique | None, MeasureLine]]:
+    """The CP measures a submission reports, each with its technique (one query)."""
+    lines = lines_of(submission)
+    if not lines:
+        return []
+    techniques = CPTechnique.objects.in_bulk({line.technique_id for line in lines})
+    return [(techniques.get(line.technique_id), line) for line in lines]
 
 
 # ---- data requests: who was asked, who answered -----------------------------------------------

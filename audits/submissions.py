@@ -3,8 +3,9 @@
 A submission moves requested → draft → submitted → returned → submitted → accepted, and only
 here; every move is kept as a SubmissionTransition with who and why. A facility's figures reach
 the energy records only when a reviewer accepts them, through the one write of energy records
-(audits/services.record_upsert_many), in the same transaction as the move: until then the KPIs
-do not change. docs/ARCHITECTURE.md, "Data requests", tells the whole story.
+(audits/services.record_upsert_many), and its CP measures become measures through the staff's
+services.measure_create, in the same transaction as the move: until then the KPIs do not
+change. docs/ARCHITECTURE.md, "Data requests", tells the whole story.
 
 Invitations: an activation code is shown once, when it is made, and stored only as a keyed hash
 (HMAC-SHA256 with SECRET_KEY: the code is random, so a slow hash adds nothing, and a keyed one
@@ -31,6 +32,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import check
 from audits.models import (
     ActivationAttempt,
+    CPMeasure,
+    CPTechnique,
     DataRequest,
     EnergyRecord,
     Invitation,
@@ -38,8 +41,8 @@ from audits.models import (
     SubmissionTransition,
 )
 from audits.quality import Violation, submission_violations
-from audits.services import RecordRow, record_upsert_many, record_verify
-from audits.submission_measures import clean_lines, measures_accept
+from audits.services import RecordRow, measure_create, record_upsert_many, record_verify
+from audits.submission_measures import clean_lines, lines_of
 from facilities.models import Facility
 from facilities.services import facility_account_create
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -312,6 +315,31 @@ def submission_accept(
     submission.version += 1
     submission.save()
     return submission
+
+
+def measures_accept(*, user, submission: Submission) -> list[CPMeasure]:
+    """Write the submission's measures as the facility's implemented CPMeasures, one by one
+    through the staff's service (its permission, the year lock, the model's rules). Call it in
+    the acceptance's transaction: a refused measure raises DomainError naming it, and the
+    caller's transaction writes nothing."""
+    lines = lines_of(submission)
+    techniques = CPTechnique.objects.in_bulk({line.technique_id for line in lines})
+    written = []
+    for number, line in enumerate(lines, 1):
+        data = {"technique": techniques.get(line.technique_id), "description": line.description,
+                "investment_vnd": line.investment_vnd,
+                "yearly_saving_vnd": line.yearly_saving_vnd,
+                "energy_saved_toe": line.energy_saved_toe,
+                "status": CPMeasure.Status.IMPLEMENTED, "implemented_on": line.implemented_on}
+        try:
+            written.append(measure_create(user=user, facility=submission.facility, data=data,
+                                          authorized_by=submission))
+        except DomainError as exc:
+            raise DomainError(
+                _("CP measure %(number)s of the form cannot be recorded, so the form was not "
+                  "accepted: %(problem)s") % {"number": number, "problem": exc.message}
+            ) from exc
+    return written
 
 
 # ---- invitations -----------------------------------------------------------------------------
