@@ -17,6 +17,7 @@ from django.utils import timezone
 from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, Submission
 from audits.submissions import (
     request_create,
+    request_set_communes_review,
     submission_accept,
     submission_fill,
     submission_return,
@@ -282,3 +283,15 @@ def test_a_post_without_the_measures_lines_leaves_them_as_stored(
                              "save": ""}).status_code == 302
     submission.refresh_from_db()
     assert submission.output == Decimal("130") and len(submission.measure_lines) == 1
+
+
+def test_a_commune_official_the_request_lets_review_writes_the_measures_too(
+    staff, official_a, enterprise, own, submission, elec, techniques
+):
+    """The official is no writer of measures (energy.change): the acceptance authorizes it."""
+    submission = sent(enterprise, submission, elec, techniques)
+    request_set_communes_review(user=staff, request_id=submission.request_id, allowed=True)
+    submission_accept(user=official_a, submission_id=submission.pk)
+    measures = own.cp_measures.all()
+    assert measures.count() == 2
+    assert {m.history.get().history_user for m in measures} == {official_a}
