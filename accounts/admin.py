@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
-from accounts.models import Commune, Unit, User
+from accounts.models import Commune, District, Unit, User
 from melinh_sxsh.lib.admin import ModelAdmin, VietnameseFields
 
 # The admin's login keeps the portal's bounds on what may be typed.
@@ -43,9 +43,17 @@ class UserAdmin(VietnameseFields, BaseUserAdmin):
         return redirect("accounts:user_reset_password", pk=int(id))
 
 
+@admin.register(District)
+class DistrictAdmin(ModelAdmin):
+    list_display = ("code", "name", "kind", "first_year", "last_year")
+    search_fields = ("code", "name")
+
+
 @admin.register(Commune)
 class CommuneAdmin(ModelAdmin):
-    list_display = ("code", "name", "kind", "district_name")
+    list_display = ("code", "name", "kind", "district", "first_year", "last_year")
+    list_filter = ("district",)
+    list_select_related = ("district",)
     search_fields = ("code", "name")
 
 

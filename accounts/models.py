@@ -6,12 +6,61 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Commune(models.Model):
-    """A commune or town of the district, with its official administrative unit code."""
+class Existed(models.Model):
+    """An administrative unit exists in some years only: units are merged and renamed (Hà Nội's
+    2019–2025 reorganisations), so a report of 2018 lists the units of 2018. Empty bounds are
+    open: a unit whose start is not known has always existed."""
+
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def existing_in(year: int) -> models.Q:
+        """The units that existed in `year`."""
+        return (models.Q(first_year__isnull=True) | models.Q(first_year__lte=year)) & (
+            models.Q(last_year__isnull=True) | models.Q(last_year__gte=year))
+
+
+class District(Existed):
+    """A district of the city (quận, huyện, thị xã), with its official 3-digit code; every
+    commune belongs to one."""
+
+    class Kind(models.TextChoices):
+        URBAN = "quan", _("urban district")
+        RURAL = "huyen", _("rural district")
+        TOWN = "thi_xa", _("district-level town")
+
+    code = models.CharField(
+        _("code"), max_length=3, unique=True,
+        validators=[RegexValidator(r"^\d{3}$", _("The code has exactly 3 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RURAL)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return f"{self.kind_prefix} {self.name}"
+
+    @property
+    def kind_prefix(self) -> str:
+        # Administrative prefixes are proper names in Vietnamese documents, not UI words.
+        return {self.Kind.URBAN: "Quận", self.Kind.TOWN: "Thị xã"}.get(self.kind, "Huyện")
+
+
+class Commune(Existed):
+    """A commune, town or ward of a district, with its official administrative unit code."""
 
     class Kind(models.TextChoices):
         COMMUNE = "xa", _("commune")
         TOWN = "thi_tran", _("town")
+        WARD = "phuong", _("ward")
 
     code = models.CharField(
         _("code"), max_length=5, unique=True,
@@ -19,8 +68,8 @@ class Commune(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMUNE)
-    district_code = models.CharField(_("district code"), max_length=3, blank=True)
-    district_name = models.CharField(_("district"), max_length=100, blank=True)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="communes")
 
     class Meta:
         ordering = ["code"]
@@ -33,7 +82,7 @@ class Commune(models.Model):
     @property
     def kind_prefix(self) -> str:
         # Administrative prefixes are proper names in Vietnamese documents, not UI words.
-        return "Thị trấn" if self.kind == self.Kind.TOWN else "Xã"
+        return {self.Kind.TOWN: "Thị trấn", self.Kind.WARD: "Phường"}.get(self.kind, "Xã")
 
 
 class Unit(models.Model):

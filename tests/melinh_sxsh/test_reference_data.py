@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Commune, Unit
+from accounts.models import Commune, District, Unit
 from audits.models import CPTechnique, EnergyCarrier
 from campaigns.models import FundingSource
 from facilities.models import Sector
@@ -28,10 +28,11 @@ def test_communes_with_official_codes():
          r["district_code"], r["district_name"])
         for r in rows("communes.csv")
     }
-    got = set(Commune.objects.values_list("code", "name", "kind", "district_code",
-                                          "district_name"))
+    got = set(Commune.objects.values_list("code", "name", "kind", "district__code",
+                                          "district__name"))
     assert got == expected
     assert len(got) == 18
+    assert str(District.objects.get(code="250")) == "Huyện Mê Linh"
     assert str(Commune.objects.get(code="08989")) == "Thị trấn Quang Minh"
     assert str(Commune.objects.get(code="09019")) == "Xã Tiền Phong"
 
