@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,13 +47,50 @@ STAGE_LABELS = [
 ]
 
 
-def commune_options() -> dict[str, Commune]:
-    """A commune by its code, its name, or its name with the Xã / Thị trấn prefix."""
-    options = {}
-    for commune in Commune.objects.all():
-        for label in (commune.code, commune.name, str(commune)):
-            options[normalize(label)] = commune
-    return options
+def commune_labels(commune: Commune) -> set[str]:
+    """What a file may write for a commune: its code, its name with or without its Xã / Phường /
+    Thị trấn prefix, and either of those with its district ("Tiền Phong, Mê Linh")."""
+    names = {commune.name, str(commune)}
+    districts = {commune.district.name, str(commune.district)}
+    return {commune.code, *names, *(f"{name}{sep}{district}" for name in names
+                                    for district in districts for sep in (", ", " - "))}
+
+
+def commune_parser():
+    """A commune from what a file writes (commune_labels). A name that communes of several
+    districts share is refused, naming those districts: the code or the district settles it."""
+    found: dict[str, dict[int, Commune]] = defaultdict(dict)
+    for commune in Commune.objects.select_related("district"):
+        for label in commune_labels(commune):
+            found[normalize(label)][commune.pk] = commune
+    seen: dict[Any, Commune] = {}  # a column repeats a handful of communes down a whole file
+
+    def parse(value: Any) -> Commune:
+        if value in seen:
+            return seen[value]
+        if isinstance(value, float) and value == int(value):
+            value = int(value)
+        matches = list(found.get(normalize(str(value)), {}).values())
+        if not matches:
+            raise CellError(_('"%(value)s" is not a known %(what)s') % {
+                "value": str(value)[:60], "what": _("commune")})
+        if len(matches) > 1:
+            districts = sorted({str(commune.district) for commune in matches})
+            raise CellError(_('"%(value)s" is a commune of several districts (%(districts)s): '
+                              'write its code, or its name and district, e.g. "%(example)s"') % {
+                "value": str(value)[:60], "districts": ", ".join(districts),
+                "example": f"{matches[0].name}, {matches[0].district.name}"})
+        seen[value] = matches[0]
+        return matches[0]
+
+    return parse
+
+
+def commune_choices() -> list[str]:
+    """The template's list of communes: names, with their district when there are several."""
+    communes = list(Commune.objects.select_related("district"))
+    several = len({commune.district_id for commune in communes}) > 1
+    return [f"{c.name}, {c.district.name}" if several else c.name for c in communes]
 
 
 def sector_options() -> dict[str, Sector]:
@@ -100,7 +139,7 @@ class FacilityImporter(Importer):
     key = ("tax_code",)
 
     def columns(self) -> list[Column]:
-        communes = commune_options()
+        communes = commune_parser()
         sectors = sector_options()
         return [
             tax_code_column(),
@@ -115,10 +154,10 @@ class FacilityImporter(Importer):
             Column(
                 "commune",
                 "Xã/Thị trấn",
-                choice_parser(communes, _("commune")),
+                communes,
                 required=True,
                 example="Quang Minh",
-                choices=[c.name for c in Commune.objects.all()],
+                choices=commune_choices(),
             ),
             Column("address", "Địa chỉ", text_parser(255), example="KCN Quang Minh", width=30),
             Column(

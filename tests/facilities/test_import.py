@@ -558,3 +558,23 @@ def test_commune_official_imports_statuses_of_own_commune_only(official_a, commu
     outcome = run(content, StatusImporter, user=official_a)
     assert "không có cơ sở nào mang mã số thuế này trong phạm vi của bạn" in messages(outcome)[0]
     assert FacilityYearStatus.objects.count() == 0
+
+
+def test_a_commune_name_that_several_districts_share_is_settled_by_its_code_or_district():
+    from accounts.models import Commune, District
+
+    other = District.objects.create(code="999", name="Thử Nghiệm", kind=District.Kind.URBAN)
+    Commune.objects.create(code="99999", name="Quang Minh", kind=Commune.Kind.WARD,
+                           district=other)
+    outcome = run(xlsx_bytes([FACILITY_HEADERS, facility_row(1)]))
+    assert messages(outcome) == [
+        'Dòng 2, cột "Xã/Thị trấn": "Quang Minh" là tên xã, phường ở nhiều quận, huyện '
+        '(Huyện Mê Linh, Quận Thử Nghiệm): hãy ghi mã, hoặc tên kèm quận, huyện, '
+        'ví dụ "Quang Minh, Mê Linh"']
+    rows = [FACILITY_HEADERS, facility_row(1, commune="Quang Minh, Mê Linh"),
+            facility_row(2, commune="Phường Quang Minh - Quận Thử Nghiệm"),
+            facility_row(3, commune="08989")]
+    outcome = run(xlsx_bytes(rows))
+    assert outcome.ok, messages(outcome)
+    assert dict(Facility.objects.values_list("tax_code", "commune__code")) == {
+        "0109000001": "08989", "0109000002": "99999", "0109000003": "08989"}
