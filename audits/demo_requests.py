@@ -1,5 +1,7 @@
 """The demo's data request for 2018, for `load_demo`: twelve facilities asked, their submissions
-in every state, and the account `doanhnghiep.demo` for one of them.
+in every state, and the account `doanhnghiep.demo` for one of them. It asks the baseline year of
+a facility without one: a thirteenth facility, whose only record is of 2018, is asked and left
+"requested", so that its form shows that section.
 
 Submissions are moved by the same services as the pages'. The figures they carry are the
 facilities' own 2018 records, so that accepting one verifies that record and changes no KPI;
@@ -79,7 +81,8 @@ def load(rng: random.Random) -> None:
         year=2018,
         deadline=timezone.localdate() + timedelta(days=21),
         title="Cung cấp số liệu sản xuất và năng lượng năm 2018",
-        facilities=asked,
+        facilities=asked + _without_baseline(asked),
+        asks_baseline=True,
         asks_employees=False,
     )
     submissions = {s.facility_id: s for s in request.submissions.order_by("facility_id")}
@@ -93,6 +96,15 @@ def load(rng: random.Random) -> None:
         mine = showcase or next(
             s.facility for s in request.submissions.all() if s.state == Submission.State.RETURNED)
         mine.accounts.add(account)
+
+
+def _without_baseline(asked: list[Facility]) -> list[Facility]:
+    """A facility with a 2018 record and none before (audits/demo.py leaves one so), asked too
+    and left "requested": its form shows the baseline section. Those sampled keep their states,
+    which their earlier records let them reach."""
+    return list(Facility.objects.filter(energy_records__year=2018)
+                .exclude(energy_records__year__lt=2018).exclude(pk__in=[f.pk for f in asked])
+                .order_by("id")[:1])
 
 
 def _states(asked: list[Facility]) -> dict[int, str]:

@@ -17,6 +17,7 @@ from audits.forms import (
     EnergyUseFormSet,
     SubmissionForm,
     SubmissionUploadForm,
+    baseline_section,
     measure_lines_formset,
     measure_values,
     submission_lines_initial,
@@ -46,15 +47,18 @@ def submission_fill(request: HttpRequest, pk: int) -> HttpResponse:
     formset = EnergyUseFormSet(data, initial=submission_lines_initial(submission),
                                prefix="uses")
     measures = measure_lines_formset(submission, data)  # None unless the request asks
-    parts = [part for part in (form, formset, measures) if part is not None and part.is_bound]
+    baseline = baseline_section(submission, data, form)  # None unless asked and missing
+    parts = [p for p in (form, formset, measures, baseline) if p is not None and p.is_bound]
     if data is not None and all([part.is_valid() for part in parts]):
-        values = {**form.record_data(), "lines": formset.lines(), **measure_values(measures)}
+        values = {**form.record_data(), "lines": formset.lines(), **measure_values(measures),
+                  **(baseline.values() if baseline else {})}
         if form.submit(submissions.submission_fill, user=request.user, submission_id=pk,
                        data=values, expected_version=form.expected_version):
             _send_if_asked(request, pk, form.expected_version + 1)
             return redirect("audits:submission_fill", pk=pk)
     return render(request, "audits/submission_form.html", {
         "submission": submission, "form": form, "formset": formset, "measures": measures,
+        "baseline": baseline,
         "measure_lines": selectors.submission_measures(submission),
         "upload": SubmissionUploadForm(initial={"version": submission.version}),
         "transitions": selectors.submission_history(submission),
@@ -127,6 +131,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         "before": _("%(year)s, recorded") % {"year": year - 1},
         "submitted": _("%(year)s, submitted") % {"year": year},
         "stored": _("%(year)s, already recorded") % {"year": year},
+        "baseline": _("%(year)s, baseline year submitted"),
     }
     return render(request, "audits/submission_review.html", {
         "submission": submission,
@@ -148,10 +153,14 @@ def _decide(request: HttpRequest, pk: int) -> None:
                                           reason=request.POST.get("reason", ""))
             messages.success(request, _("The form was returned to the facility."))
         else:
-            submissions.submission_accept(
+            accepted = submissions.submission_accept(
                 user=request.user, submission_id=pk,
                 replace_verified={"yes": True, "no": False}.get(request.POST.get("replace")),
             )
             messages.success(request, _("The figures were accepted and recorded."))
+            if accepted.baseline and accepted.baseline_record_id is None:
+                messages.info(request, _("The facility already had an energy record before "
+                                         "this year, which stays its baseline: the baseline "
+                                         "year of the form was not recorded."))
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
-from audits import submission_measures
+from audits import submission_baseline, submission_measures
 from audits.models import (
     CPMeasure,
     DataRequest,
@@ -18,7 +18,7 @@ from audits.models import (
 )
 from facilities.models import Sector, Stage
 from melinh_sxsh.lib.conflicts import VersionedModelForm
-from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, formfield
+from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, YearField, formfield
 
 
 class EnergyRecordForm(VersionedModelForm):
@@ -42,6 +42,8 @@ class EnergyUseForm(forms.Form):
 
 
 class BaseEnergyUseFormSet(BaseFormSet):
+    required = True  # at least one line
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -55,7 +57,7 @@ class BaseEnergyUseFormSet(BaseFormSet):
                 raise forms.ValidationError(_('"%(carrier)s" appears on two lines; enter each '
                                               "energy carrier once.") % {"carrier": carrier})
             seen.add(carrier.pk)
-        if not seen:
+        if not seen and self.required:
             raise forms.ValidationError(_("Enter at least one energy line: a record without "
                                           "energy use cannot be saved."))
 
@@ -249,6 +251,88 @@ class SubmissionUploadForm(forms.Form):
             "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
         error_messages={"required": _("Choose the Excel file to upload.")})
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class BaselineForm(forms.Form):
+    """The baseline year's figures of a submission (audits/submission_baseline.py); left empty
+    in a draft, they are asked again before the form is sent."""
+
+    year = YearField(label=_("Baseline year"), required=False)
+    output = formfield(EnergyRecord._meta.get_field("output"), required=False,
+                       label=_("Production output of the baseline year"),
+                       help_text=_("What the facility produced in that year; more than zero."))
+    product_unit = formfield(EnergyRecord._meta.get_field("product_unit"), required=False,
+                             label=_("Product unit of the baseline year"),
+                             help_text=_("The unit of the year above: in another unit the saving "
+                                         "cannot be computed."))
+
+
+class BaseBaselineUseFormSet(BaseEnergyUseFormSet):
+    required = False  # the section's own check asks for a line once anything is filled
+
+
+BaselineUseFormSet = forms.formset_factory(
+    EnergyUseForm, formset=BaseBaselineUseFormSet, extra=3, can_delete=True,
+    can_delete_extra=False, max_num=30, validate_max=True)
+
+
+class BaselineSection:
+    """The form's "Năm cơ sở" section, shown when the request asks the baseline and the facility
+    has no earlier record: the baseline form and its energy lines, checked together by the rules
+    the service applies (`submission_baseline.problems`), against the year's product unit as
+    posted in `year_form`. Left empty (no output, no line) it is valid and stores none."""
+
+    def __init__(self, submission: Submission, data, year_form: forms.Form):
+        self.year = submission.request.year
+        self.year_form = year_form
+        stored = submission_baseline.Baseline.of(submission)
+        # A post without the section (a page opened before it was asked) leaves it as stored.
+        if data is not None and "baseline-uses-TOTAL_FORMS" not in data:
+            data = None
+        self.form = BaselineForm(data, prefix="baseline", initial={
+            "year": stored.year if stored else submission_baseline.default_year(self.year),
+            "output": stored.output if stored else None,
+            "product_unit": stored.product_unit if stored else (
+                submission.product_unit or submission.facility.product_unit),
+        })
+        self.formset = BaselineUseFormSet(data, prefix="baseline-uses", initial=[
+            {"carrier": carrier, "quantity": quantity}
+            for carrier, quantity in (stored.lines.items() if stored else ())])
+
+    @property
+    def is_bound(self) -> bool:
+        return self.form.is_bound
+
+    def _values(self) -> dict:
+        return {**self.form.cleaned_data, "lines": self.formset.lines()}
+
+    def is_valid(self) -> bool:
+        if not all([self.form.is_valid(), self.formset.is_valid()]):
+            return False
+        values = self._values()
+        if values["output"] is None and not values["lines"]:
+            return True  # left empty
+        unit = getattr(self.year_form, "cleaned_data", {}).get("product_unit") or ""
+        for field, problem in submission_baseline.problems(values, self.year, unit).items():
+            message = submission_baseline.error(field, problem)
+            self.form.add_error(field if field in self.form.fields else None, message)
+        return not self.form.errors
+
+    def values(self) -> dict:
+        """What the (valid, posted) section gives the service."""
+        if not self.is_bound:
+            return {}
+        values = self._values()
+        if values["output"] is None and not values["lines"]:
+            return {"baseline": {}}
+        return {"baseline": values}
+
+
+def baseline_section(submission: Submission, data, year_form: forms.Form) -> BaselineSection | None:
+    """The baseline section of the form, or None when it is not asked (one query)."""
+    if not submission_baseline.is_wanted(submission):
+        return None
+    return BaselineSection(submission, data, year_form)
 
 
 def submission_lines_initial(submission: Submission) -> list[dict]:

@@ -346,6 +346,13 @@ class Submission(OfFacility, models.Model):
     return_reason = models.CharField(_("reason for returning"), max_length=1000, blank=True)
     record = models.ForeignKey(EnergyRecord, verbose_name=_("energy record written"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The baseline year's figures, from a facility without an earlier record when the request
+    # asks (audits/submission_baseline.py): year, output, product unit, carrier id -> quantity.
+    baseline = models.JSONField(_("baseline year's figures"), default=dict, blank=True)
+    # Written at acceptance only if the facility still had no earlier record then.
+    baseline_record = models.ForeignKey(
+        EnergyRecord, verbose_name=_("baseline record written"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by each save (lib/conflicts.py): a save or a review of an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Min, QuerySet
@@ -170,6 +171,13 @@ SUBMISSION_RULES = (Rule.UNIT_CHANGED, Rule.SEC_JUMP, Rule.ZERO_VALUE)
 MISSING_CARRIER = "missing_carrier"
 
 
+@dataclass(frozen=True)
+class _Line:
+    """A line of the submitted baseline, as the missing-carrier check reads a stored one."""
+
+    carrier: EnergyCarrier
+
+
 @dataclass
 class _Candidate:
     """A record not written yet, as the rules read one."""
@@ -183,23 +191,30 @@ class _Candidate:
 
 def submission_violations(
     facility: Facility, year: int, output: Decimal | None, unit: str,
-    lines: dict[int, Decimal],
+    lines: dict[int, Decimal], baseline: Any = None,
 ) -> list[Violation]:
     """The checks the staff's data-quality rules make of these figures of `year`, against the
-    facility's stored records of other years."""
+    facility's stored records of other years; with no record before `year`, against the
+    `baseline` the form reports (audits/submission_baseline.Baseline), as if it were stored."""
     if output is None or not lines:
         return []
-    factors = dict(EnergyCarrier.objects.filter(pk__in=lines).values_list("pk", "toe_per_unit"))
+    wanted = set(lines) | (set(baseline.lines) if baseline is not None else set())
+    factors = dict(EnergyCarrier.objects.filter(pk__in=wanted).values_list("pk", "toe_per_unit"))
     toe = energy.lines_toe(lines, factors)
     stored = [r for r in energy_records_by_facility(
         Facility.objects.filter(pk=facility.pk)).get(facility.pk, []) if r.year != year]
+    if baseline is not None and not any(r.year < year for r in stored):
+        stored.append(baseline.as_record(factors))
     candidate = _Candidate(year, output, unit, toe)
     records = sorted([*stored, candidate], key=lambda record: record.year)
     found = [v for v in record_violations(records)
              if v.year == year and v.rule in SUBMISSION_RULES]
     previous = next((r for r in stored if r.year == year - 1), None)
     if previous is not None:
-        missing = [use.carrier for use in previous.uses.all() if use.carrier_id not in lines]
+        reported = (previous.uses.all() if hasattr(previous, "uses") else
+                    [_Line(carrier) for carrier in EnergyCarrier.objects.filter(
+                        pk__in=baseline.lines).order_by("pk")])
+        missing = [use.carrier for use in reported if use.carrier.pk not in lines]
         if missing:
             found.append(Violation(year, MISSING_CARRIER, _(
                 "%(year)s reported %(carriers)s, which this form leaves out.") % {

@@ -27,6 +27,7 @@ from audits.models import (
     QualityFlag,
     Submission,
 )
+from audits.submission_baseline import Baseline, UnsavedRecord
 from audits.submission_measures import MeasureLine, lines_of
 from facilities.models import Facility, Sector
 from facilities.selectors import with_stage_as_of
@@ -358,6 +359,10 @@ class Comparison:
     columns: list[Column]
     carriers: list[EnergyCarrier]
     stored: EnergyRecord | None
+    # The baseline year the form reports, and the saving ratio of the submitted figures against
+    # it (audits/energy.saving_ratio; None when undefined): a facility without an earlier record.
+    baseline: Baseline | None = None
+    baseline_saving: Decimal | None = None
 
     def rows(self) -> list[tuple[EnergyCarrier, list[Decimal | None]]]:
         return [(c, [col.lines.get(c.pk) for col in self.columns]) for c in self.carriers]
@@ -371,14 +376,24 @@ def _record_column(title: str, record: EnergyRecord) -> Column:
 
 
 def submission_comparison(submission: Submission, titles: dict[str, str]) -> Comparison:
-    """The columns of the review page; `titles` names them ("before", "submitted", "stored")."""
+    """The columns of the review page; `titles` names them ("before", "submitted", "stored",
+    and "baseline", a text with %(year)s, for the baseline year the form reports)."""
     year = submission.request.year
     records = {r.year: r for r in records_with_uses(
         submission.facility.energy_records.filter(year__in=[year - 1, year]))}
     lines = submission.energy_lines()
     carriers = {c.pk: c for c in EnergyCarrier.objects.all()}
-    toe = energy.lines_toe(lines, {pk: c.toe_per_unit for pk, c in carriers.items()})
-    columns = []
+    factors = {pk: c.toe_per_unit for pk, c in carriers.items()}
+    toe = energy.lines_toe(lines, factors)
+    columns, saving = [], None
+    baseline = Baseline.of(submission)
+    if baseline is not None:
+        base = baseline.as_record(factors)
+        columns.append(Column(titles["baseline"] % {"year": baseline.year}, base.output,
+                              base.product_unit, baseline.lines, base.toe_cache,
+                              energy.sec_of(base.toe_cache, base.output)))
+        saving = energy.saving_ratio(base, UnsavedRecord(year, submission.output,
+                                                         submission.product_unit, toe))
     if year - 1 in records:
         columns.append(_record_column(titles["before"], records[year - 1]))
     columns.append(Column(titles["submitted"], submission.output, submission.product_unit,
@@ -387,7 +402,7 @@ def submission_comparison(submission: Submission, titles: dict[str, str]) -> Com
         columns.append(_record_column(titles["stored"], records[year]))
     used = {pk for column in columns for pk in column.lines}
     return Comparison(columns, [carriers[pk] for pk in sorted(used) if pk in carriers],
-                      records.get(year))
+                      records.get(year), baseline, saving)
 
 
 def submission_measures(submission: Submission) -> list[tuple[CPTechnique | None, MeasureLine]]:

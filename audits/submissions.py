@@ -42,16 +42,17 @@ from audits.models import (
 )
 from audits.quality import Violation, submission_violations
 from audits.services import RecordRow, measure_create, record_upsert_many, record_verify
+from audits.submission_baseline import Baseline, clean_baseline, is_wanted
 from audits.submission_measures import clean_lines, lines_of
 from facilities.models import Facility
 from facilities.services import facility_account_create
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
-from melinh_sxsh.lib.errors import DomainError
+from melinh_sxsh.lib.errors import DomainError, RowsRefused
 from melinh_sxsh.lib.years import check_year
 
 State = Submission.State
 FILL_FIELDS = ["output", "product_unit", "lines", "employees", "measures", "measure_lines",
-               "explanations"]
+               "explanations", "baseline"]
 # 32 letters and digits that cannot be mistaken for one another when typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # 60 bits
@@ -158,6 +159,13 @@ def submission_fill(
         submission.lines = {str(k): str(Decimal(v)) for k, v in submission.lines.items()}
     if "measure_lines" in data:
         submission.measure_lines = clean_lines(data["measure_lines"], submission.request.year)
+    if data.get("baseline"):
+        if not is_wanted(submission):
+            raise DomainError(_("This form does not ask for a baseline year: the request does "
+                                "not ask for one, or the facility already has an energy record "
+                                "before %(year)s.") % {"year": submission.request.year})
+        submission.baseline = clean_baseline(data["baseline"], submission.request.year,
+                                             submission.product_unit)
     if submission.state == State.REQUESTED:
         _move(submission, State.DRAFT, user)
     submission.version += 1
@@ -175,6 +183,9 @@ def _missing(submission: Submission) -> list[str]:
             missing.append(_("at least one energy carrier"))
     if submission.request.asks_employees and submission.employees is None:
         missing.append(_("the number of employees"))
+    if not submission.baseline and is_wanted(submission):
+        missing.append(_("the figures of the baseline year (the facility has no energy record "
+                         "before %(year)s)") % {"year": submission.request.year})
     return missing
 
 
@@ -183,7 +194,7 @@ def submission_checks(submission: Submission) -> list[Violation]:
     corrected or explained (`explanations[rule]`) before the form is submitted."""
     return submission_violations(
         submission.facility, submission.request.year, submission.output,
-        submission.product_unit, _lines(submission),
+        submission.product_unit, _lines(submission), baseline=Baseline.of(submission),
     )
 
 
@@ -269,7 +280,10 @@ def submission_accept(
     staff verified with other figures is replaced only when `replace_verified` is True; with
     False it is kept (and the submission accepted beside it); with None, VerifiedRecordExists.
     The CP measures it reports become the facility's implemented measures in the same
-    transaction (audits/submission_measures.py); one refused refuses the whole acceptance."""
+    transaction (audits/submission_measures.py); one refused refuses the whole acceptance. The
+    baseline year it reports (audits/submission_baseline.py) becomes a verified record marked
+    baseline, written in the same call as the year's, unless the facility has an earlier record
+    by now (then `baseline_record` stays empty)."""
     submission = _locked(submission_id)
     check(user, "submission.review", submission)
     _refuse_unless(submission, State.SUBMITTED)
@@ -287,34 +301,72 @@ def submission_accept(
     )
     if keep and replace_verified is None:
         raise VerifiedRecordExists(existing)
+    rows = []
     if request.asks_energy and not keep:
-        [(_change, record)] = record_upsert_many(
-            user=user,
-            rows=[
-                RecordRow(
-                    facility=submission.facility,
-                    values={
-                        "year": request.year,
-                        "output": submission.output,
-                        "product_unit": submission.product_unit,
-                        "source": EnergyRecord.Source.ANNUAL,
-                    },
-                    lines=_lines(submission),
-                )
-            ],
-            reason="data request",
-            authorized_by=submission,
-        )
-        submission.record = record_verify(user=user, record_id=record.pk,
-                                          authorized_by=submission)
+        rows.append(RecordRow(
+            facility=submission.facility,
+            values={
+                "year": request.year,
+                "output": submission.output,
+                "product_unit": submission.product_unit,
+                "source": EnergyRecord.Source.ANNUAL,
+            },
+            lines=_lines(submission),
+        ))
+    baseline = _baseline_to_write(submission)
+    if baseline is not None:
+        rows.append(RecordRow(
+            facility=submission.facility,
+            values={"year": baseline.year, "output": baseline.output,
+                    "product_unit": baseline.product_unit,
+                    "source": EnergyRecord.Source.ANNUAL, "is_baseline": True},
+            lines=baseline.lines,
+        ))
+    written = _write_records(user, submission, rows, baseline)
+    if request.asks_energy and not keep:
+        submission.record = written[request.year]
     elif existing is not None:
         submission.record = existing
+    if baseline is not None:
+        submission.baseline_record = written[baseline.year]
     if request.asks_measures:
         measures_accept(user=user, submission=submission)
     _move(submission, State.ACCEPTED, user)
     submission.version += 1
     submission.save()
     return submission
+
+
+def _baseline_to_write(submission: Submission) -> Baseline | None:
+    """The submitted baseline, if the request asks for one and the facility still has no
+    record before the year: a record staff entered meanwhile is its baseline, and stays."""
+    baseline = Baseline.of(submission)
+    if baseline is None or not submission.request.asks_baseline:
+        return None
+    if EnergyRecord.objects.filter(facility=submission.facility,
+                                   year__lt=submission.request.year).exists():
+        return None
+    return baseline
+
+
+def _write_records(user, submission: Submission, rows: list[RecordRow],
+                   baseline: Baseline | None) -> dict[int, EnergyRecord]:
+    """The year's record and the baseline's, in one call of the one write of records, each then
+    verified: year -> record. A refused row refuses both (the caller's transaction)."""
+    if not rows:
+        return {}
+    try:
+        written = record_upsert_many(user=user, rows=rows, reason="data request",
+                                     authorized_by=submission)
+    except RowsRefused as exc:
+        if baseline is None or exc.problems[0].row != len(rows) - 1:
+            raise
+        raise DomainError(
+            _("The baseline year's figures (%(year)s) cannot be recorded, so the form was not "
+              "accepted: %(problem)s") % {"year": baseline.year, "problem": exc.message}
+        ) from exc
+    return {record.year: record_verify(user=user, record_id=record.pk, authorized_by=submission)
+            for _change, record in written}
 
 
 def measures_accept(*, user, submission: Submission) -> list[CPMeasure]:
