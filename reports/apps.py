@@ -11,5 +11,11 @@ class ReportsConfig(AppConfig):
         from reports.kpis import sources
 
         sources.register()
-        # The enterprise page's saving against the plan's band (audits/enterprise_parts.py).
+        # Parts of lower apps' pages that need the plan: the enterprise page's saving against
+        # the plan's band (audits/enterprise_parts.py, registered on import), and the baseline
+        # year a data request's form proposes (audits/submission_baseline.py).
+        from audits import submission_baseline
         from reports import enterprise_parts  # noqa: F401
+        from reports.kpis.targets import plan_baseline_year
+
+        submission_baseline.default_year_sources.append(plan_baseline_year)

@@ -66,6 +66,11 @@ def targets_for(year: int, baseline_year: int | None = None) -> Targets:
     return _targets_of(plan, year, baseline_year)
 
 
+def plan_baseline_year(year: int) -> int | None:
+    """The baseline year of the plan entered for `year`, or None when there is none."""
+    return Plan.objects.filter(year=year).values_list("baseline_year", flat=True).first()
+
+
 def targets_for_years(years: Iterable[int]) -> dict[int, Targets]:
     """`targets_for` of several years at once: two queries, however many years."""
     years = set(years)

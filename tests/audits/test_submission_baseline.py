@@ -8,7 +8,7 @@ own page then read it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -128,11 +128,21 @@ def test_the_section_appears_only_when_asked_and_the_facility_has_no_earlier_rec
 
 def test_a_registered_source_proposes_the_plans_baseline_year():
     """A higher app that knows the plan (reports) plugs in; a year not before y is ignored."""
-    default_year_sources.append(lambda year: {2018: 2015, 2019: 2019}.get(year))
+    default_year_sources.insert(0, lambda year: {2018: 2015, 2019: 2019}.get(year))
     try:
         assert (default_year(2018), default_year(2019), default_year(2020)) == (2015, 2018, 2019)
     finally:
-        default_year_sources.pop()
+        default_year_sources.pop(0)
+
+
+def test_the_form_proposes_the_baseline_year_of_the_plan_of_its_year():
+    from reports.models import Plan
+
+    Plan.objects.filter(year__in=[2018, 2019]).delete()
+    assert default_year(2019) == 2018  # no plan: the year before
+    Plan.objects.create(code="12/KH-UBND", title="Kế hoạch năm 2019", year=2019,
+                        baseline_year=2016, signed_on=date(2019, 3, 1))
+    assert default_year(2019) == 2016
 
 
 # ---- the form and the service refuse the same things ----------------------------------------
