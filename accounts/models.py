@@ -23,6 +23,10 @@ class Existed(models.Model):
         return (models.Q(first_year__isnull=True) | models.Q(first_year__lte=year)) & (
             models.Q(last_year__isnull=True) | models.Q(last_year__gte=year))
 
+    def existed_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or self.last_year >= year)
+
 
 class District(Existed):
     """A district of the city (quận, huyện, thị xã), with its official 3-digit code; every

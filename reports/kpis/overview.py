@@ -59,8 +59,13 @@ class Overview:
 
     @cached_property
     def communes(self) -> list[Commune]:
-        """Every commune, in code order (one query)."""
-        return list(Commune.objects.order_by("code"))
+        """The communes of the year, in code order (one query): those that existed in it
+        (docs/KPI.md, "Communes of a year"), and any other that a facility operating in it
+        belongs to, so that no facility's figures drop out of the table."""
+        operating = {self.evaluation.commune_of[pk] for pk in self.evaluation[self.year].active}
+        return [commune for commune in Commune.objects.order_by("code")
+                if commune.existed_in(self.year) or commune.pk in operating
+                or commune.pk == self.scope.commune_id]
 
     @cached_property
     def commune_code(self) -> str | None:

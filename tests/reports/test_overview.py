@@ -338,3 +338,25 @@ def test_the_trend_starts_at_one_first_year_everywhere(demo, login, client):
     public = client.get("/public/").content.decode()
     assert table(public, "<caption>Số cơ sở theo năm</caption>") == trend
     assert gather(year=2018).trend == kpis.overview(2018).trend
+
+
+def test_the_tables_list_the_communes_of_their_year(db):
+    """A commune made in 2025 is not a row of 2018; one merged away after 2017 still is a row
+    of 2018 while a facility operating then belongs to it, and no longer is otherwise."""
+    from accounts.models import District
+    from tests.factories import FacilityFactory
+
+    melinh = District.objects.get(code="250")
+    new = Commune.objects.create(code="99990", name="Mới", district=melinh, first_year=2025)
+    gone = Commune.objects.get(code="09001")
+    gone.last_year = 2017
+    gone.save()
+
+    def rows(year):
+        return {commune.code for commune in kpis.overview(year).communes}
+
+    assert "99990" not in rows(2018) and "99990" in rows(2025)
+    assert "09001" in rows(2017) and "09001" not in rows(2018)
+    FacilityFactory(commune=gone, first_year=2010)
+    assert "09001" in rows(2018)
+    assert len(rows(2018)) == 18 and new.pk
