@@ -112,5 +112,22 @@ def test_export_can_be_reimported(login, cast, commune_a):
     assert outcome.ok and outcome.unchanged == 5
 
 
+def test_export_can_be_reimported_when_a_commune_name_is_in_several_districts(login, cast,
+                                                                              commune_a):
+    from accounts.models import District
+    from facilities.importers import FacilityImporter
+    from melinh_sxsh.lib.importing import run_import
+
+    other = District.objects.create(code="999", name="Thử Nghiệm")
+    Commune.objects.create(code="99999", name=commune_a.name, district=other)
+    FacilityFactory.create_batch(3, commune=commune_a)
+    content = login(cast["staff"]).get("/facilities/export/").content
+    cells = {row[2] for row in load_workbook(BytesIO(content)).active.iter_rows(
+        min_row=2, values_only=True)}
+    assert cells == {f"{commune_a.name}, Mê Linh"}
+    outcome = run_import(FacilityImporter(), BytesIO(content), write=False)
+    assert outcome.ok and outcome.unchanged == 3
+
+
 def test_communes_are_all_there():
     assert Commune.objects.count() == 18
