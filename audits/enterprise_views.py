@@ -137,6 +137,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         "submission": submission,
         "comparison": selectors.submission_comparison(submission, titles),
         "measure_lines": selectors.submission_measures(submission),
+        "recorded_measures": selectors.measures_recorded_in(submission),
         "checks": [(check, submission.explanations.get(check.rule, ""))
                    for check in submissions.submission_checks(submission)],
         "may_review": can(request.user, "submission.review", submission),

@@ -151,6 +151,13 @@ def measures_of(facility: Facility) -> QuerySet[CPMeasure]:
     return facility.cp_measures.select_related("technique").order_by("-implemented_on", "-id")
 
 
+def measures_recorded_in(submission: Submission) -> QuerySet[CPMeasure]:
+    """The facility's CP measures already on record for the request's year: beside a form's
+    measures, so that a reviewer sees one that accepting would enter a second time."""
+    return measures_of(submission.facility).filter(
+        implemented_on__year=submission.request.year)
+
+
 def flags_visible(user) -> QuerySet[QualityFlag]:
     return scope_queryset(user, QualityFlag.objects.select_related("facility__commune"),
                           RECORD_COMMUNE)

@@ -295,3 +295,26 @@ def test_a_commune_official_the_request_lets_review_writes_the_measures_too(
     measures = own.cp_measures.all()
     assert measures.count() == 2
     assert {m.history.get().history_user for m in measures} == {official_a}
+
+
+def test_the_review_page_shows_the_measures_already_on_record_for_the_year(
+    login, staff, enterprise, submission, elec, techniques
+):
+    from audits.models import CPMeasure
+
+    CPMeasure.objects.create(facility=submission.facility, technique=techniques["EQUIPMENT"],
+                             description="Biến tần máy nén khí (cán bộ nhập)",
+                             status=CPMeasure.Status.IMPLEMENTED,
+                             implemented_on=date(2018, 3, 10))
+    CPMeasure.objects.create(facility=submission.facility, technique=techniques["HOUSEKEEPING"],
+                             description="Việc của năm trước", status=CPMeasure.Status.IMPLEMENTED,
+                             implemented_on=date(2017, 5, 1))
+    submission = sent(enterprise, submission, elec, techniques)
+    page = login(staff).get(reverse("audits:submission_review", args=[submission.pk]))
+    body = page.content.decode()
+    assert "Biến tần máy nén khí (cán bộ nhập)" in body and "10/03/2018" in body
+    assert "Việc của năm trước" not in body
+    submission_accept(user=staff, submission_id=submission.pk)
+    body = login(staff).get(reverse("audits:submission_review", args=[submission.pk])
+                            ).content.decode()
+    assert "recorded-measures" not in body  # accepted: nothing left to decide
