@@ -45,7 +45,9 @@ def letters_html(request: DataRequest, issued: list[tuple[Invitation, str]], add
             ],
             "address": address,
             "qr": qr_uri(address),
-            "today": today,
+            # The heading block (templates/includes/pdf/_decree30_header.html).
+            "subject": f"V/v cung cấp số liệu năng lượng năm {request.year}",
+            "date_line": f"Mê Linh, ngày {today:%d} tháng {today:%m} năm {today:%Y}",
         })
 
 
