@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from melinh_sxsh.lib.years import spanning, spans
+
 
 class Existed(models.Model):
     """An administrative unit exists in some years only: units are merged and renamed (Hà Nội's
@@ -20,12 +22,10 @@ class Existed(models.Model):
     @staticmethod
     def existing_in(year: int) -> models.Q:
         """The units that existed in `year`."""
-        return (models.Q(first_year__isnull=True) | models.Q(first_year__lte=year)) & (
-            models.Q(last_year__isnull=True) | models.Q(last_year__gte=year))
+        return spanning(year)
 
     def existed_in(self, year: int) -> bool:
-        return (self.first_year is None or self.first_year <= year) and (
-            self.last_year is None or self.last_year >= year)
+        return spans(self, year)
 
 
 class District(Existed):

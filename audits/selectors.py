@@ -33,6 +33,7 @@ from facilities.models import Facility, Sector
 from facilities.selectors import with_stage_as_of
 from melinh_sxsh.lib.sql import ids_subquery, raw_rows, to_decimal
 from melinh_sxsh.lib.text import sort_key
+from melinh_sxsh.lib.years import spanning
 
 RECORD_COMMUNE = "facility__commune"
 
@@ -425,8 +426,7 @@ def submission_measures(submission: Submission) -> list[tuple[CPTechnique | None
 
 def active_in(year: int) -> Q:
     """Facilities operating in `year` (docs/KPI.md, "Facilities counted")."""
-    return (Q(first_year__isnull=True) | Q(first_year__lte=year)) & (
-        Q(last_year__isnull=True) | Q(last_year__gte=year))
+    return spanning(year)
 
 
 def facilities_to_ask(user, year: int, *, commune=None, sector=None, stage: int | None = None,

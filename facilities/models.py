@@ -24,6 +24,7 @@ from melinh_sxsh.lib.years import (
     OPERATING,
     is_valid,
     out_of_range,
+    spans,
 )
 
 # The tax-code rule, for the model, its forms, the import templates and pasted lists alike.
@@ -197,9 +198,7 @@ class Facility(models.Model):
             raise ValidationError(errors)
 
     def is_active_in(self, year: int) -> bool:
-        return (self.first_year is None or self.first_year <= year) and (
-            self.last_year is None or self.last_year >= year
-        )
+        return spans(self, year)
 
 
 class Stage(models.IntegerChoices):

@@ -25,6 +25,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -136,3 +137,20 @@ def year_cell(kind: YearKind = FACT):
             raise CellError(exc.message) from None
 
     return parse
+
+
+# ---- spans of years --------------------------------------------------------------------------
+# A facility operates, and a commune or district exists, from `first_year` to `last_year`, either
+# bound empty when open. One rule for both, in a query and on an object.
+
+
+def spanning(year: int) -> Q:
+    """The rows whose first_year..last_year includes `year`."""
+    return (Q(first_year__isnull=True) | Q(first_year__lte=year)) & (
+        Q(last_year__isnull=True) | Q(last_year__gte=year))
+
+
+def spans(obj: Any, year: int) -> bool:
+    """Whether `obj`'s first_year..last_year includes `year` (`spanning` on one object)."""
+    return (obj.first_year is None or obj.first_year <= year) and (
+        obj.last_year is None or obj.last_year >= year)

@@ -16,6 +16,7 @@ from audits.selectors import energy_records_light
 from campaigns.models import Attendance, Campaign
 from facilities.models import Facility, FacilityYearStatus, Stage
 from melinh_sxsh.lib.sql import year_of
+from melinh_sxsh.lib.years import spans
 from reports.kpis.scope import DISTRICT, Scope
 from reports.models import DEFAULT_BAND
 
@@ -95,9 +96,7 @@ class FacilityFacts(NamedTuple):
         return min(evidence) if evidence else None
 
     def active_in(self, year: int) -> bool:
-        return (self.first_year is None or self.first_year <= year) and (
-            self.last_year is None or self.last_year >= year
-        )
+        return spans(self, year)
 
 
 def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
