@@ -20,7 +20,7 @@ from audits.mail import absolute_url, send_templated
 from audits.models import DataRequest, Invitation
 from audits.submissions import invitations_issue
 from facilities.models import Facility
-from melinh_sxsh.lib.text import slug
+from melinh_sxsh.lib.text import place_and_date, slug
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def letters_html(request: DataRequest, issued: list[tuple[Invitation, str]], add
             "qr": qr_uri(address),
             # The heading block (templates/includes/pdf/_decree30_header.html).
             "subject": f"V/v cung cấp số liệu năng lượng năm {request.year}",
-            "date_line": f"Mê Linh, ngày {today:%d} tháng {today:%m} năm {today:%Y}",
+            "date_line": place_and_date(today),
         })
 
 

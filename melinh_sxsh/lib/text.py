@@ -140,3 +140,9 @@ def format_significant(value, digits: int = 3, places: int = 2) -> str:
     if value is None or value == "":
         return "—"
     return format_number(value, significant_places(value, digits, places))
+
+
+def place_and_date(day, place: str = "Mê Linh") -> str:
+    """The place and date line of a document in the Decree 30 form: 'Mê Linh, ngày 05 tháng 03
+    năm 2018' (Vietnamese words in every language: the document is Vietnamese)."""
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"

@@ -6,15 +6,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from melinh_sxsh.lib.text import place_and_date
 from reports import charts
 from reports.exporters.base import Exporter, ReportData
 
 STATIC = settings.BASE_DIR / "static"
 
 
-def vietnamese_date(data: ReportData) -> str:
-    day = data.built_on
-    return f"Mê Linh, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
 class PdfExporter(Exporter):
@@ -26,7 +24,7 @@ class PdfExporter(Exporter):
         """The final HTML WeasyPrint lays out (also what the benchmark renders alone)."""
         with translation.override("vi"):
             return render_to_string("reports/pdf/report.html", {
-                "data": data, "figures": data.figures, "date_line": vietnamese_date(data),
+                "data": data, "figures": data.figures, "date_line": place_and_date(data.built_on),
                 "trend_chart": charts.trend_uri(data.overview),
                 "activity_chart": charts.data_uri(charts.activity_svg(data.activity))
                 if data.activity.campaigns else None,
