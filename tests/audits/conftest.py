@@ -11,6 +11,18 @@ from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, E
 from facilities.models import Facility, Sector
 
 
+@pytest.fixture
+def own(enterprise, facility_a) -> Facility:
+    """Facility A, represented by the cast's enterprise account."""
+    facility_a.accounts.add(enterprise)
+    return facility_a
+
+
+@pytest.fixture
+def elec() -> EnergyCarrier:
+    return EnergyCarrier.objects.get(code="ELEC")
+
+
 def make_facility(commune, tax_code: str, name: str = "", **extra) -> Facility:
     return Facility.objects.create(tax_code=tax_code, name=name or f"Cơ sở {tax_code}",
                                    commune=commune, product_unit=extra.pop("product_unit", "tấn"),

@@ -20,12 +20,6 @@ from tests.audits.conftest import make_record
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def own(enterprise, facility_a):
-    facility_a.accounts.add(enterprise)
-    return facility_a
-
-
 def test_its_page_shows_its_facilities_figures_and_requests_and_nothing_else(
     login, enterprise, own, facility_b, staff
 ):

@@ -26,12 +26,6 @@ HEADERS = ["Mã số thuế", "Năm", "Sản lượng", "Đơn vị sản phẩm
 
 
 @pytest.fixture
-def own(enterprise, facility_a):
-    facility_a.accounts.add(enterprise)
-    return facility_a
-
-
-@pytest.fixture
 def submission(staff, own, facility_b) -> Submission:
     request = request_create(user=staff, year=2018, title="Số liệu năm 2018",
                              deadline=timezone.localdate() + timedelta(days=30),

@@ -41,17 +41,6 @@ YEAR = {"output": Decimal("120"), "product_unit": "tấn"}
 BASELINE = {"year": 2017, "output": Decimal("100"), "product_unit": "tấn"}
 
 
-@pytest.fixture
-def own(enterprise, facility_a):
-    facility_a.accounts.add(enterprise)
-    return facility_a
-
-
-@pytest.fixture
-def elec() -> EnergyCarrier:
-    return EnergyCarrier.objects.get(code="ELEC")
-
-
 def ask(staff, facility, *, baseline: bool = True) -> Submission:
     request = request_create(user=staff, year=2018, title="Số liệu năm 2018",
                              deadline=timezone.localdate() + timedelta(days=30),

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, Submission
+from audits.models import CPMeasure, CPTechnique, EnergyRecord, Submission
 from audits.submissions import (
     request_create,
     request_set_communes_review,
@@ -28,17 +28,6 @@ from melinh_sxsh.lib.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 State = Submission.State
-
-
-@pytest.fixture
-def own(enterprise, facility_a):
-    facility_a.accounts.add(enterprise)
-    return facility_a
-
-
-@pytest.fixture
-def elec() -> EnergyCarrier:
-    return EnergyCarrier.objects.get(code="ELEC")
 
 
 @pytest.fixture

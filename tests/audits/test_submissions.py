@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from audits.models import (
     ActivationAttempt,
-    EnergyCarrier,
     EnergyRecord,
     Invitation,
     Submission,
@@ -39,11 +38,6 @@ from tests.audits.conftest import make_record
 
 pytestmark = pytest.mark.django_db
 State = Submission.State
-
-
-@pytest.fixture
-def elec() -> EnergyCarrier:
-    return EnergyCarrier.objects.get(code="ELEC")
 
 
 @pytest.fixture
