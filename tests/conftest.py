@@ -82,7 +82,18 @@ def reload_reference_data() -> None:
         import_module(f"{app}.migrations.{REFERENCE_MIGRATIONS[app]}").load(apps, None)
 
 
+def reference_after_flush(sender, using, **kwargs) -> None:
+    """A transactional test ends by flushing the database, which sends post_migrate: the
+    reference rows come back then, committed, for whatever test the process runs next (the
+    slow transactional tests run first, see pytest_collection_modifyitems)."""
+    if using == "default" and not Commune.objects.using(using).exists():
+        reload_reference_data()
+
+
 def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(reference_after_flush, dispatch_uid="sxsh-reference-after-flush")
     # On SQLite the test database is made from the models, not by running every migration
     # (their state rendering took a quarter of a minute per xdist process); the reference rows
     # the data migrations load are loaded by django_db_setup below. The migrations themselves
@@ -225,6 +236,10 @@ def pytest_collection_modifyitems(config, items):
             reads_context[path] = bool(READS_CONTEXT.search(item.path.read_text("utf-8")))
         if reads_context[path]:
             item.add_marker(pytest.mark.templates)
+    # The slow ones first: xdist hands out tests in this order, so the long browser and process
+    # tests start while the many short ones fill the gaps, instead of one of them starting last
+    # and keeping the whole run waiting for it (a stable sort: the order is otherwise kept).
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -28,10 +28,12 @@ PASSWORD = "Thành-Công@2018"
 TARGET_2 = "Chỉ tiêu 2"
 
 
-def visit(page, path: str):
+def visit(page, path: str, *, accessible_already: bool = False):
+    """Open a page; axe-core looks at it unless this journey already did at the same width."""
     response = page.goto(f"{page.base}{path}")
     assert response.status < 400, (path, response.status)
-    axe_check(page, path)
+    if not accessible_already:
+        axe_check(page, path)
 
 
 def the_facility() -> Submission:
@@ -49,8 +51,8 @@ def the_facility() -> Submission:
     raise AssertionError("the demo has no facility for this journey")
 
 
-def saving_on_dashboard(page) -> tuple[int, str]:
-    visit(page, "/?year=2018")
+def saving_on_dashboard(page, *, again: bool = True) -> tuple[int, str]:
+    visit(page, "/?year=2018", accessible_already=again)
     link = page.locator(".target-card", has_text=TARGET_2).locator("dd.fs-5 a.kpi-link")
     return int(link.get_attribute("data-count")), link.get_attribute("href")
 
@@ -71,7 +73,7 @@ def test_an_enterprise_reports_is_returned_corrects_and_is_accepted(demo, open_p
     base = facility.energy_records.get(year=2017)
     lines = {use.carrier.code: (use.carrier, use.quantity) for use in base.uses.all()}
     staff = open_page(User.objects.get(username="canbo.kinhte"), "phone", password="MeLinh@2018")
-    before, _link = saving_on_dashboard(staff)
+    before, _link = saving_on_dashboard(staff, again=False)
 
     # Staff print the letters of the facility's commune; its page carries its code.
     request_pk = DataRequest.objects.get(year=2018).pk

@@ -1,9 +1,13 @@
-"""The portal as a civil servant sees it, in Chromium at 1024, 1280, 1366 and 1536 px wide and on
-a 390 px phone: for every role, its menu's pages, a facility, a campaign, a model, an energy
-record and the public home do not scroll sideways, and the header is one line high (on a phone:
-the brand and the menu button). On the same pages: numbers never break, titles in lists are
-clamped to two lines with the whole title at hand, what scrolls sideways shows it, the charts'
-text is drawn at a readable size, and the headings go h1 → h2 → h3.
+"""The portal as a civil servant sees it, in Chromium at 1024, 1280 and 1536 px wide and on a
+390 px phone: one width in each of Bootstrap's desktop layouts (992 to 1199, 1200 to 1399, from
+1400 px) and a phone's. A common 1366 px screen lays out as 1280 does, in the same 1140 px
+container, so it is not looked at twice.
+
+For every role, its menu's pages, a facility, a campaign, a model, an energy record and the
+public home do not scroll sideways, and the header is one line high (on a phone: the brand and
+the menu button). On the same pages: numbers never break, titles in lists are clamped to two
+lines with the whole title at hand, what scrolls sideways shows it, the charts' text is drawn at
+a readable size, and the headings go h1 → h2 → h3.
 
 One browser for the session; one context per role, signed in by its session cookie; each page
 loaded once and looked at in every width."""
@@ -24,7 +28,7 @@ from tests.security.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = [1024, 1280, 1366, 1536, 390]
+WIDTHS = [1024, 1280, 1536, 390]
 ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise"]
 HEADER_MAX = 72  # one line of the bar: brand, menu and the user's name
 LONG_TITLE = (
