@@ -36,8 +36,8 @@ def migrated(tmp_path):
     path = tmp_path / "db.sqlite3"
     path.write_bytes(lzma.decompress((BEFORE / "db.sqlite3.xz").read_bytes()))
     before = counts(path)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "true",
-           "DATABASE_URL": f"sqlite:///{path}", "MEDIA_ROOT": str(tmp_path / "media")}
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": "",
+           "MEDIA_ROOT": str(tmp_path / "media")}
 
     def manage(*args: str) -> str:
         done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env,
