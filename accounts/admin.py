@@ -18,21 +18,22 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class UserAdmin(VietnameseFields, BaseUserAdmin):
-    list_display = ("username", "full_name", "role", "commune", "unit", "is_sxsh_officer",
-                    "is_active", "must_change_password")
-    list_filter = ("role", "commune", "unit", "is_sxsh_officer", "is_active")
+    list_display = ("username", "full_name", "role", "district", "commune", "unit",
+                    "is_sxsh_officer", "is_active", "must_change_password")
+    list_filter = ("role", "district", "commune", "unit", "is_sxsh_officer", "is_active")
+    list_select_related = ("district", "commune", "unit")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "email")}),
-        (_("Role"), {"fields": ("role", "commune", "unit", "is_sxsh_officer")}),
+        (_("Role"), {"fields": ("role", "district", "commune", "unit", "is_sxsh_officer")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser",
                                   "must_change_password")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "password1", "password2", "role", "commune", "unit",
-                           "is_sxsh_officer")}),
+        (None, {"fields": ("username", "password1", "password2", "role", "district", "commune",
+                           "unit", "is_sxsh_officer")}),
     )
 
     def user_change_password(self, request, id, form_url=""):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from accounts.models import Commune, Role, Unit, User
+from accounts.models import DISTRICT_ROLES, Commune, District, Role, Unit, User
 
 DEMO_PASSWORD = "MeLinh@2018"
+MELINH = "250"  # the district the demo's accounts belong to
 
 # username, full name, role, commune code, unit code, SXSH officer
 ACCOUNTS = [
@@ -26,11 +27,14 @@ def is_loaded() -> bool:
 def load() -> list[User]:
     communes = {c.code: c for c in Commune.objects.all()}
     units = {u.code: u for u in Unit.objects.all()}
+    melinh = District.objects.get(code=MELINH)
     users = []
     for username, full_name, role, commune, unit, officer in ACCOUNTS:
         user = User(
             username=username, full_name=full_name, role=role,
-            commune=communes.get(commune), email=f"{username}@melinh.hanoi.gov.vn",
+            commune=communes.get(commune),
+            district=melinh if role in DISTRICT_ROLES else None,
+            email=f"{username}@melinh.hanoi.gov.vn",
             # Only unit officers belong to a unit in the permission sense.
             unit=units.get(unit) if role == Role.UNIT else None,
             is_sxsh_officer=officer, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,

@@ -1,6 +1,7 @@
 """The organisations every permission is about (communes, implementing units) and the users."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -89,10 +90,29 @@ class Commune(Existed):
         return {self.Kind.TOWN: "Thị trấn", self.Kind.WARD: "Phường"}.get(self.kind, "Xã")
 
 
-class Unit(models.Model):
-    """An implementing unit of the plan (section IV of 108/KH-UBND)."""
+class OfDistrict:
+    """A mixin of a model whose rows belong to one district (`district`, a foreign key each model
+    declares with its own related name): the permission checker reads `scope_district_id`
+    (accounts/permissions.py, "Districts"). The services set the district from the user who
+    creates the row; a row saved without one (a script, the admin, a test) is the only
+    district's, and with several districts the database refuses it."""
+
+    @property
+    def scope_district_id(self) -> int | None:
+        return self.district_id
+
+    def save(self, *args, **kwargs) -> None:
+        if self.district_id is None:
+            self.district_id = sole_district_id()
+        super().save(*args, **kwargs)
+
+
+class Unit(OfDistrict, models.Model):
+    """An implementing unit of a district's plan (section IV of 108/KH-UBND for Mê Linh)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="units")
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveSmallIntegerField(_("order in the plan"), default=0)
 
@@ -112,6 +132,19 @@ class Role(models.TextChoices):
     LEADER = "leader", _("District leadership")
     ADMIN = "admin", _("System administrator")
     ENTERPRISE = "enterprise", _("Enterprise")
+    CITY = "city", _("Department of Industry and Trade officer")
+
+
+# The roles whose accounts belong to one district (accounts/permissions.DISTRICT_BOUND; the
+# constraint below holds the database to it).
+DISTRICT_ROLES = ("staff", "leader", "commune", "unit")
+
+
+def sole_district_id() -> int | None:
+    """The id of the only district when the database holds exactly one, else None: what a row
+    made without a district belongs to while the portal serves one district."""
+    ids = list(District.objects.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
 
 
 class SxshUserManager(UserManager):
@@ -129,6 +162,12 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="officers",
+    )
+    # Staff, leaders, commune officials and unit officers see their district only; the city's
+    # officers and the administrators (no district) read every district.
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     is_sxsh_officer = models.BooleanField(
@@ -155,10 +194,42 @@ class User(AbstractUser):
                 condition=~models.Q(role="unit") | models.Q(unit__isnull=False),
                 name="unit_officer_has_unit",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=DISTRICT_ROLES) | models.Q(district__isnull=False),
+                name="district_account_has_district",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role not in DISTRICT_ROLES:
+            if self.district_id is not None:
+                raise ValidationError({"district": _(
+                    "Only Economic Department officers, district leaders, commune officials and "
+                    "unit officers belong to a district; the others read every district.")})
+            return
+        if self.district_id is None:
+            self.district_id = (self.commune.district_id if self.commune_id
+                                else sole_district_id())
+        if self.district_id is None:
+            raise ValidationError({"district": _("Choose the district of this account.")})
+        if self.commune_id and self.commune.district_id != self.district_id:
+            raise ValidationError({"commune": _(
+                "This commune is not in the account's district.")})
+        if self.unit_id and self.unit.district_id != self.district_id:
+            raise ValidationError({"unit": _("This unit is not of the account's district.")})
+
+    def save(self, *args, **kwargs) -> None:
+        # An account of a district's role made without one (a script, a test, the demo) is the
+        # district's of its commune, or the only district's; with several and no commune the
+        # constraint refuses it (the admin's form and `adduser` ask for it).
+        if self.role in DISTRICT_ROLES and self.district_id is None:
+            self.district_id = (self.commune.district_id if self.commune_id
+                                else sole_district_id())
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username

@@ -59,6 +59,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
         _("Reports"),
         (
             NavItem(_("Reports"), "reports:index", "report.view"),
+            NavItem(_("Reports from the districts"), "reports:city", "report.return"),
             NavItem(_("Plans and targets"), "reports:plans", "plan.view"),
             NavItem(_("Units' tasks"), "reports:tasks", "plan.view"),
             NavItem(_("Budget"), "reports:budget", "budget.view"),

@@ -42,6 +42,15 @@ the person who asked for it, and by nobody else.
 An enterprise account (`enterprise`) represents one or more facilities: it sees their objects
 (`scope_facility_id`) and nothing else, 404, and none of the district's pages, 403.
 
+Districts. Staff, leaders, commune officials and unit officers belong to one district
+(`user.district`, DISTRICT_BOUND) and see nothing of another: an object of another district is
+a 404 like another commune's to a commune official. An object says where it belongs by its
+`scope_commune_id` (its commune's district, which the checker reads once per user object) or,
+without a commune, its `scope_district_id` (None: the city's own, e.g. the city's plan, seen by
+all who may see that kind of object). The city's officers (`city`) and the administrators read
+every district (CITY_WIDE); the city's officers write nothing of a district's, and keep the
+city's own objects (OWN_LEVEL_ACTIONS). With one district in the database nothing of this shows.
+
 Roles are named here and nowhere else in the code (a test holds every other module to it): a view,
 form, service or selector asks a question below (`can`, `sees_every_commune`, `held_commune`,
 `held_unit`, `dashboard_commune`, ...) and never compares `user.role` itself. A new role is a row
@@ -54,18 +63,26 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Commune, Role
 
-STAFF, COMMUNE, UNIT, LEADER, ADMIN, ENTERPRISE = (
-    Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN, Role.ENTERPRISE
+STAFF, COMMUNE, UNIT, LEADER, ADMIN, ENTERPRISE, CITY = (
+    Role.STAFF, Role.COMMUNE, Role.UNIT, Role.LEADER, Role.ADMIN, Role.ENTERPRISE, Role.CITY
 )
 EVERYONE = frozenset(Role)
 # The district's own people: the portal's pages are theirs. An enterprise account has its own
 # page and its facilities' submissions, and none of these pages.
 DISTRICT = frozenset({STAFF, COMMUNE, UNIT, LEADER, ADMIN})
+# Who reads the district's pages: its people, and the city's officers (Sở Công Thương), who read
+# every district's and change none.
+READERS = DISTRICT | {CITY}
+
+# Roles held to one district (`user.district`): they see only that district's objects (404
+# outside it). The others read every district (CITY_WIDE), or are held to their facilities.
+DISTRICT_BOUND = frozenset({STAFF, LEADER, COMMUNE, UNIT})
+CITY_WIDE = frozenset({CITY, ADMIN})
 
 # Roles held to one commune (`user.commune`): they see only that commune's objects (404 outside
 # it), and what they keep, import, report on or look at on the dashboard is that commune's.
@@ -73,8 +90,8 @@ COMMUNE_BOUND = frozenset({COMMUNE})
 # Roles held to the facilities their account represents (`user.represented_facilities`): they
 # see only objects of those facilities (`scope_facility_id`), 404 for everything else.
 FACILITY_BOUND = frozenset({ENTERPRISE})
-# Roles whose pages span every commune of the district.
-DISTRICT_WIDE = DISTRICT - COMMUNE_BOUND
+# Roles whose pages span every commune (of their district, or of the city).
+DISTRICT_WIDE = READERS - COMMUNE_BOUND
 # Roles held to one implementing unit (`user.unit`): OWN_UNIT_ACTIONS only on their unit's
 # objects, and the campaigns and documents they create are their unit's.
 UNIT_BOUND = frozenset({UNIT})
@@ -86,8 +103,8 @@ OFFICER_ROLES = frozenset({STAFF})
 
 # Which roles may perform each action, before object scoping.
 RULES: dict[str, frozenset[str]] = {
-    "dashboard.view": DISTRICT,
-    "facility.view": DISTRICT,
+    "dashboard.view": READERS,
+    "facility.view": READERS,
     "facility.change": frozenset({STAFF, COMMUNE}),
     "facility.delete": frozenset({STAFF}),
     "facility.import": frozenset({STAFF, COMMUNE}),
@@ -96,33 +113,39 @@ RULES: dict[str, frozenset[str]] = {
     "consent.view": frozenset({STAFF, UNIT, LEADER, ADMIN}),
     "consent.change": frozenset({STAFF}),
     "status.change": frozenset({STAFF, COMMUNE}),
-    "campaign.view": DISTRICT,
+    "campaign.view": READERS,
     "campaign.change": frozenset({STAFF, UNIT}),
     "model.change": frozenset({STAFF}),
     "document.change": frozenset({STAFF}),
-    "budget.view": frozenset({STAFF, LEADER, ADMIN, UNIT}),
-    "energy.view": DISTRICT,
+    "budget.view": frozenset({STAFF, LEADER, ADMIN, UNIT, CITY}),
+    "energy.view": READERS,
     "energy.change": frozenset({STAFF}),
-    "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN}),
+    "quality.view": frozenset({STAFF, COMMUNE, LEADER, ADMIN, CITY}),
     # The technology catalogue (aggregates only, accounts/permissions "Small groups"): the
     # district's people, and enterprises, to see what others did; it names the facilities
     # behind each row to staff only.
-    "catalogue.view": DISTRICT | {ENTERPRISE},
+    "catalogue.view": READERS | {ENTERPRISE},
     "catalogue.names": frozenset({STAFF}),
-    "plan.view": DISTRICT,
-    "plan.change": frozenset({STAFF}),
+    "plan.view": READERS,
+    # A district's plan by its staff, the city's plan (1048/KH-SCT) by the city's officers:
+    # OWN_LEVEL_ACTIONS.
+    "plan.change": frozenset({STAFF, CITY}),
     "task.report": frozenset({STAFF, UNIT}),
-    "report.view": DISTRICT,
+    "report.view": READERS,
     "report.create": frozenset({STAFF, COMMUNE, LEADER}),
     "report.issue": frozenset({STAFF}),
     # Write a report's number and symbol, shortcomings and next steps.
     "report.write": frozenset({STAFF}),
     # Build a draft again, or delete it: see OWN_REQUEST_ACTIONS.
     "report.change": frozenset({STAFF, COMMUNE, LEADER}),
+    # Return a district's issued report to it with a reason (Sở Công Thương's answer).
+    "report.return": frozenset({CITY}),
+    # The city's page of the districts' yearly reports: submitted, returned, late.
+    "submissions.city": frozenset({CITY, ADMIN}),
     "year.lock": frozenset({STAFF}),
     # Data requests to facilities: who answered (a commune official: their commune's
     # facilities); create one, print and send its invitations.
-    "request.view": frozenset({STAFF, COMMUNE, LEADER}),
+    "request.view": frozenset({STAFF, COMMUNE, LEADER, CITY}),
     "request.change": frozenset({STAFF}),
     # Fill in a facility's submission (staff type in a form that came on paper) and accept or
     # return a submitted one.
@@ -145,6 +168,9 @@ OWN_UNIT_ACTIONS = frozenset({"campaign.change", "task.report"})
 # Actions that only ANY_REQUESTER roles and the person who asked for the object
 # (`requested_by_id`) may take.
 OWN_REQUEST_ACTIONS = frozenset({"report.change"})
+# Actions a district's role takes only on its own district's objects, and a city-wide role only
+# on the city's own (`scope_district_id` None).
+OWN_LEVEL_ACTIONS = frozenset({"plan.change"})
 
 # Actions staff may hand to the commune officials of an object's commune, object by object:
 # allowed to them when the object says so (`delegated_to_commune`, e.g. a data request whose
@@ -165,16 +191,22 @@ def role_of(user: Any) -> str | None:
 
 
 def can_see(user: Any, obj: Any) -> bool:
-    """Whether the object lies within the user's scope (commune officials: their commune)."""
+    """Whether the object lies within the user's scope (district-bound roles: their district;
+    commune officials: their commune)."""
     role = role_of(user)
     if role is None:
         return False
     if role in FACILITY_BOUND:
         return getattr(obj, "scope_facility_id", None) in represented_ids(user)
-    if role not in COMMUNE_BOUND:
-        return True
     commune_id = getattr(obj, "scope_commune_id", None)
-    return commune_id is None or commune_id == user.commune_id
+    if role in COMMUNE_BOUND and commune_id is not None:
+        return commune_id == user.commune_id
+    if role not in DISTRICT_BOUND:
+        return True
+    if commune_id:  # 0: a district's own object that no commune official may open
+        return commune_id in district_commune_ids(user)
+    district_id = getattr(obj, "scope_district_id", None)
+    return district_id is None or district_id == user.district_id
 
 
 def represented_ids(user: Any) -> frozenset[int]:
@@ -185,6 +217,28 @@ def represented_ids(user: Any) -> frozenset[int]:
         cached = frozenset(user.represented_facilities.values_list("pk", flat=True))
         user._represented_ids = cached
     return cached
+
+
+def held_district_id(user: Any) -> int | None:
+    """The id of the district the user is held to, or None: every district (the city's
+    officers, the administrators; an enterprise is held to its facilities instead)."""
+    return user.district_id if role_of(user) in DISTRICT_BOUND else None
+
+
+def district_commune_ids(user: Any) -> frozenset[int]:
+    """The ids of the communes of the user's district (read once per user object, i.e. once per
+    request): the checker judges an object of a commune by them without a query per object."""
+    cached = getattr(user, "_district_commune_ids", None)
+    if cached is None:
+        cached = frozenset(Commune.objects.filter(district_id=held_district_id(user))
+                           .values_list("pk", flat=True))
+        user._district_commune_ids = cached
+    return cached
+
+
+def scope_district_id(obj: Any) -> int | None:
+    """The district an object without a commune belongs to (None: the city's own)."""
+    return getattr(obj, "scope_district_id", None)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
@@ -201,6 +255,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return True
     if not can_see(user, obj):
         return False
+    if action in OWN_LEVEL_ACTIONS:
+        level = scope_district_id(obj)
+        if role in DISTRICT_BOUND and level != user.district_id:
+            return False
+        if role in CITY_WIDE and level is not None:
+            return False
     if role in UNIT_BOUND and action in OWN_UNIT_ACTIONS:
         return getattr(obj, "scope_unit_id", None) == user.unit_id
     if role not in ANY_REQUESTER and action in OWN_REQUEST_ACTIONS:
@@ -217,11 +277,14 @@ def check(user: Any, action: str, obj: M | None = None) -> M | None:
     return obj
 
 
-def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -> QuerySet[M]:
+def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None, *,
+                   district_path: str | None = None) -> QuerySet[M]:
     """Limit a queryset to what the user may see.
 
     `commune_path` is the lookup from the model to its commune id (e.g. "commune" for a
-    facility, "facility__commune" for a status), or None for district-wide objects.
+    facility, "facility__commune" for a status), or None for objects without a commune;
+    `district_path` the lookup to the district of objects without a commune (e.g. "district"
+    for a plan), whose NULL is the city's own (seen by every district).
     """
     role = role_of(user)
     if role is None:
@@ -233,18 +296,51 @@ def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None) -
         facility = commune_path.removesuffix("commune").removesuffix("__")
         lookup = f"{facility}_id__in" if facility else "pk__in"
         return queryset.filter(**{lookup: represented_ids(user)})
+    if role in DISTRICT_BOUND and district_path is not None:
+        queryset = queryset.filter(Q(**{f"{district_path}_id": user.district_id})
+                                   | Q(**{f"{district_path}__isnull": True}))
     if role in COMMUNE_BOUND and commune_path is not None:
         return queryset.filter(**{f"{commune_path}_id": user.commune_id})
+    if role in DISTRICT_BOUND and commune_path is not None:
+        within = Q(**{f"{commune_path}__district_id": user.district_id})
+        if _nullable(queryset.model, commune_path):
+            # An object without a commune is judged by its district (district_path), as
+            # can_see does.
+            within |= Q(**{f"{commune_path}__isnull": True})
+        queryset = queryset.filter(within)
     return queryset
 
 
+def within_district(user: Any, queryset: QuerySet[M], commune_path: str) -> QuerySet[M]:
+    """Limit a queryset to the user's district only (every district for those who read them
+    all, and for the public: `user` None), without narrowing to a commune: for the district's
+    aggregates, whose small groups `may_show_group` hides."""
+    district_id = held_district_id(user) if user is not None else None
+    if district_id is None:
+        return queryset
+    return queryset.filter(**{f"{commune_path}__district_id": district_id})
+
+
+def _nullable(model: type[Model], path: str) -> bool:
+    """Whether a lookup path of foreign keys may end in NULL (any key along it may be)."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
 def requests_visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Objects someone asked for (`requested_by`, e.g. import jobs): every one for the roles that
-    act on anyone's requests (ANY_REQUESTER), the user's own for the others."""
+    """Objects someone asked for (`requested_by`, e.g. import jobs): every one of their district's
+    people for the roles that act on anyone's requests (ANY_REQUESTER), the user's own for the
+    others."""
     role = role_of(user)
     if role is None:
         return queryset.none()
     if role in ANY_REQUESTER:
+        if (district_id := held_district_id(user)) is not None:
+            return queryset.filter(requested_by__district_id=district_id)
         return queryset
     return queryset.filter(requested_by=user)
 
@@ -265,9 +361,11 @@ def check_write(user: Any, action: str) -> None:
         check(user, action)
 
 
-def scope_write(user: Any, queryset: QuerySet[M], commune_path: str | None) -> QuerySet[M]:
+def scope_write(user: Any, queryset: QuerySet[M], commune_path: str | None, *,
+                district_path: str | None = None) -> QuerySet[M]:
     """`scope_queryset`, with None as the operator (everything)."""
-    return queryset if user is None else scope_queryset(user, queryset, commune_path)
+    return queryset if user is None else scope_queryset(user, queryset, commune_path,
+                                                         district_path=district_path)
 
 
 # ---- the user's own commune and unit ---------------------------------------------------------
@@ -300,20 +398,31 @@ def held_commune(user: Any) -> Any:
 
 def may_place_in_commune(user: Any, commune: Any) -> bool:
     """Whether the user may keep an object in `commune` (a commune, or its id; None: not
-    chosen yet): a commune official only in their own, everyone else anywhere."""
-    held = held_commune_id(user)
-    if held is None or commune is None:
+    chosen yet): a commune official only in their own, a district's people in their district's
+    communes, everyone else anywhere."""
+    if commune is None:
         return True
-    return getattr(commune, "pk", commune) == held
+    commune_id = getattr(commune, "pk", commune)
+    held = held_commune_id(user)
+    if held is not None:
+        return commune_id == held
+    if held_district_id(user) is not None:
+        return commune_id in district_commune_ids(user)
+    return True
 
 
 def dashboard_commune(user: Any, requested_code: str) -> Any:
     """The commune a dashboard (or a list of its figures) shows: a commune official's own
-    whatever was asked for; for the others the commune of `requested_code`, or None (the whole
-    district) when the code is empty or unknown."""
+    whatever was asked for; for the others the commune of `requested_code` within what they
+    read (their district's communes), or None (all of it) when the code is empty or unknown."""
     if not sees_every_commune(user):
         return held_commune(user)
-    return Commune.objects.filter(code=requested_code).first() if requested_code else None
+    if not requested_code:
+        return None
+    communes = Commune.objects.filter(code=requested_code)
+    if (district_id := held_district_id(user)) is not None:
+        communes = communes.filter(district_id=district_id)
+    return communes.first()
 
 
 def held_unit_id(user: Any) -> int | None:

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.lockout import unlock
-from accounts.models import Commune, Role, Unit, User
+from accounts.models import Commune, District, Role, Unit, User
+from accounts.permissions import DISTRICT_BOUND
 from melinh_sxsh.lib.errors import DomainError
 
 
@@ -20,10 +21,13 @@ def user_create(
     password: str,
     commune_code: str | None = None,
     unit_code: str | None = None,
+    district_code: str | None = None,
     full_name: str = "",
     is_sxsh_officer: bool = False,
 ) -> User:
-    """Create an account of one role; a commune official needs a commune, a unit officer a unit."""
+    """Create an account of one role; a commune official needs a commune, a unit officer a unit,
+    and a district's roles a district (`district_code`; the commune's, or the only one, when
+    left out)."""
     if role not in Role.values:
         raise DomainError(_("Unknown role %(role)s.") % {"role": role})
     if User.objects.filter(username__iexact=username).exists():
@@ -48,8 +52,10 @@ def user_create(
         raise DomainError(_("Only a unit officer belongs to a unit."))
     if is_sxsh_officer and role != Role.STAFF:
         raise DomainError(_("Only an Economic Department officer can be the SXSH officer."))
+    district = _district_of_account(role, district_code, commune, unit)
     user = User(
-        username=username, role=role, commune=commune, unit=unit, full_name=full_name,
+        username=username, role=role, commune=commune, unit=unit, district=district,
+        full_name=full_name,
         is_sxsh_officer=is_sxsh_officer,
         is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
     )
@@ -60,6 +66,37 @@ def user_create(
     user.set_password(password)
     user.save()
     return user
+
+
+def _district_of_account(role: str, code: str | None, commune: Commune | None,
+                         unit: Unit | None) -> District | None:
+    """The district of a new account: given by its code, else its commune's, else the only
+    district; None for the roles that read every district (or none)."""
+    if role not in DISTRICT_BOUND:
+        if code:
+            raise DomainError(_("Only Economic Department officers, district leaders, commune "
+                                "officials and unit officers belong to a district."))
+        return None
+    if code:
+        district = District.objects.filter(code=code).first()
+        if district is None:
+            raise DomainError(_("No district has the code %(code)s.") % {"code": code})
+        if commune is not None and commune.district_id != district.pk:
+            raise DomainError(_("The commune %(commune)s is not in %(district)s.")
+                              % {"commune": commune, "district": district})
+        if unit is not None and unit.district_id != district.pk:
+            raise DomainError(_("The unit %(unit)s is not of %(district)s.")
+                              % {"unit": unit, "district": district})
+        return district
+    if unit is not None:
+        return unit.district
+    if commune is not None:
+        return commune.district
+    districts = list(District.objects.order_by("code")[:50])
+    if len(districts) != 1:
+        raise DomainError(_("Choose the account's district with --district CODE: %(choices)s.")
+                          % {"choices": ", ".join(f"{d.code} ({d})" for d in districts) or "-"})
+    return districts[0]
 
 
 @transaction.atomic

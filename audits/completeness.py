@@ -97,14 +97,18 @@ def by_commune(user, request: DataRequest) -> list[Completeness]:
     """A request's page: its answers in the user's scope by commune, then the whole. Two
     queries."""
     submitted = answers(scope_queryset(user, request.submissions.all(), "facility__commune"))
-    return submitted.lines({c.pk: c for c in Commune.objects.all()})
+    communes = Commune.objects.filter(pk__in=set(submitted.commune_of.values()))
+    return submitted.lines({c.pk: c for c in communes})
 
 
-def of_year(year: int, facilities: Q) -> tuple[Answers, int]:
+def of_year(year: int, facilities: Q, *, district_id: int | None = None) -> tuple[Answers, int]:
     """The answers to every data request of `year` from the facilities matching `facilities`
     (a condition on Submission, e.g. Q(facility__commune_id=...)), and how many requests the
-    year has. Two queries."""
-    requests = DataRequest.objects.filter(year=year).count()
+    year has (the district's, when given). Two queries."""
+    requests = DataRequest.objects.filter(year=year)
+    if district_id is not None:
+        requests = requests.filter(district_id=district_id)
+    requests = requests.count()
     return answers(Submission.objects.filter(facilities, request__year=year)), requests
 
 
@@ -123,11 +127,11 @@ def overdue(user, year: int, commune=None) -> QuerySet[Submission]:
     return submissions.order_by("facility__name_sort", "facility_id", "request_id")
 
 
-def waiting_for_review(year: int) -> list[Pending]:
-    """The year's requests with forms submitted and not yet reviewed, each linked to its list
-    of them: a year's lock asks for confirmation while any wait (registered in
-    facilities/locking.PENDING_CHECKS by audits/apps.py). One query."""
-    requests = (DataRequest.objects.filter(year=year)
+def waiting_for_review(year: int, district_id: int) -> list[Pending]:
+    """The district's requests of the year with forms submitted and not yet reviewed, each
+    linked to its list of them: a year's lock asks for confirmation while any wait (registered
+    in facilities/locking.PENDING_CHECKS by audits/apps.py). One query."""
+    requests = (DataRequest.objects.filter(year=year, district_id=district_id)
                 .annotate(waiting=Count("submissions",
                                         filter=Q(submissions__state=State.SUBMITTED)))
                 .filter(waiting__gt=0).order_by("id"))

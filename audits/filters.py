@@ -4,6 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
+from accounts.permissions import sees_every_commune
+from accounts.selectors import communes_for
 from audits.models import EnergyRecord, QualityFlag
 from melinh_sxsh.lib.forms import YearField
 from melinh_sxsh.lib.text import fold
@@ -17,9 +19,16 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, hide_commune: bool = False, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if hide_commune:
+        # Only the user's communes are offered (their district's, or every district's).
+        if sees_every_commune(user):
+            communes = communes_for(user)
+            self.filters["commune"].queryset = communes
+            # django-filter keeps a filter's field once it is made: the form's own copy is
+            # what is offered and checked.
+            self.form.fields["commune"].queryset = communes
+        else:
             del self.filters["commune"]
         for filter_field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(filter_field, "choices") else \
@@ -30,7 +39,7 @@ class _Styled(django_filters.FilterSet):
 class RecordFilter(_Styled):
     q = django_filters.CharFilter(method="search", label=_("Facility name or tax code"))
     commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
-                                               queryset=Commune.objects.all(), label=_("Commune"),
+                                               queryset=Commune.objects.none(), label=_("Commune"),
                                                empty_label=_("All communes"))
     year = YearFilter(label=_("Year"))
     verified = django_filters.ChoiceFilter(choices=YES_NO, method="filter_verified",
@@ -53,7 +62,7 @@ class QualityFilter(_Styled):
     rule = django_filters.ChoiceFilter(choices=QualityFlag.Rule.choices, label=_("Rule"),
                                        empty_label=_("All rules"))
     commune = django_filters.ModelChoiceFilter(field_name="facility__commune",
-                                               queryset=Commune.objects.all(), label=_("Commune"),
+                                               queryset=Commune.objects.none(), label=_("Commune"),
                                                empty_label=_("All communes"))
     year = YearFilter(label=_("Year"))
 

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
+from accounts.selectors import communes_for
 from audits import submission_baseline, submission_measures
 from audits.models import (
     CPMeasure,
@@ -352,7 +353,7 @@ class DataRequestForm(ModelForm):
     """A new data request: what is asked, and which facilities (active in the year, narrowed
     by commune, sector and whether they have a record of the year)."""
 
-    commune = forms.ModelChoiceField(Commune.objects.all(), required=False,
+    commune = forms.ModelChoiceField(Commune.objects.none(), required=False,
                                      label=_("Commune"), empty_label=_("All communes"))
     sector = forms.ModelChoiceField(Sector.objects.all(), required=False, label=_("Sector"),
                                     empty_label=_("All sectors"))
@@ -367,6 +368,7 @@ class DataRequestForm(ModelForm):
         fields = ["title", "year", "deadline", "asks_energy", "asks_baseline", "asks_measures",
                   "asks_employees", "communes_review"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_for(user)
         self.fields["title"].initial = _("Production and energy figures of the year")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import USERNAME_MAX, bound_passwords
 from accounts.models import Commune, User
+from accounts.selectors import communes_for
 
 CODE_MAX = 40  # twelve characters, with any dashes and spaces a person types
 
@@ -63,5 +64,9 @@ class AccountForm(forms.Form):
 
 
 class LettersForm(forms.Form):
-    commune = forms.ModelChoiceField(Commune.objects.order_by("code"), required=False,
+    commune = forms.ModelChoiceField(Commune.objects.none(), required=False,
                                      label=_("Commune"), empty_label=_("All communes"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_for(user)

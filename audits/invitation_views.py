@@ -29,7 +29,7 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def request_letters(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = selectors.request_get(request.user, pk)
     check(request.user, "request.change", data_request)
-    form = LettersForm(request.POST or None)
+    form = LettersForm(request.POST or None, user=request.user)
     if form.is_valid():
         facilities = selectors.facilities_to_invite(request.user, data_request,
                                                     commune=form.cleaned_data["commune"])

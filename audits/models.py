@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import District, OfDistrict
 from audits.energy import use_toe
 from facilities.locking import YearLocked
 from facilities.models import Facility, OfFacility
@@ -162,6 +163,9 @@ class EnergyUse(YearLocked):
     def locked_year(self) -> int:
         return self.record.year
 
+    def lock_scope(self) -> dict:
+        return {"district__communes__facilities__energy_records": self.record_id}
+
 
 class CPMeasure(OfFacility, YearLocked):
     """A cleaner-production measure at a facility: one of the eight techniques, what it cost and
@@ -281,7 +285,7 @@ class QualityFlag(OfFacility, models.Model):
         return f"{self.facility} {self.year}: {self.get_rule_display()}"
 
 
-class DataRequest(models.Model):
+class DataRequest(OfDistrict, models.Model):
     """A request to facilities for their figures of one year (Yêu cầu cung cấp số liệu): each
     facility asked gets one Submission (docs/ARCHITECTURE.md, "Data requests")."""
 
@@ -298,6 +302,9 @@ class DataRequest(models.Model):
     communes_review = models.BooleanField(
         _("commune officials may accept or return their commune's forms"), default=False
     )
+    # The district whose facilities are asked (its staff made the request).
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="data_requests")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

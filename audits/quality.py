@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import F, Min, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -112,7 +112,8 @@ def quality_refresh(facilities: QuerySet[Facility] | None = None) -> dict[str, i
     (more only for chunks of very large sets), whatever the number of facilities."""
     scope = Facility.objects.all() if facilities is None else facilities
     pks = scope.values("pk")
-    facility_rows = list(Facility.objects.filter(pk__in=pks).only("id", "first_year", "last_year"))
+    facility_rows = list(Facility.objects.filter(pk__in=pks).only("id", "first_year", "last_year")
+                         .annotate(district_id=F("commune__district_id")))
     records = energy_records_by_facility(Facility.objects.filter(pk__in=pks))
     stages: dict[int, dict[int, int]] = defaultdict(dict)
     for facility_id, year, stage in FacilityYearStatus.objects.filter(
@@ -122,15 +123,20 @@ def quality_refresh(facilities: QuerySet[Facility] | None = None) -> dict[str, i
         facility__in=pks, status=CPMeasure.Status.IMPLEMENTED,
     ).values("facility_id").annotate(first=Min("implemented_on")).values_list(
         "facility_id", "first"))
-    # The rule looks only at years that have statuses at all, anywhere in the district.
-    status_years = set(FacilityYearStatus.objects.values_list("year", flat=True).distinct())
+    # The rule looks only at years that have statuses at all, anywhere in the facility's
+    # district (another district's years are not its).
+    status_years: dict[int, set[int]] = defaultdict(set)
+    for district_id, year in FacilityYearStatus.objects.values_list(
+            "facility__commune__district_id", "year").distinct():
+        status_years[district_id].add(year)
 
     wanted: dict[tuple[int, int, str], str] = {}
     with translation.override(settings.LANGUAGE_CODE):  # stored text is in the UI's default
         for facility in facility_rows:
             found = record_violations(records.get(facility.pk, []))
             found += status_violations(facility, stages.get(facility.pk, {}),
-                                       first_measure.get(facility.pk), status_years)
+                                       first_measure.get(facility.pk),
+                                       status_years[facility.district_id])
             for violation in found:
                 wanted[(facility.pk, violation.year, violation.rule)] = violation.message[:500]
     return _store(pks, wanted)

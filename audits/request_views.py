@@ -34,7 +34,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
     check(request.user, "request.change")
-    form = DataRequestForm(request.POST or None)
+    form = DataRequestForm(request.POST or None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         facilities = selectors.facilities_to_ask(

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Commune
-from accounts.permissions import check, may_show_group, scope_queryset
+from accounts.permissions import check, may_show_group, scope_queryset, within_district
 from audits import energy
 from audits.models import (
     OPEN_STATES,
@@ -208,8 +208,9 @@ def catalogue(viewer, *, with_names: bool = False) -> list[CatalogueRow]:
     MIN_GROUP_SIZE facilities, one of them not one the viewer may name
     (accounts/permissions.may_show_group). One query."""
     groups: dict[tuple, list[CPMeasure]] = defaultdict(list)
-    measures = CPMeasure.objects.filter(status=CPMeasure.Status.IMPLEMENTED).select_related(
-        "facility__sector", "technique")
+    measures = within_district(viewer, CPMeasure.objects.filter(
+        status=CPMeasure.Status.IMPLEMENTED).select_related("facility__sector", "technique"),
+        "facility__commune")
     for measure in measures:
         groups[(measure.facility.sector, measure.technique)].append(measure)
     rows = []
@@ -449,7 +450,8 @@ def facilities_to_ask(user, year: int, *, commune=None, sector=None, stage: int 
 def request_list(user) -> QuerySet[DataRequest]:
     """Data requests, newest first, with how many facilities each asked (in the user's scope)."""
     visible = scope_queryset(user, Submission.objects.all(), "facility__commune")
-    return DataRequest.objects.annotate(
+    requests = scope_queryset(user, DataRequest.objects.all(), None, district_path="district")
+    return requests.annotate(
         asked=Count("submissions", filter=Q(submissions__in=visible.values("pk"))),
         accepted=Count("submissions", filter=Q(submissions__in=visible.values("pk"),
                                                submissions__state=Submission.State.ACCEPTED)),

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.permissions import can_write, check, check_write
 from audits.models import CPMeasure, EnergyRecord, EnergyUse
 from audits.quality import quality_refresh_ids
-from facilities.locking import locked_message, rows_in_locked_years
+from facilities.locking import locked_in_communes, locked_message
 from facilities.models import Facility
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.batches import (
@@ -157,9 +157,13 @@ def _record_upsert(
         facilities.append(facility)
         records.append(record)
         years.append(year)
-    locked = rows_in_locked_years(
-        {year for year in years if isinstance(year, int)}
-        | {record.year for record in records if record is not None}
+    # (commune, year) pairs locked in the commune's district: the year a row writes, and the
+    # year its record moves from.
+    locked = locked_in_communes(
+        {(facility.commune_id, year) for facility, year in zip(facilities, years, strict=True)
+         if facility is not None and isinstance(year, int)}
+        | {(facility.commune_id, record.year) for facility, record
+           in zip(facilities, records, strict=True) if record is not None}
     )
     uses = _uses([record for record in records if record is not None])
     taken: dict[tuple[int, int], int] = {}  # (facility, year) -> the row that takes it
@@ -170,8 +174,10 @@ def _record_upsert(
             continue
         facility, record, year = facilities[index], records[index], years[index]
         moved_from = record.year if record is not None and record.year != year else None
-        if year in locked or moved_from in locked:
-            problems.add(index, "year", locked_message(year if year in locked else moved_from))
+        commune_id = facility.commune_id
+        if (commune_id, year) in locked or (commune_id, moved_from) in locked:
+            problems.add(index, "year", locked_message(
+                year if (commune_id, year) in locked else moved_from))
             continue
         holder = by_year.get((facility.pk, year))
         if (

@@ -29,7 +29,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import check
+from accounts.permissions import can_see, check
+from accounts.selectors import writing_district_id
 from audits.models import (
     ActivationAttempt,
     CPMeasure,
@@ -114,7 +115,10 @@ def request_create(
     chosen = {facility.pk: facility for facility in facilities}
     if not chosen:
         raise DomainError(_("Choose at least one facility."), field="facilities")
+    if not all(can_see(user, facility) for facility in chosen.values()):
+        raise DomainError(_("Choose only facilities of your own district."), field="facilities")
     request = DataRequest.objects.create(
+        district_id=writing_district_id(user),
         year=year,
         deadline=deadline,
         title=title,

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import MIN_GROUP_SIZE, can, check, sees_every_commune
+from accounts.permissions import MIN_GROUP_SIZE, can, check
 from audits import selectors, services
 from audits.filters import QualityFilter, RecordFilter
 from audits.forms import CPMeasureForm, EnergyRecordForm, EnergyUseFormSet, energy_lines_initial
@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Energy records the user may see, with filters."""
     check(request.user, "energy.view")
     record_filter = RecordFilter(request.GET, queryset=selectors.record_list(request.user),
-                                 hide_commune=not sees_every_commune(request.user))
+                                 user=request.user)
     page = _page(request, record_filter.qs)
     return render(request, "audits/record_list.html", {
         "filter": record_filter, "page": page, "rows": selectors.record_figures(page),
@@ -170,7 +170,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
     """Data-quality violations by rule, for staff to fix at the source."""
     check(request.user, "quality.view")
     quality_filter = QualityFilter(request.GET, queryset=selectors.flag_list(request.user),
-                                   hide_commune=not sees_every_commune(request.user))
+                                   user=request.user)
     return render(request, "audits/quality_list.html", {
         "filter": quality_filter, "page": _page(request, quality_filter.qs),
         "counts": selectors.flag_counts(selectors.flags_visible(request.user)),

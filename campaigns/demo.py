@@ -99,6 +99,7 @@ def load(rng: random.Random) -> None:
             kind=kind, title=title, lead_unit=units[unit], starts_on=start, ends_on=end,
             place=place, people_reached=people, copies_printed=copies,
             broadcasts_aired=broadcasts, is_public=public, created_by=staff,
+            district_id=staff.district_id,
             description=f"{title}. Thực hiện Kế hoạch 108/KH-UBND ngày 28/3/2018 của UBND huyện.")
         campaigns.append(campaign)
         # Mostly facilities that became aware; a few that were reached only by the campaign.
@@ -115,6 +116,7 @@ def load(rng: random.Random) -> None:
         kind=K.STUDY_TOUR, title="Tham quan mô hình lò hơi tiết kiệm năng lượng",
         lead_unit=units["KINH_TE"], starts_on=date(2018, 10, 12), place=models[0].host.address,
         people_reached=38, visited_model=models[0], is_public=True, created_by=staff,
+        district_id=staff.district_id,
         description="Đoàn cơ sở sản xuất tham quan, học tập kinh nghiệm tại mô hình trình diễn.")
     Attendance.objects.bulk_create(
         Attendance(campaign=tour, facility_id=pk, people=2, added_by=staff)
@@ -123,7 +125,7 @@ def load(rng: random.Random) -> None:
                                planned_vnd=25 * M, spent_vnd=23_500_000)
     for title, kind, campaign_index, public in DOCUMENTS:
         document = Document(title=title, kind=kind, campaign=campaigns[campaign_index],
-                            is_public=public, uploaded_by=staff,
+                            is_public=public, uploaded_by=staff, district_id=staff.district_id,
                             download_count=rng.randint(5, 140))
         content = demo_pdf(title)
         name = f"{slug(title)}.pdf"  # named as an office would name it: its title
@@ -151,12 +153,14 @@ def load_models(staff, sources) -> list[DemonstrationModel]:
                   or Facility.objects.exclude(pk=boiler_host.pk).order_by("name_sort").first())
     boiler = DemonstrationModel.objects.create(
         title="Mô hình lò hơi đốt sinh khối thay lò hơi đốt than", host=boiler_host, year=2018,
+        district_id=staff.district_id,
         technology="Thay lò hơi đốt than cám 2 tấn hơi/giờ bằng lò hơi đốt viên nén sinh khối, "
         "thu hồi nhiệt khói thải để gia nhiệt nước cấp.",
         before_year=2017, after_year=2018, status=DemonstrationModel.Status.EVALUATED,
         description="Mô hình trình diễn được hỗ trợ từ kinh phí khuyến công năm 2018.")
     press = DemonstrationModel.objects.create(
         title="Mô hình lắp biến tần cho máy ép phun nhựa", host=press_host, year=2018,
+        district_id=staff.district_id,
         technology="Lắp biến tần cho 12 máy ép phun, cải tạo hệ thống chiếu sáng nhà xưởng.",
         before_year=2017, after_year=2018, status=DemonstrationModel.Status.APPROVED)
     boiler.cp_measures.set(boiler_host.cp_measures.filter(status="implemented"))

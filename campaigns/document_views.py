@@ -21,8 +21,9 @@ from melinh_sxsh.lib.http import attachment_response
 def document_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "campaign.view")
     kind = request.GET.get("kind", "")
-    documents = selectors.document_list(kind=kind if kind in Document.Kind.values else "",
-                                        q=request.GET.get("q", "")[:100])
+    documents = selectors.document_list(
+        request.user, kind=kind if kind in Document.Kind.values else "",
+        q=request.GET.get("q", "")[:100])
     return render(request, "campaigns/document_list.html", {
         "page": Paginator(documents, 30).get_page(request.GET.get("page")),
         "kinds": Document.Kind.choices, "may_upload": may_add_document(request.user)})
@@ -50,7 +51,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     check(request.user, "campaign.view")
-    document = selectors.document_get(pk)
+    document = selectors.document_get(pk, request.user)
     response = attachment_response(document.file, document.original_name)
     services.document_count_download(document=document)
     return response
@@ -59,7 +60,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    document = selectors.document_get(pk)
+    document = selectors.document_get(pk, request.user)
     check_document(request.user, document.campaign if document.campaign_id else None)
     if request.method == "POST":
         services.document_delete(user=request.user, document=document)

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune, Unit
-from accounts.permissions import held_unit_id
+from accounts.permissions import held_unit_id, scope_queryset
+from accounts.selectors import communes_for, units
 from campaigns.models import Attachment, Campaign, DemonstrationModel, Document, FundingLine
 from facilities.models import Facility
 from melinh_sxsh.lib.conflicts import VersionedModelForm
@@ -21,6 +22,10 @@ class CampaignForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # A study tour visits a model of the user's district.
+        self.fields["visited_model"].queryset = scope_queryset(
+            user, DemonstrationModel.objects.all(), None, district_path="district")
+        self.fields["lead_unit"].queryset = units(user)
         if (unit_id := held_unit_id(user)) is not None:
             self.fields["lead_unit"].queryset = Unit.objects.filter(pk=unit_id)
             self.fields["lead_unit"].initial = unit_id
@@ -32,8 +37,12 @@ class CampaignForm(VersionedModelForm):
 
 class AttendanceSearchForm(forms.Form):
     q = forms.CharField(label=_("Name, tax code or address"), required=False, max_length=100)
-    commune = forms.ModelChoiceField(Commune.objects.all(), label=_("Commune"), required=False,
+    commune = forms.ModelChoiceField(Commune.objects.none(), label=_("Commune"), required=False,
                                      empty_label=_("All communes"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_for(user)
 
 
 class AttendanceAddForm(forms.Form):
@@ -75,9 +84,11 @@ class DocumentForm(ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        campaigns = scope_queryset(user, Campaign.objects.all(), None, district_path="district")
+        self.fields["campaign"].queryset = campaigns
         if (unit_id := held_unit_id(user)) is not None:
             # A unit officer files documents under their own unit's campaigns.
-            self.fields["campaign"].queryset = Campaign.objects.filter(lead_unit=unit_id)
+            self.fields["campaign"].queryset = campaigns.filter(lead_unit=unit_id)
             self.fields["campaign"].required = True
 
 
@@ -91,9 +102,11 @@ class DemonstrationModelForm(VersionedModelForm):
         # A model may be proposed for a coming year; it is measured in years gone by.
         field_classes = {"year": PlanYearField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = Facility.objects.select_related("commune")
+        # The hosts the user may name: their district's facilities.
+        self.fields["host"].queryset = scope_queryset(
+            user, Facility.objects.select_related("commune"), "commune")
         self.fields["cp_measures"].widget = forms.CheckboxSelectMultiple()
         self.fields["cp_measures"].queryset = self.fields["cp_measures"].queryset.filter(
             facility_id=self.instance.host_id).select_related("technique")

@@ -53,7 +53,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def model_create(request: HttpRequest) -> HttpResponse:
     check(request.user, "model.change")
-    form = DemonstrationModelForm(request.POST or None)
+    form = DemonstrationModelForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             model = services.model_create(user=request.user, data=form.record_data())
@@ -69,7 +69,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.model_get(request.user, pk, "model.change")
-    form = DemonstrationModelForm(request.POST or None, instance=model,
+    form = DemonstrationModelForm(request.POST or None, instance=model, user=request.user,
                                   describe=services.model_describe)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Unit
+from accounts.models import District, OfDistrict, Unit
 from facilities.locking import YearLocked
 from facilities.models import Facility
 from melinh_sxsh.lib.forms import number_text
@@ -34,7 +34,7 @@ class FundingSource(models.Model):
         return self.name
 
 
-class DemonstrationModel(models.Model):
+class DemonstrationModel(OfDistrict, models.Model):
     """A pilot of cleaner production at a host facility, visited by study tours."""
 
     class Status(models.TextChoices):
@@ -50,6 +50,9 @@ class DemonstrationModel(models.Model):
     title = models.CharField(_("title"), max_length=255)
     host = models.ForeignKey(Facility, verbose_name=_("host facility"), on_delete=models.PROTECT,
                              related_name="demonstration_models")
+    # The host's district.
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="demonstration_models")
     technology = models.TextField(_("technology"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PROPOSED)
@@ -112,7 +115,7 @@ class ModelTransition(models.Model):
         return f"{self.model}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Campaign(models.Model):
+class Campaign(OfDistrict, models.Model):
     """An awareness or capacity activity run by one implementing unit."""
 
     class Kind(models.TextChoices):
@@ -130,6 +133,8 @@ class Campaign(models.Model):
     title = models.CharField(_("title"), max_length=255)
     lead_unit = models.ForeignKey(Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT,
                                   related_name="campaigns")
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="campaigns")
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -295,7 +300,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Document(models.Model):
+class Document(OfDistrict, models.Model):
     """An item of the documents library: handbooks, leaflets, radio scripts, slides."""
 
     class Kind(models.TextChoices):
@@ -312,6 +317,9 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="documents")
+    # The campaign's district, or the district whose library it is.
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="documents")
     is_public = models.BooleanField(_("show on the public pages"), default=True)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),

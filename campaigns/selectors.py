@@ -9,7 +9,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Commune
-from accounts.permissions import can, check, check_funding_line, may_name, scope_queryset
+from accounts.permissions import (
+    can,
+    check,
+    check_funding_line,
+    held_district_id,
+    may_name,
+    scope_queryset,
+)
 from audits import energy
 from audits.selectors import energy_records_by_facility
 from campaigns.models import (
@@ -32,18 +39,30 @@ def _spent(**owner) -> Subquery:
     return Subquery(lines.annotate(total=Sum("spent_vnd")).values("total")[:1])
 
 
+def campaigns_visible(user) -> QuerySet[Campaign]:
+    """The campaigns of the user's district (every district's for those who read them all)."""
+    return scope_queryset(user, Campaign.objects.all(), None, district_path="district")
+
+
+def models_visible(user) -> QuerySet[DemonstrationModel]:
+    """The demonstration models of the user's district (every district's for those who read
+    them all)."""
+    return scope_queryset(user, DemonstrationModel.objects.all(), None, district_path="district")
+
+
 def campaign_list(user, *, kind: str = "", unit: str = "", year: int | None = None,
                   q: str = "", reached: QuerySet[Attendance] | None = None) -> QuerySet[Campaign]:
     """Campaigns with their people reached and facilities, and the VND `spent` on each for
     those who may see the budget (`budget.view`). With `reached` (the attendance of one
     commune's or sector's facilities), only the campaigns those facilities took part in, and
     `people` and `facility_count` are theirs, not the campaign's district-wide figures."""
+    visible = campaigns_visible(user)
     if reached is None:
-        campaigns = Campaign.objects.annotate(facility_count=Count("attendances", distinct=True),
-                                              people=F("people_reached"))
+        campaigns = visible.annotate(facility_count=Count("attendances", distinct=True),
+                                     people=F("people_reached"))
     else:
         theirs = reached.filter(campaign=OuterRef("pk")).order_by().values("campaign")
-        campaigns = Campaign.objects.filter(Exists(theirs)).annotate(
+        campaigns = visible.filter(Exists(theirs)).annotate(
             facility_count=Subquery(theirs.annotate(n=Count("pk")).values("n")[:1]),
             people=Subquery(theirs.annotate(n=Sum("people")).values("n")[:1]))
     campaigns = campaigns.select_related("lead_unit").order_by("-starts_on", "-id")
@@ -141,10 +160,11 @@ def attendance_of(user, campaign: Campaign) -> QuerySet[Attendance]:
         user, campaign.attendances.select_related("facility__commune"), "facility__commune")
 
 
-def facility_candidates(*, q: str = "", commune_id: int | None = None,
+def facility_candidates(user, *, q: str = "", commune_id: int | None = None,
                         limit: int = 100) -> QuerySet[Facility]:
-    """Facilities to add to a campaign, found by name/tax code/address or by commune."""
-    facilities = Facility.objects.select_related("commune")
+    """Facilities to add to a campaign, found by name/tax code/address or by commune, among
+    those the user may see."""
+    facilities = scope_queryset(user, Facility.objects.select_related("commune"), "commune")
     if not q and not commune_id:
         return facilities.none()
     for word in fold(q).split()[:8]:
@@ -174,7 +194,7 @@ def model_list(user, *, year: int | None = None, commune: str = "",
     facilities; each with `host_named`: whether the page may name its host to this user
     (accounts/permissions.may_name), and for those who may see the budget the VND `spent` on
     it (None where the host is not named: its funding counts the host's own money)."""
-    models = DemonstrationModel.objects.select_related("host__commune").annotate(
+    models = models_visible(user).select_related("host__commune").annotate(
         tour_count=Count("study_tours", distinct=True)).order_by("-year", "title")
     if can(user, "budget.view"):
         models = models.annotate(spent=_spent(model=OuterRef("pk")))
@@ -196,8 +216,13 @@ def funding_source_get(code: str) -> FundingSource:
     return get_object_or_404(FundingSource, code=code)
 
 
-def funding_lines(*, year: int | None = None, source: str = "") -> QuerySet[FundingLine]:
+def funding_lines(*, year: int | None = None, source: str = "", user=None) -> QuerySet[FundingLine]:
+    """Funding lines of a year and source; with `user`, those of the campaigns and models of the
+    user's district only (every district's for those who read them all)."""
     lines = FundingLine.objects.select_related("source", "campaign__lead_unit", "model")
+    if user is not None and (district_id := held_district_id(user)) is not None:
+        lines = lines.filter(Q(campaign__district_id=district_id)
+                             | Q(model__district_id=district_id))
     if year:
         lines = lines.filter(year=year)
     if source:
@@ -205,8 +230,10 @@ def funding_lines(*, year: int | None = None, source: str = "") -> QuerySet[Fund
     return lines
 
 
-def document_list(*, kind: str = "", q: str = "") -> QuerySet[Document]:
-    documents = Document.objects.select_related("campaign")
+def document_list(user, *, kind: str = "", q: str = "") -> QuerySet[Document]:
+    """The library of the user's district (every district's for those who read them all)."""
+    documents = scope_queryset(user, Document.objects.select_related("campaign"), None,
+                               district_path="district")
     if kind:
         documents = documents.filter(kind=kind)
     for word in q.split()[:6]:
@@ -214,8 +241,13 @@ def document_list(*, kind: str = "", q: str = "") -> QuerySet[Document]:
     return documents
 
 
-def document_get(pk: int) -> Document:
-    return get_object_or_404(Document.objects.select_related("campaign"), pk=pk)
+def document_get(pk: int, user=None) -> Document:
+    """A document; with `user` (the signed-in pages), one they may read: 404 for another
+    district's."""
+    document = get_object_or_404(Document.objects.select_related("campaign"), pk=pk)
+    if user is not None:
+        check(user, "campaign.view", document)
+    return document
 
 
 @dataclass(frozen=True)

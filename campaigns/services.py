@@ -8,9 +8,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.permissions import check, check_document, check_funding_line, held_unit
+from accounts.permissions import (
+    can_see,
+    check,
+    check_document,
+    check_funding_line,
+    held_unit,
+    scope_queryset,
+)
+from accounts.selectors import writing_district_id
 from campaigns.models import (
     Attachment,
     Attendance,
@@ -20,7 +29,7 @@ from campaigns.models import (
     FundingLine,
     ModelTransition,
 )
-from facilities.locking import ensure_open
+from facilities.locking import ensure_open, in_district
 from facilities.models import Facility, normalize_tax_code
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
@@ -33,6 +42,18 @@ CAMPAIGN_FIELDS = ["kind", "title", "lead_unit", "starts_on", "ends_on", "place"
                    "visited_model", "is_public"]
 
 
+def _check_lead_unit(campaign: Campaign) -> None:
+    # The lead unit is one of the campaign's district.
+    if campaign.lead_unit_id is not None and campaign.lead_unit.district_id != campaign.district_id:
+        raise DomainError(_("Choose a unit of your own district."), field="lead_unit")
+
+
+def _check_visited_model(user, campaign: Campaign) -> None:
+    # A study tour visits a model of its own district (404 for another's, as its page).
+    if campaign.visited_model_id is not None and not can_see(user, campaign.visited_model):
+        raise Http404
+
+
 def _lead_unit_for(user, unit):
     # A unit officer's campaigns are always their own unit's.
     return held_unit(user) or unit
@@ -41,8 +62,10 @@ def _lead_unit_for(user, unit):
 @transaction.atomic
 def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
     campaign = Campaign(**{k: v for k, v in data.items() if k in CAMPAIGN_FIELDS},
-                        created_by=user)
+                        created_by=user, district_id=writing_district_id(user))
+    _check_visited_model(user, campaign)
     campaign.lead_unit = _lead_unit_for(user, campaign.lead_unit)
+    _check_lead_unit(campaign)
     check(user, "campaign.change", campaign)
     campaign.full_clean()
     campaign.save()
@@ -66,9 +89,11 @@ def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
         if name in data:
             setattr(campaign, name, data[name])
     campaign.lead_unit = _lead_unit_for(user, campaign.lead_unit)
+    _check_lead_unit(campaign)
+    _check_visited_model(user, campaign)
     if old_year != campaign.starts_on.year and campaign.attendances.exists():
         # Moving the date moves its attendance (awareness evidence) to another year.
-        ensure_open(old_year, campaign.starts_on.year)
+        ensure_open(old_year, campaign.starts_on.year, scope=in_district(campaign.district_id))
     campaign.version += 1
     campaign.full_clean()
     campaign.save()
@@ -79,7 +104,7 @@ def campaign_update(*, user, campaign_id: int, data: dict[str, Any],
 def campaign_delete(*, user, campaign: Campaign) -> None:
     check(user, "campaign.change", campaign)
     if campaign.attendances.exists():
-        ensure_open(campaign.starts_on.year)
+        ensure_open(campaign.starts_on.year, scope=in_district(campaign.district_id))
     for attachment in campaign.attachments.all():
         attachment.file.delete(save=False)
     campaign.delete()
@@ -110,11 +135,13 @@ def parse_tax_codes(text: str) -> tuple[list[str], list[str]]:
 def attendance_add(*, user, campaign: Campaign, facility_ids: list[int], people: int = 1) -> int:
     """Add facilities to a campaign; those already there keep their record. All or nothing."""
     check(user, "campaign.change", campaign)
-    ensure_open(campaign.starts_on.year)
+    ensure_open(campaign.starts_on.year, scope=in_district(campaign.district_id))
     ids = sorted(set(facility_ids))
     if not ids:
         raise DomainError(_("Select at least one facility."))
-    found = set(Facility.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    # Another district's facility is as unknown as a missing one.
+    found = set(scope_queryset(user, Facility.objects.filter(pk__in=ids), "commune")
+                .values_list("pk", flat=True))
     if len(found) != len(ids):
         raise DomainError(_("Some selected facilities do not exist; nothing was added."))
     present = set(campaign.attendances.filter(facility_id__in=ids).values_list("facility_id",
@@ -137,7 +164,8 @@ def attendance_add_by_tax_codes(*, user, campaign: Campaign, text: str, people: 
                           % {"codes": ", ".join(bad)})
     if not codes:
         raise DomainError(_("Paste at least one tax code."))
-    known = dict(Facility.objects.filter(tax_code__in=codes).values_list("tax_code", "pk"))
+    known = dict(scope_queryset(user, Facility.objects.filter(tax_code__in=codes), "commune")
+                 .values_list("tax_code", "pk"))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise DomainError(_("No facility has these tax codes: %(codes)s. Nothing was added.")
@@ -195,6 +223,7 @@ def document_create(*, user, data: dict[str, Any], upload) -> Document:
     check_document(user, campaign)
     _checked(upload, DOCUMENTS, 20)
     return Document.objects.create(
+        district_id=campaign.district_id if campaign is not None else writing_district_id(user),
         title=data["title"], kind=data["kind"], campaign=campaign,
         is_public=data.get("is_public", True), file=upload,
         original_name=(upload.name or "")[:255], size=upload.size, uploaded_by=user)
@@ -202,6 +231,7 @@ def document_create(*, user, data: dict[str, Any], upload) -> Document:
 
 @transaction.atomic
 def document_delete(*, user, document: Document) -> None:
+    check(user, "campaign.view", document)  # 404 for another district's
     check_document(user, document.campaign if document.campaign_id else None)
     document.file.delete(save=False)
     document.delete()
@@ -252,6 +282,12 @@ def _check_model_years(model: DemonstrationModel) -> None:
                        label=DemonstrationModel._meta.get_field(name).verbose_name)
 
 
+def _check_host(user, model: DemonstrationModel) -> None:
+    # The host is a facility the user may see (their district's): 404 otherwise, as its page.
+    if model.host_id is not None:
+        check(user, "facility.view", model.host)
+
+
 def _set_measures(model: DemonstrationModel, measures) -> None:
     if measures is not None:
         model.cp_measures.set([m for m in measures if m.facility_id == model.host_id])
@@ -260,7 +296,9 @@ def _set_measures(model: DemonstrationModel, measures) -> None:
 @transaction.atomic
 def model_create(*, user, data: dict[str, Any]) -> DemonstrationModel:
     check(user, "model.change")
-    model = DemonstrationModel(**{k: v for k, v in data.items() if k in MODEL_FIELDS})
+    model = DemonstrationModel(**{k: v for k, v in data.items() if k in MODEL_FIELDS},
+                               district_id=writing_district_id(user))
+    _check_host(user, model)
     _check_model_years(model)
     model.full_clean()
     model.save()
@@ -285,6 +323,7 @@ def model_update(*, user, model_id: int, data: dict[str, Any],
     for name in MODEL_FIELDS:
         if name in data:
             setattr(model, name, data[name])
+    _check_host(user, model)
     model.version += 1
     _check_model_years(model)
     model.full_clean()

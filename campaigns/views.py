@@ -52,7 +52,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         year=year_param(request, "year", None, PLAN), reached=reached)
     page = Paginator(campaigns, 30).get_page(params.get("page"))
     return render(request, "campaigns/campaign_list.html", {
-        "page": page, "kinds": Campaign.Kind.choices, "units": accounts_selectors.units(),
+        "page": page, "kinds": Campaign.Kind.choices,
+        "units": accounts_selectors.units(request.user),
         "may_create": can(request.user, "campaign.change"), "reach": reach_label(reach),
         "reach_codes": reach, "may_view_budget": can(request.user, "budget.view")})
 
@@ -78,11 +79,11 @@ def reach_label(reach: dict[str, str]) -> str:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.user, pk)
     may_change = can(request.user, "campaign.change", campaign)
-    search = AttendanceSearchForm(request.GET or None)
+    search = AttendanceSearchForm(request.GET or None, user=request.user)
     candidates = []
     if may_change and search.is_valid():
         commune = search.cleaned_data["commune"]
-        candidates = selectors.facility_candidates(q=search.cleaned_data["q"],
+        candidates = selectors.facility_candidates(request.user, q=search.cleaned_data["q"],
                                                    commune_id=commune.pk if commune else None)
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "may_change": may_change,

@@ -7,6 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Commune
+from accounts.permissions import sees_every_commune
+from accounts.selectors import communes_for
 from facilities.models import Facility, Sector, Stage
 from melinh_sxsh.lib.text import fold
 
@@ -43,7 +45,7 @@ class NullsLastOrdering(django_filters.OrderingFilter):
 
 class FacilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, tax code or address"))
-    commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.all(),
+    commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.none(),
                                                label=_("Commune"), empty_label=_("All communes"))
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"),
                                               empty_label=_("All sectors"))
@@ -73,10 +75,16 @@ class FacilityFilter(django_filters.FilterSet):
         model = Facility
         fields = ["q", "commune", "sector", "group", "kind", "stage", "has_energy", "operating"]
 
-    def __init__(self, *args, year: int, hide_commune: bool = False, **kwargs):
+    def __init__(self, *args, year: int, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.year = year
-        if hide_commune:
+        if sees_every_commune(user):
+            communes = communes_for(user)
+            self.filters["commune"].queryset = communes
+            # django-filter keeps a filter's field once it is made: the form's own copy is
+            # what is offered and checked.
+            self.form.fields["commune"].queryset = communes
+        else:
             del self.filters["commune"]
         for field in self.form.fields.values():
             css = "form-control form-control-sm" if field.widget.input_type == "text" else \

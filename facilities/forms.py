@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune
 from accounts.permissions import can, held_commune_id
+from accounts.selectors import communes_for
 from facilities.models import Facility, Stage, normalize_tax_code
 from melinh_sxsh.lib.conflicts import VersionedModelForm
 from melinh_sxsh.lib.forms import OperatingYearField, YearField
@@ -18,9 +18,10 @@ class FacilityForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # A commune official keeps facilities of their own commune only; the others, of their
+        # district's communes (every district's for whoever reads them all).
+        self.fields["commune"].queryset = communes_for(user)
         if (commune_id := held_commune_id(user)) is not None:
-            # A commune official keeps facilities of their own commune only.
-            self.fields["commune"].queryset = Commune.objects.filter(pk=commune_id)
             self.fields["commune"].initial = commune_id
             self.fields["commune"].empty_label = None
         if not can(user, "consent.change"):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Commune
+from accounts.permissions import held_district_id
 from facilities.models import Facility, Sector, Stage, normalize_tax_code
 from facilities.selectors import facilities_by_tax_code
 from facilities.services import FacilityRow, StatusRow, facility_upsert_many, status_set_many
@@ -56,13 +57,24 @@ def commune_labels(commune: Commune) -> set[str]:
                                     for district in districts for sep in (", ", " - "))}
 
 
-def commune_parser():
-    """A commune from what a file writes (commune_labels). A name that communes of several
-    districts share is refused, naming those districts: the code or the district settles it."""
+def _district_communes(user) -> set[int] | None:
+    """The ids of the communes a file of `user` may name: their district's (None: every commune,
+    for the operator at the command line and for who reads every district)."""
+    if user is None or (district_id := held_district_id(user)) is None:
+        return None
+    return set(Commune.objects.filter(district_id=district_id).values_list("pk", flat=True))
+
+
+def commune_parser(user=None):
+    """A commune from what a file writes (commune_labels), among the communes of the importing
+    user's district: a bare name is resolved within it, and a commune of another district is
+    refused naming its district. A name that communes of several districts share (for the
+    operator) is refused, naming those districts: the code or the district settles it."""
     found: dict[str, dict[int, Commune]] = defaultdict(dict)
     for commune in Commune.objects.select_related("district"):
         for label in commune_labels(commune):
             found[normalize(label)][commune.pk] = commune
+    allowed = _district_communes(user)
     seen: dict[Any, Commune] = {}  # a column repeats a handful of communes down a whole file
 
     def parse(value: Any) -> Commune:
@@ -70,7 +82,13 @@ def commune_parser():
             return seen[value]
         if isinstance(value, float) and value == int(value):
             value = int(value)
-        matches = list(found.get(normalize(str(value)), {}).values())
+        named = list(found.get(normalize(str(value)), {}).values())
+        matches = named if allowed is None else [c for c in named if c.pk in allowed]
+        if named and not matches:
+            districts = sorted({str(commune.district) for commune in named})
+            raise CellError(_('"%(value)s" is a commune of %(districts)s: you may enter only '
+                              'the communes of your own district') % {
+                "value": str(value)[:60], "districts": ", ".join(districts)})
         if not matches:
             raise CellError(_('"%(value)s" is not a known %(what)s') % {
                 "value": str(value)[:60], "what": _("commune")})
@@ -86,9 +104,13 @@ def commune_parser():
     return parse
 
 
-def commune_choices() -> list[str]:
-    """The template's list of communes: names, with their district when there are several."""
+def commune_choices(user=None) -> list[str]:
+    """The template's list of communes: those of the user's district by name; every commune,
+    with its district when there are several, for whoever imports for every district."""
     communes = list(Commune.objects.select_related("district"))
+    allowed = _district_communes(user)
+    if allowed is not None:
+        return [c.name for c in communes if c.pk in allowed]
     several = len({commune.district_id for commune in communes}) > 1
     return [f"{c.name}, {c.district.name}" if several else c.name for c in communes]
 
@@ -139,7 +161,7 @@ class FacilityImporter(Importer):
     key = ("tax_code",)
 
     def columns(self) -> list[Column]:
-        communes = commune_parser()
+        communes = commune_parser(self.user)
         sectors = sector_options()
         return [
             tax_code_column(),
@@ -157,7 +179,7 @@ class FacilityImporter(Importer):
                 communes,
                 required=True,
                 example="Quang Minh",
-                choices=commune_choices(),
+                choices=commune_choices(self.user),
             ),
             Column("address", "Địa chỉ", text_parser(255), example="KCN Quang Minh", width=30),
             Column(

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Commune
+from accounts.models import Commune, District, OfDistrict
 from facilities.locking import YearLocked
 from melinh_sxsh.lib.importing import REGISTRY
 from melinh_sxsh.lib.jobs import BackgroundJob
@@ -302,26 +302,34 @@ class ImportJob(BackgroundJob):
         return self.commune_id
 
 
-class YearLock(models.Model):
-    """A year whose statuses, energy records, attendance and CP measures may not change: the
-    district issued its report for it (docs/ARCHITECTURE.md, "Year locking")."""
+class YearLock(OfDistrict, models.Model):
+    """A year whose statuses, energy records, attendance and CP measures may not change in one
+    district: the district issued its report for it (docs/ARCHITECTURE.md, "Year locking")."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="year_locks")
+    year = models.PositiveSmallIntegerField(_("year"))
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "district"]
         verbose_name = _("locked year")
         verbose_name_plural = _("locked years")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="year_lock_once_a_district"),
+        ]
 
     def __str__(self) -> str:
         return str(self.year)
 
 
-class YearLockEvent(models.Model):
-    """The log of every lock and unlock: who, when, why."""
+class YearLockEvent(OfDistrict, models.Model):
+    """The log of every lock and unlock: who, when, why, in which district."""
+
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="year_lock_events")
 
     class Action(models.TextChoices):
         LOCK = "lock", _("locked")

@@ -186,10 +186,14 @@ def import_job_get(user, pk: int) -> ImportJob:
     return get_object_or_404(import_jobs_visible(user), pk=pk)
 
 
-def year_locks() -> QuerySet[YearLock]:
-    return YearLock.objects.select_related("locked_by")
+def year_locks(user) -> QuerySet[YearLock]:
+    """The locked years of the user's district (every district's for those who read them
+    all)."""
+    locks = YearLock.objects.select_related("locked_by", "district")
+    return scope_queryset(user, locks, None, district_path="district")
 
 
-def year_lock_events(limit: int = 50) -> QuerySet[YearLockEvent]:
-    """The latest locks and unlocks, newest first."""
-    return YearLockEvent.objects.select_related("by")[:limit]
+def year_lock_events(user, limit: int = 50) -> QuerySet[YearLockEvent]:
+    """The latest locks and unlocks of the user's district, newest first."""
+    events = YearLockEvent.objects.select_related("by", "district")
+    return scope_queryset(user, events, None, district_path="district")[:limit]

@@ -35,7 +35,7 @@ from accounts.permissions import (
     scope_queryset,
 )
 from accounts.services import representative_create, user_create
-from facilities.locking import locked_message, rows_in_locked_years
+from facilities.locking import locked_in_communes, locked_message
 from facilities.models import (
     TAX_CODE_MESSAGE,
     Facility,
@@ -155,18 +155,17 @@ def _facility_upsert(
         if row.pk is not None and facility is None:
             problems.add(index, None, _("This facility no longer exists."))
             continue
+        held_to_commune = held_commune_id(user) is not None
         if facility is not None and not can_write(user, "facility.change", facility):
-            problems.add(
-                index,
-                "tax_code",
-                _(
-                    "this tax code belongs to a facility outside "
-                    "your commune; ask the Economic Department"
-                ),
-            )
+            problems.add(index, "tax_code", _(
+                "this tax code belongs to a facility outside your commune; ask the Economic "
+                "Department") if held_to_commune else _(
+                "this tax code belongs to a facility of another district"))
             continue
         if not may_place_in_commune(user, values.get("commune")):
-            problems.add(index, "commune", _("you may enter only facilities of your own commune"))
+            problems.add(index, "commune", _(
+                "you may enter only facilities of your own commune") if held_to_commune else _(
+                "you may enter only facilities of your own district's communes"))
             continue
         if facility is not None and row.expected_version is not None:
             if row.expected_version == 0:  # a new one was meant
@@ -337,7 +336,8 @@ def _status_set(
             check_year(row.year)
         except DomainError as exc:
             problems.add(index, "year", exc.message)
-    locked = rows_in_locked_years(row.year for i, row in enumerate(rows) if i not in problems)
+    locked = locked_in_communes((row.facility.commune_id, row.year)
+                                for i, row in enumerate(rows) if i not in problems)
     current: dict[tuple[int, int], FacilityYearStatus] = {}
     # Every stage up to the latest year given: a downgrade is judged against earlier years too.
     last_year = max((row.year for row in rows), default=0)
@@ -360,7 +360,7 @@ def _status_set(
         key = (row.facility.pk, row.year)
         if index in problems:
             continue
-        if row.year in locked:
+        if (row.facility.commune_id, row.year) in locked:
             problems.add(index, "year", locked_message(row.year))
             continue
         if not can_write(user, "status.change", row.facility):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can, check, sees_every_commune
+from accounts.permissions import can, check
 from facilities import selectors, services
 from facilities.exports import facility_export
 from facilities.filters import FacilityFilter
@@ -30,7 +30,7 @@ def _filtered(request: HttpRequest) -> tuple[FacilityFilter, int]:
     year = year_param(request, "year", selectors.working_year())
     queryset = selectors.with_stage(selectors.facilities_visible(request.user), year)
     facility_filter = FacilityFilter(request.GET, queryset=queryset, year=year,
-                                     hide_commune=not sees_every_commune(request.user))
+                                     user=request.user)
     return facility_filter, year
 
 

@@ -179,11 +179,18 @@ def enterprise(db) -> User:
 
 
 @pytest.fixture
-def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsider, enterprise):
+def city_officer(db) -> User:
+    """An officer of the city's Department of Industry and Trade: reads every district."""
+    return make_user("soct.lananh", Role.CITY)
+
+
+@pytest.fixture
+def cast(staff, official_a, official_b, unit_officer, leader, admin_user, outsider, enterprise,
+         city_officer):
     return {
         "staff": staff, "official_a": official_a, "official_b": official_b,
         "unit": unit_officer, "leader": leader, "admin": admin_user, "outsider": outsider,
-        "enterprise": enterprise,
+        "enterprise": enterprise, "city": city_officer,
     }
 
 

@@ -24,3 +24,15 @@ class StatusFactory(factory.django.DjangoModelFactory):
     facility = factory.SubFactory(FacilityFactory)
     year = 2018
     stage = Stage.AWARE
+
+
+def second_district(code: str = "016", name: str = "Sóc Sơn"):
+    """A district beside Mê Linh with two communes (made-up codes), the second a namesake of Mê
+    Linh's Xã Tiền Phong: (district, commune, namesake). Make the accounts and rows that rely
+    on there being one district first."""
+    from accounts.models import District
+
+    district = District.objects.create(code=code, name=name, kind="huyen")
+    commune = Commune.objects.create(code=f"9{code}1", name="Phù Linh", district=district)
+    namesake = Commune.objects.create(code=f"9{code}2", name="Tiền Phong", district=district)
+    return district, commune, namesake

@@ -30,47 +30,60 @@ from accounts.permissions import (
     sees_every_commune,
 )
 
-ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise"]
+ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise", "city"]
 
 # action -> the cast members allowed, written out by hand from the roles of README.md, "Roles".
 EXPECTED = {
-    "dashboard.view": {"staff", "official_a", "unit", "leader", "admin"},
-    "facility.view": {"staff", "official_a", "unit", "leader", "admin"},
+    "dashboard.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
+    "facility.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
     "facility.change": {"staff", "official_a"},
     "facility.delete": {"staff"},
     "facility.import": {"staff", "official_a"},
     "consent.view": {"staff", "unit", "leader", "admin"},
     "consent.change": {"staff"},
     "status.change": {"staff", "official_a"},
-    "campaign.view": {"staff", "official_a", "unit", "leader", "admin"},
+    "campaign.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
     "campaign.change": {"staff", "unit"},
     "model.change": {"staff"},
     "document.change": {"staff"},
-    "budget.view": {"staff", "unit", "leader", "admin"},
-    "energy.view": {"staff", "official_a", "unit", "leader", "admin"},
+    "budget.view": {"staff", "unit", "leader", "admin", "city"},
+    "energy.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
     "energy.change": {"staff"},
-    "quality.view": {"staff", "official_a", "leader", "admin"},
-    "catalogue.view": {"staff", "official_a", "unit", "leader", "admin", "enterprise"},
+    "quality.view": {"staff", "official_a", "leader", "admin", "city"},
+    "catalogue.view": {"staff", "official_a", "unit", "leader", "admin", "enterprise", "city"},
     "catalogue.names": {"staff"},
-    "plan.view": {"staff", "official_a", "unit", "leader", "admin"},
-    "plan.change": {"staff"},
+    "plan.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
+    # a district's plan by its staff, the city's plan by the city's officers (own level)
+    "plan.change": {"staff", "city"},
     "task.report": {"staff", "unit"},
-    "report.view": {"staff", "official_a", "unit", "leader", "admin"},
+    "report.view": {"staff", "official_a", "unit", "leader", "admin", "city"},
     "report.create": {"staff", "official_a", "leader"},
     "report.issue": {"staff"},
     "report.write": {"staff"},
     "report.change": {"staff", "official_a", "leader"},
+    "report.return": {"city"},
+    "submissions.city": {"city", "admin"},
     "year.lock": {"staff"},
-    "request.view": {"staff", "official_a", "leader"},
+    "request.view": {"staff", "official_a", "leader", "city"},
     "request.change": {"staff"},
     "submission.fill": {"staff", "enterprise"},
     "submission.review": {"staff"},
     "submission.view": {"staff", "official_a"},
     "enterprise.home": {"enterprise"},
     "system.admin": {"admin"},
-    "user.change_password": {"staff", "official_a", "unit", "leader", "admin", "enterprise"},
+    "user.change_password": {"staff", "official_a", "unit", "leader", "admin", "enterprise",
+                             "city"},
     "user.reset_password": {"admin"},
 }
+
+
+@pytest.fixture
+def cast(cast):
+    """The shared cast, with an officer of the city's Department of Industry and Trade."""
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    return {**cast, "city": make_user("soct", Role.CITY)}
 
 
 def test_expected_table_covers_every_rule():
@@ -277,3 +290,22 @@ def test_officers_are_active_staff_marked_so(cast):
     cast["leader"].is_sxsh_officer = True  # not a role that may hold the post
     cast["leader"].save()
     assert list(sxsh_officers()) == [cast["staff"]]
+
+
+def test_own_level_actions_keep_each_level_to_its_own(cast):
+    """plan.change: a district's staff on their district's plan, the city's officer on the
+    city's (no district); another district's plan is not even seen (404)."""
+    from tests.factories import second_district
+
+    staff, city = cast["staff"], cast["city"]
+    other, _commune, _namesake = second_district()
+    ours = SimpleNamespace(scope_district_id=staff.district_id)
+    city_plan = SimpleNamespace(scope_district_id=None)
+    theirs = SimpleNamespace(scope_district_id=other.pk)
+    assert can(staff, "plan.change", ours) and not can(staff, "plan.change", city_plan)
+    assert can(staff, "plan.view", city_plan)
+    with pytest.raises(Http404):
+        check(staff, "plan.view", theirs)
+    assert can(city, "plan.change", city_plan)
+    assert not can(city, "plan.change", ours) and not can(city, "plan.change", theirs)
+    assert can(city, "plan.view", theirs)

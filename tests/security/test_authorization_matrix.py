@@ -9,9 +9,11 @@ answers so. The other rows (login, public pages, the admin) are written out.
 
 Roles, in the order of the codes below: anonymous, staff, the official of commune A (the
 world's commune), the official of commune B, a unit officer (Trung tâm VHTT&TT), leadership,
-the system administrator, and an enterprise account that represents none of the world's
-facilities (every object of the world is 404 to it, every district page 403). The world's
-objects belong to commune A and to Phòng Kinh tế.
+the system administrator, an enterprise account that represents none of the world's
+facilities (every object of the world is 404 to it, every district page 403), and an officer of
+the city's Department of Industry and Trade (reads every district, writes none of a district's
+data). The world's objects belong to commune A of Mê Linh and to Phòng Kinh tế; another
+district's people are held off them in tests/security/test_district_boundary.py.
 A new role is a column here: a member of the cast, in ROLES and ORDER.
 """
 
@@ -38,9 +40,11 @@ from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "staff", "official_a", "official_b", "unit", "leader", "admin", "enterprise"]
+ROLES = ["anonymous", "staff", "official_a", "official_b", "unit", "leader", "admin", "enterprise",
+         "city"]
 # Who goes last: a POST that deletes must not remove the object before others are tried.
-ORDER = ["anonymous", "enterprise", "official_b", "unit", "leader", "admin", "official_a", "staff"]
+ORDER = ["anonymous", "enterprise", "official_b", "unit", "leader", "city", "admin", "official_a",
+         "staff"]
 N = len(ROLES)
 
 R, OK, FORBIDDEN, HIDDEN, NOT_ALLOWED = 302, 200, 403, 404, 405
@@ -71,6 +75,15 @@ class Rule:
         except PermissionDenied:
             return FORBIDDEN
         return self.ok
+
+
+@dataclass(frozen=True)
+class RoleFirst(Rule):
+    """The view asks the role first (403 whatever the object, even another district's), then
+    permissions.check on the object."""
+
+    def answer(self, user, world) -> int:
+        return super().answer(user, world) if can(user, self.action) else FORBIDDEN
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ def post(action: str, on: str | None = None):
 
 
 #        name                            GET, POST: a rule, or (anon, staff, off_a, off_b, unit,
-#                                        leader, admin, enterprise) written out
+#                                        leader, admin, enterprise, city) written out
 MATRIX = {
     "dashboard": (Lands(Rule("dashboard.view")), POST_405),
     "healthz": (ALL_GET, (NOT_ALLOWED,) * N),
@@ -225,6 +238,9 @@ MATRIX = {
     # a draft is rebuilt or deleted by staff or by whoever asked for it (here: staff)
     "reports:report_rebuild": post("report.change", "report"),
     "reports:report_delete": confirm("report.change", "report"),
+    # the city returns a district's report (an empty reason shows the form again); its page
+    "reports:report_return": form("report.return", "report"),
+    "reports:city": read("submissions.city"),
     "reports:locks": form("year.lock"),
     "reports:unlock": (Rule("year.lock"), Rule("year.lock", ok=R)),
     "reports:officers": read("dashboard.view"),
@@ -233,7 +249,8 @@ MATRIX = {
     "reports:budget_lines": read("budget.view"),
     "reports:plans": read("plan.view"),
     "reports:plan_create": form("plan.change"),
-    "reports:plan_edit": form("plan.change"),
+    # the city's officers keep the city's plan, a district's staff their district's
+    "reports:plan_edit": (RoleFirst("plan.change", "plan"), RoleFirst("plan.change", "plan")),
     "reports:tasks": read("plan.view"),
     # the unit's task: its officer and staff post progress
     "reports:task_detail": (Rule("plan.view", "task"), Rule("task.report", "task")),
@@ -251,7 +268,7 @@ MATRIX = {
     "public:feed_atom": PUBLIC,
     "public:feed_rss": PUBLIC,
     # Django's admin: only the system administrator gets in; the others are sent to its login
-    "admin:*": ((R, R, R, R, R, R, OK, R), (R, R, R, R, R, R, OK, R)),
+    "admin:*": ((R, R, R, R, R, R, OK, R, R), (R, R, R, R, R, R, OK, R, R)),
 }
 ADMIN_PROBES = ["admin:index", "admin:facilities_facility_changelist"]
 
@@ -319,6 +336,7 @@ def address(name: str, world) -> str:
         "reports:report_detail": [world.report.pk], "reports:report_download": [world.report.pk],
         "reports:report_issue": [world.report.pk], "reports:report_rebuild": [world.report.pk],
         "reports:report_delete": [world.report.pk], "reports:figure": ["aware"],
+        "reports:report_return": [world.report.pk],
         "reports:unlock": [2018],
         "reports:plan_edit": [world.plan.pk], "reports:task_detail": [world.task.pk],
         "reports:task_report_file": [world.task_report.pk],

@@ -155,3 +155,85 @@ def add_commune_b(world: World, official_b) -> None:
     report_build(report_b.pk)
     report_b.refresh_from_db()
     world.facility_b, world.report_b = facility_b, report_b
+
+
+# ---- a second district ------------------------------------------------------------------------
+#
+# Sóc Sơn (code 016) with two communes (made-up codes; the second shares its name with Mê Linh's
+# Xã Tiền Phong, as names do across the city), its own implementing unit, its people, and one of
+# every kind of object of its own, to hold the district boundary both ways. Built after
+# `build_world` and after the cast: with two districts a row made without a district is refused.
+
+DISTRICT_B = "016"
+
+
+@dataclass
+class DistrictB:
+    district: object
+    commune: object
+    namesake: object  # Xã Tiền Phong of Sóc Sơn, namesake of Mê Linh's
+    unit: object
+    people: dict
+    facility: object
+    record: object
+    measure: object
+    campaign: Campaign
+    attendance: Attendance
+    attachment: Attachment
+    line: FundingLine
+    model: DemonstrationModel
+    document: Document
+    job: ImportJob
+    submission: object
+
+
+def build_district_b() -> DistrictB:
+    from accounts.models import Commune, District, Role
+    from facilities.models import Sector
+    from tests.conftest import make_user
+
+    district = District.objects.create(code=DISTRICT_B, name="Sóc Sơn", kind="huyen")
+    commune = Commune.objects.create(code="90001", name="Phù Linh", district=district)
+    namesake = Commune.objects.create(code="90002", name="Tiền Phong", district=district)
+    unit = Unit.objects.create(code="SS_KINH_TE", name="Phòng Kinh tế huyện Sóc Sơn",
+                               district=district)
+    people = {
+        "staff_b": make_user("staff_b", Role.STAFF, district=district),
+        "leader_b": make_user("leader_b", Role.LEADER, district=district),
+        "official_sb": make_user("official_sb", Role.COMMUNE, commune=commune,
+                                 district=district),
+        "unit_b": make_user("unit_b", Role.UNIT, unit=unit, district=district),
+    }
+    facility = FacilityFactory(commune=commune, tax_code="0200000001",
+                               name="Công ty TNHH Gạch Phù Linh", public_consent=True,
+                               sector=Sector.objects.get(code="23"))
+    StatusFactory(facility=facility, year=2018, stage=3)
+    make_record(facility, 2017, "80", {"ELEC": "900"}, baseline=True)
+    record = make_record(facility, 2018, "80", {"ELEC": "700"})
+    measure = make_measure(facility, "EQUIPMENT", investment=30_000_000, saving=9_000_000,
+                           implemented_on=date(2018, 5, 1))
+    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo Sóc Sơn", lead_unit=unit,
+                                       starts_on=date(2018, 7, 2), district=district)
+    attendance = Attendance.objects.create(campaign=campaign, facility=facility)
+    attachment = Attachment(campaign=campaign, kind="document", original_name="ss.pdf",
+                            size=len(PDF))
+    attachment.file.save("ss.pdf", ContentFile(PDF), save=True)
+    line = FundingLine.objects.create(campaign=campaign,
+                                      source=FundingSource.objects.get(code="KHUYEN_CONG"),
+                                      year=2018, planned_vnd=20, spent_vnd=7)
+    model = DemonstrationModel.objects.create(title="Mô hình Sóc Sơn", host=facility,
+                                              technology="y", year=2018, status="approved",
+                                              district=district)
+    document = Document(title="Tài liệu Sóc Sơn", kind="leaflet", campaign=campaign,
+                        is_public=False, original_name="ss-tl.pdf", size=len(PDF),
+                        district=district)
+    document.file.save("ss-tl.pdf", ContentFile(PDF), save=True)
+    job = ImportJob(kind="facilities", original_name="soc-son.xlsx",
+                    requested_by=people["staff_b"])
+    job.file.save("soc-son.xlsx", ContentFile(b"PK"), save=True)
+    request = DataRequest.objects.create(year=2018, deadline=date(2099, 1, 31),
+                                         title="Số liệu Sóc Sơn 2018",
+                                         created_by=people["staff_b"], district=district)
+    submission = Submission.objects.create(request=request, facility=facility)
+    return DistrictB(district, commune, namesake, unit, people, facility, record, measure,
+                     campaign, attendance, attachment, line, model, document, job, submission)

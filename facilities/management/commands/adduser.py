@@ -15,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--commune", help="5-digit commune code, for commune officials")
         parser.add_argument("--unit", help="unit code, for unit officers")
+        parser.add_argument("--district", help="3-digit district code, for the district's roles "
+                                               "(the commune's, or the only district, by default)")
         parser.add_argument("--facility", action="extend", nargs="+", default=[], metavar="TAXCODE",
                             help="the facilities an enterprise account represents")
         parser.add_argument("--password", help="generated and printed when left out")
@@ -28,6 +30,7 @@ class Command(BaseCommand):
                 tax_codes=options["facility"],
                 username=options["username"], role=options["role"], password=password,
                 commune_code=options["commune"], unit_code=options["unit"],
+                district_code=options["district"],
                 full_name=options["full_name"], is_sxsh_officer=options["sxsh_officer"],
             )
         except DomainError as exc:
