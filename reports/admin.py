@@ -17,5 +17,5 @@ class PlanTaskInline(TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(VersionedAdmin, ModelAdmin):
-    list_display = ("code", "year", "baseline_year", "signed_on", "signer")
+    list_display = ("code", "year", "district", "baseline_year", "signed_on", "signer")
     inlines = [TargetInline, PlanTaskInline]

@@ -122,7 +122,8 @@ def build_city(city: City, seed: int = 2018) -> None:
 
     campaigns = [Campaign(kind=rng.choice(Campaign.Kind.values), title=f"Hoạt động {year}-{n}",
                           lead_unit=rng.choice(units), starts_on=date(year, 1 + n % 12, 10),
-                          people_reached=rng.randint(20, 200))
+                          people_reached=rng.randint(20, 200),
+                          district_id=communes[n % len(communes)].district_id)
                  for year in city.years for n in range(50)]
     Campaign.objects.bulk_create(campaigns)
     attendance = []

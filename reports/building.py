@@ -64,13 +64,14 @@ def report_build(report_id: int) -> None:
 
 
 def _report_build(run: JobRun) -> None:
-    report = Report.objects.select_related("commune").get(pk=run.pk)
+    report = Report.objects.select_related("commune__district", "district").get(pk=run.pk)
     try:
         run.progress(10)
         _pause_for_tests()
         data = gather(year=report.year, commune=report.commune, number=report.number,
                       shortcomings=report.shortcomings, next_steps=report.next_steps,
-                      signer=report.signer, signer_title=report.signer_title)
+                      signer=report.signer, signer_title=report.signer_title,
+                      district=report.district)
         run.progress(40)
         _pause_for_tests()
         exporter = EXPORTERS[report.format]()

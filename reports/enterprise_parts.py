@@ -9,7 +9,9 @@ from reports.kpis.standing import band_verdicts
 
 
 def band_context(user, items) -> dict[int, dict]:
-    verdicts = band_verdicts({item.facility.pk: item.figures for item in items})
+    verdicts = band_verdicts({item.facility.pk: item.figures for item in items},
+                             {item.facility.pk: item.facility.commune.district_id
+                              for item in items})
     return {pk: {"verdicts": rows} for pk, rows in verdicts.items()}
 
 

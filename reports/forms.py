@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Commune
 from accounts.permissions import can, sees_every_commune
+from accounts.selectors import communes_for
 from melinh_sxsh.lib.conflicts import VersionedModelForm
 from melinh_sxsh.lib.forms import BaseFormSet, ModelForm, PlanYearField, YearField
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
@@ -163,6 +164,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not sees_every_commune(user):
             del self.fields["commune"]
+        else:  # a district's people: their district's communes
+            self.fields["commune"].queryset = communes_for(user)
         if not can(user, "report.write"):
             for name in ("number", "shortcomings", "next_steps", "signer_title", "signer"):
                 del self.fields[name]

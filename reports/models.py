@@ -1,4 +1,5 @@
-"""The district's plan with its targets and its units' duties."""
+"""The plans (the city's and each district's under it) with their targets and their units'
+duties, and the generated reports."""
 
 from decimal import Decimal
 
@@ -6,21 +7,33 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, Unit
+from accounts.models import Commune, District, Unit, sole_district_id
 from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.jobs import BackgroundJob
 
 
 class Plan(models.Model):
-    """A yearly cleaner-production action plan, e.g. 108/KH-UBND of 28/3/2018."""
+    """A yearly cleaner-production action plan: a district's, e.g. 108/KH-UBND of 28/3/2018 of
+    Mê Linh, or the city's (no district), e.g. 1048/KH-SCT, which the districts' plans of its
+    year implement (`parent`). The KPI engine evaluates each district against its own plan
+    (docs/KPI.md, "Scopes and plans")."""
 
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="plans",
+                                 help_text=_("Empty for the city's plan."))
+    parent = models.ForeignKey("self", verbose_name=_("city plan"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="district_plans",
+                               limit_choices_to={"district__isnull": True})
     code = models.CharField(_("number and symbol"), max_length=50)
     title = models.CharField(_("title"), max_length=300)
-    year = models.PositiveSmallIntegerField(_("plan year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("plan year"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     signed_on = models.DateField(_("signed on"))
     signer = models.CharField(_("signer"), max_length=150, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # The city plan's deadline for the districts' reports of its year; empty: 15 December
+    # (docs/KPI.md, "Reports sent to the city").
+    report_due = models.DateField(_("reports due on"), null=True, blank=True)
     # Raised by each save of the plan form, its targets and tasks included, and by a progress
     # report that changes a task's status (lib/conflicts.py): a save on an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -34,10 +47,36 @@ class Plan(models.Model):
                 condition=models.Q(baseline_year__lt=models.F("year")),
                 name="plan_baseline_before_year",
             ),
+            # One plan per district and year, and one city plan per year (NULLs are distinct
+            # in a unique index, hence the second constraint).
+            models.UniqueConstraint(fields=["district", "year"],
+                                    name="plan_once_per_district_and_year"),
+            models.UniqueConstraint(fields=["year"], condition=models.Q(district__isnull=True),
+                                    name="city_plan_once_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | models.Q(district__isnull=False),
+                name="plan_parent_only_for_a_district",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} ({self.year})"
+
+    def save(self, *args, **kwargs) -> None:
+        # While the portal serves one district there is no city level: a plan made without a
+        # district (a script, a test, the admin) is that district's.
+        if self.district_id is None:
+            self.district_id = sole_district_id()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_city_plan(self) -> bool:
+        return self.district_id is None
+
+    @property
+    def scope_district_id(self) -> int | None:
+        """accounts/permissions.py: None is the city's own plan, read by every district."""
+        return self.district_id
 
 
 class Target(models.Model):
@@ -72,6 +111,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()}: {number_text(self.value)}"
+
+    @property
+    def scope_district_id(self) -> int | None:
+        return self.plan.district_id
 
 
 DEFAULT_BAND = (Decimal("8"), Decimal("13"))
@@ -113,6 +156,10 @@ class PlanTask(models.Model):
     def scope_unit_id(self) -> int:
         return self.unit_id
 
+    @property
+    def scope_district_id(self) -> int | None:
+        return self.plan.district_id
+
 
 def task_report_path(instance, filename: str) -> str:
     return f"tasks/{instance.task_id}/{filename}"
@@ -143,6 +190,10 @@ class TaskReport(models.Model):
     def __str__(self) -> str:
         return f"{self.task.unit} {self.reported_on:%d/%m/%Y}"
 
+    @property
+    def scope_district_id(self) -> int | None:
+        return self.task.plan.district_id
+
 
 class Report(BackgroundJob):
     """A generated progress report (PDF or workbook) for a plan year and a scope.
@@ -155,6 +206,10 @@ class Report(BackgroundJob):
         XLSX = "xlsx", "Excel"
 
     year = models.PositiveSmallIntegerField(_("plan year"))
+    # The district the report is about (and whose people may open it); a commune's report is
+    # its commune's district's.
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
+                                 related_name="reports")
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="reports",
                                 help_text=_("Empty for the whole district."))
@@ -176,6 +231,13 @@ class Report(BackgroundJob):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
+    # The city's answer to an issued district report (issuing one submits it): returned, with
+    # why. The report itself stays issued and unchanged; the district issues a new one.
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("returned by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    return_reason = models.TextField(_("reason for returning"), blank=True)
 
     task_path = "reports.tasks.build_report"
 
@@ -192,6 +254,18 @@ class Report(BackgroundJob):
         return " ".join(str(part) for part in (self.year, self.commune or "",
                                                 self.get_format_display()) if part)
 
+    def save(self, *args, **kwargs) -> None:
+        # A report made without its district (a script, a test) is its commune's district's,
+        # or the only district's.
+        if self.district_id is None:
+            self.district_id = (self.commune.district_id if self.commune_id
+                                else sole_district_id())
+        super().save(*args, **kwargs)
+
+    @property
+    def scope_district_id(self) -> int:
+        return self.district_id
+
     @property
     def scope_commune_id(self) -> int:
         # A district report lists every commune's facilities: it belongs to no single
@@ -201,3 +275,12 @@ class Report(BackgroundJob):
     @property
     def is_issued(self) -> bool:
         return self.issued_at is not None
+
+    @property
+    def is_submission(self) -> bool:
+        """An issued report of a whole district: what the district sent to the city."""
+        return self.is_issued and self.commune_id is None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned_at is not None

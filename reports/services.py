@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from functools import partial
+from smtplib import SMTPException
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can, check, held_commune
+from accounts.models import District, sole_district_id
+from accounts.permissions import can, check, held_commune, held_district_id
+from audits.mail import absolute_url, send_templated
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError
@@ -21,6 +26,8 @@ from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
 from melinh_sxsh.lib.years import FACT, PLAN, check_year
 from reports import kpis
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
+
+logger = logging.getLogger(__name__)
 
 
 def task_describe(task: PlanTask) -> Snapshot:
@@ -94,6 +101,13 @@ def _save_plan(plan: Plan) -> None:
     check_year(plan.year, PLAN)
     check_year(plan.baseline_year, FACT, field="baseline_year",
                label=Plan._meta.get_field("baseline_year").verbose_name)
+    if Plan.objects.filter(district_id=plan.district_id, year=plan.year).exclude(
+            pk=plan.pk).exists():
+        raise DomainError(_("There is already a plan for %(year)s.") % {"year": plan.year},
+                          field="year")
+    # A district's plan stands under the city's plan of its year, when there is one.
+    plan.parent = None if plan.district_id is None else Plan.objects.filter(
+        district__isnull=True, year=plan.year).first()
     try:
         plan.full_clean()
     except ValidationError as exc:
@@ -106,6 +120,9 @@ def _save_plan(plan: Plan) -> None:
     except IntegrityError as exc:
         raise DomainError(_("There is already a plan for %(year)s.") % {"year": plan.year},
                           field="year") from exc
+    if plan.district_id is None:  # the districts' plans of its year stand under it
+        Plan.objects.filter(district__isnull=False, year=plan.year).update(parent=plan)
+        Plan.objects.filter(parent=plan).exclude(year=plan.year).update(parent=None)
 
 
 def _sync_parts(plan: Plan, targets: Targets, tasks: Tasks, user) -> None:
@@ -137,9 +154,13 @@ def _sync_parts(plan: Plan, targets: Targets, tasks: Tasks, user) -> None:
 
 @transaction.atomic
 def plan_create(*, user, data: dict[str, Any], targets: Targets, tasks: Tasks) -> Plan:
-    """Record a plan with its targets and its units' tasks: all of it, or nothing."""
+    """Record a plan with its targets and its units' tasks: all of it, or nothing. It is the
+    user's district's plan (the only district's while there is one), or, by a city officer,
+    the city's plan."""
     check(user, "plan.change")
-    plan = Plan(**{k: v for k, v in data.items() if k in PLAN_FIELDS})
+    plan = Plan(**{k: v for k, v in data.items() if k in PLAN_FIELDS},
+                district_id=held_district_id(user) or sole_district_id())
+    check(user, "plan.change", plan)
     _save_plan(plan)
     _sync_parts(plan, targets, tasks, user)
     return plan
@@ -152,6 +173,7 @@ def plan_update(*, user, plan_id: int, data: dict[str, Any], targets: Targets, t
     it if the plan moved on (someone saved it, or a unit's report changed a task's status)."""
     check(user, "plan.change")
     plan = Plan.objects.select_for_update().get(pk=plan_id)
+    check(user, "plan.change", plan)
     check_version(plan, expected_version, plan_describe)
     for name in PLAN_FIELDS:
         if name in data:
@@ -177,7 +199,13 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
     if not can(user, "report.write"):
         number = shortcomings = next_steps = signer = signer_title = ""
     check_year(year, PLAN)
-    report = Report.objects.create(year=year, commune=commune, format=format, number=number,
+    district_id = commune.district_id if commune else (
+        held_district_id(user) or sole_district_id())
+    if district_id is None or held_district_id(user) not in (None, district_id):
+        raise DomainError(_("Choose a commune of your district, or the whole district."),
+                          field="commune")
+    report = Report.objects.create(year=year, district_id=district_id, commune=commune,
+                                   format=format, number=number,
                                    shortcomings=shortcomings, next_steps=next_steps,
                                    signer=signer, signer_title=signer_title,
                                    requested_by=user, heartbeat_at=timezone.now())
@@ -186,12 +214,16 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
 
 
 def report_request_scheduled() -> Report:
-    """The weekly draft of the current plan year's district report (Celery beat)."""
+    """The weekly draft of the current plan year's report of every district (Celery beat);
+    returns the first district's."""
     with transaction.atomic():
-        report = Report.objects.create(year=kpis.default_year(), format=Report.Format.PDF,
-                                       scheduled=True, heartbeat_at=timezone.now())
-        transaction.on_commit(partial(job_dispatch, Report, report.pk))
-    return report
+        reports = [Report.objects.create(year=kpis.default_year(), district=district,
+                                         format=Report.Format.PDF, scheduled=True,
+                                         heartbeat_at=timezone.now())
+                   for district in District.objects.order_by("code")]
+        for report in reports:
+            transaction.on_commit(partial(job_dispatch, Report, report.pk))
+    return reports[0]
 
 
 @transaction.atomic
@@ -237,3 +269,44 @@ def report_delete(*, user, report: Report) -> None:
     if report.file:
         report.file.delete(save=False)
     report.delete()
+
+
+# ---- reports sent to the city -------------------------------------------------------------
+
+MIN_RETURN_REASON = 10
+
+
+@transaction.atomic
+def report_return(*, user, report: Report, reason: str) -> None:
+    """The city returns a district's issued report with a reason (docs/KPI.md, "Reports sent
+    to the city"). The report stays issued and unchanged; the district corrects its data and
+    issues a new report. One conditional UPDATE: a report is returned once, however many
+    officers press the button."""
+    check(user, "report.return", report)
+    reason = (reason or "").strip()
+    if len(reason) < MIN_RETURN_REASON:
+        raise DomainError(_("Reason for returning: write at least %(count)s characters.")
+                          % {"count": MIN_RETURN_REASON}, field="reason")
+    updated = Report.objects.filter(
+        pk=report.pk, issued_at__isnull=False, commune__isnull=True, returned_at__isnull=True,
+    ).update(returned_at=timezone.now(), returned_by=user, return_reason=reason[:2000])
+    if not updated:
+        raise DomainError(_("Only an issued district report that has not been returned yet can "
+                            "be returned."))
+    transaction.on_commit(partial(_tell_returned, report.pk))
+
+
+def _tell_returned(report_pk: int) -> None:
+    """E-mail the staff member who issued the report that the city returned it, if they have
+    an address. The return stands whatever the mail server says; a failure is logged."""
+    report = Report.objects.select_related("issued_by", "returned_by", "district").get(
+        pk=report_pk)
+    address = report.issued_by.email if report.issued_by else ""
+    if not address:
+        return
+    try:
+        send_templated(to=[address], template="reports/email/report_returned.txt", context={
+            "report": report,
+            "url": absolute_url(reverse("reports:report_detail", args=[report.pk]))})
+    except (SMTPException, OSError):
+        logger.exception("the return of report %s was not mailed", report.pk)

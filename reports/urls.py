@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import budget, figures, locks, plans, reports, tasks
+from reports.views import budget, city, figures, locks, plans, reports, tasks
 
 app_name = "reports"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/issue/", reports.report_issue, name="report_issue"),
     path("<int:pk>/rebuild/", reports.report_rebuild, name="report_rebuild"),
     path("<int:pk>/delete/", reports.report_delete, name="report_delete"),
+    path("<int:pk>/return/", city.report_return, name="report_return"),
+    path("city/", city.city_submissions, name="city"),
     path("locks/", locks.year_locks, name="locks"),
     path("locks/<int:year>/unlock/", locks.year_unlock, name="unlock"),
     path("kpi/officers/", figures.officers, name="officers"),

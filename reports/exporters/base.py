@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.utils import timezone, translation
 
-from accounts.models import Commune
+from accounts.models import Commune, District
 from accounts.permissions import report_shows_budget
 from melinh_sxsh.lib.text import slug
 from reports import kpis
@@ -29,6 +29,7 @@ class ReportData:
     overview: kpis.Overview
     signer: str = ""
     signer_title: str = ""
+    district: District | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -82,7 +83,11 @@ class ReportData:
 
     @property
     def scope_label(self) -> str:
-        return str(self.commune) if self.commune else "huyện Mê Linh"
+        if self.commune:
+            return str(self.commune)
+        if self.district:
+            return f"{self.district.kind_prefix.lower()} {self.district.name}"
+        return "huyện Mê Linh"
 
     def snapshot(self) -> dict[str, Any]:
         """What an issued report keeps: the KPI JSON, the table by commune, and the energy-data
@@ -116,7 +121,13 @@ def gather(
     built_on: date | None = None,
     signer: str = "",
     signer_title: str = "",
+    district: District | None = None,
 ) -> ReportData:
+    """What a report of `year` prints, for a commune, a district (the commune's when one is
+    given), or the city (neither)."""
+    district = commune.district if commune else district
+    scope = kpis.Scope(commune.pk if commune else None,
+                       district_id=district.pk if district else None)
     return ReportData(
         year=year,
         commune=commune,
@@ -124,9 +135,10 @@ def gather(
         number=number,
         shortcomings=shortcomings,
         next_steps=next_steps,
-        overview=kpis.overview(year, kpis.Scope(commune.pk if commune else None)),
+        overview=kpis.overview(year, scope),
         signer=signer,
         signer_title=signer_title,
+        district=district,
     )
 
 

@@ -4,11 +4,14 @@
 and `manage.py kpi` all read their figures from it. What each figure means is written in
 docs/KPI.md. The modules, by area:
 
-- scope.py: which facilities (the district, a commune, a sector);
-- targets.py: the default year, the plan's targets and baseline year;
-- engine.py: which facilities each figure counts, year by year (one grouped statement);
+- scope.py: which facilities (the city, a district, a commune, a sector);
+- targets.py: the default year, the plans of a year (the city's and each district's), their
+  targets and baseline years, and the plan of a scope (`plans_for`);
+- engine.py: which facilities each figure counts, year by year, each district with its own
+  plan's band (one grouped statement);
 - comparison.py: the indicators against the baseline, their change and how it is written;
-- tables.py: the communes, the trend, the savers, measures by technique, data quality;
+- tables.py: the districts, the communes, the trend, the savers, measures by technique, data
+  quality;
 - activity.py: campaigns, demonstration models and funding;
 - requests.py: the year's energy-data completeness (answers to data requests);
 - overview.py: all of it for a year and a scope.
@@ -31,6 +34,7 @@ from reports.kpis.comparison import (
     Comparison,
     KPIs,
     Officers,
+    officers_by_district,
     officers_count,
     officers_list,
     round_half_up,
@@ -59,15 +63,17 @@ from reports.kpis.overview import (
     trend_years,
 )
 from reports.kpis.requests import COMPLETENESS_FIGURES, DataCompleteness, data_completeness
-from reports.kpis.scope import DISTRICT, Scope
+from reports.kpis.scope import CITY, DISTRICT, Scope
 from reports.kpis.tables import (
     CommuneRow,
     DataQuality,
+    DistrictRow,
     SaverRow,
     TechniqueRow,
     TrendPoint,
     commune_table,
     data_quality,
+    district_table,
     measures_by_technique,
     savers,
     trend,
@@ -78,11 +84,15 @@ from reports.kpis.targets import (
     Mode,
     Targets,
     TargetSpec,
+    YearPlans,
     default_year,
+    plan_for,
+    plans_for,
     targets_for,
 )
 
 __all__ = [
+    "CITY",
     "COMPLETENESS_FIGURES",
     "DEFAULT_TARGETS",
     "DEFAULT_YEAR",
@@ -99,6 +109,7 @@ __all__ = [
     "Comparison",
     "DataCompleteness",
     "DataQuality",
+    "DistrictRow",
     "Evaluation",
     "FacilityFacts",
     "Funding",
@@ -115,6 +126,7 @@ __all__ = [
     "Targets",
     "TechniqueRow",
     "TrendPoint",
+    "YearPlans",
     "YearSets",
     "activity",
     "cached_members_of",
@@ -124,15 +136,19 @@ __all__ = [
     "data_completeness",
     "data_quality",
     "default_year",
+    "district_table",
     "evaluate",
     "funding_by_source",
     "kpis",
     "measures_by_technique",
     "members",
     "members_of",
+    "officers_by_district",
     "officers_count",
     "officers_list",
     "overview",
+    "plan_for",
+    "plans_for",
     "round_half_up",
     "savers",
     "snapshot",

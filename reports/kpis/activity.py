@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingLine, FundingSource
 from reports.kpis.scope import DISTRICT, Scope
@@ -42,12 +42,17 @@ class Funding:
         return self.planned_vnd - self.spent_vnd
 
 
-def funding_by_source(year: int) -> Funding:
+def funding_by_source(year: int, district_id: int | None = None) -> Funding:
     """Planned and spent VND of the year's funding lines, by source (every source listed, in
-    the plan's order), with the rest = planned - spent. Two queries."""
+    the plan's order), with the rest = planned - spent: a district's (of its campaigns and
+    models), or the city's (every district's). Two queries."""
+    lines = FundingLine.objects.filter(year=year)
+    if district_id:
+        lines = lines.filter(Q(campaign__district_id=district_id)
+                             | Q(model__district_id=district_id))
     sums = {
         row["source_id"]: row
-        for row in FundingLine.objects.filter(year=year)
+        for row in lines
         .values("source_id")
         .annotate(planned=Sum("planned_vnd"), spent=Sum("spent_vnd"))
     }
@@ -131,7 +136,7 @@ def activity(year: int, scope: Scope = DISTRICT) -> Activity:
     if scope.whole_district:
         sums = {
             row["kind"]: row
-            for row in Campaign.objects.filter(starts_on__year=year)
+            for row in Campaign.objects.filter(_of_district(scope), starts_on__year=year)
             .values("kind")
             .annotate(
                 n=Count("id"),
@@ -184,7 +189,13 @@ def activity(year: int, scope: Scope = DISTRICT) -> Activity:
         (status, str(label), by_status.get(status, 0))
         for status, label in DemonstrationModel.Status.choices
     ]
-    return Activity(year, scope, kinds, facilities, statuses, funding_by_source(year))
+    return Activity(year, scope, kinds, facilities, statuses,
+                    funding_by_source(year, scope.district_id))
+
+
+def _of_district(scope: Scope) -> Q:
+    """A district's own campaigns (the city's: every district's)."""
+    return Q(district_id=scope.district_id) if scope.district_id else Q()
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,8 @@ class CampaignRow:
 def campaigns_reached(year: int, scope: Scope = DISTRICT) -> list[CampaignRow]:
     """The campaigns `activity` counts, one row each, in date order; their rows add up to its
     figures. One query."""
-    campaigns = Campaign.objects.filter(starts_on__year=year).select_related("lead_unit")
+    campaigns = Campaign.objects.filter(_of_district(scope), starts_on__year=year).select_related(
+        "lead_unit")
     if scope.whole_district:
         campaigns = campaigns.annotate(people=F("people_reached"), facilities=Count("attendances"))
     else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -14,7 +15,7 @@ from accounts.selectors import sxsh_officers
 from melinh_sxsh.lib.text import format_number
 from reports.kpis.engine import Evaluation
 from reports.kpis.scope import Scope
-from reports.kpis.targets import Mode, Targets, TargetSpec
+from reports.kpis.targets import Mode, Targets, TargetSpec, YearPlans
 
 HUNDRED = Decimal(100)
 PERCENT_PLACES = Decimal("0.01")
@@ -244,14 +245,26 @@ def _officers():
     return sxsh_officers()
 
 
-def officers_count() -> int:
-    """KPI 3: active staff marked as the SXSH officer, counted now and district-wide."""
-    return _officers().count()
+def officers_count(district_id: int | None = None) -> int:
+    """KPI 3: active staff marked as the SXSH officer, counted now, in a district (None: every
+    district, the city's count)."""
+    return _officers_of(district_id).count()
 
 
-def officers_list() -> list[User]:
+def officers_by_district() -> dict[int | None, int]:
+    """KPI 3 of every district at once (one query): the city's count is their sum."""
+    return dict(_officers().order_by().values("district_id").annotate(n=Count("pk"))
+                .values_list("district_id", "n"))
+
+
+def officers_list(district_id: int | None = None) -> list[User]:
     """The people KPI 3 counts (see officers_count)."""
-    return list(_officers().order_by("full_name", "username"))
+    return list(_officers_of(district_id).order_by("full_name", "username"))
+
+
+def _officers_of(district_id: int | None):
+    officers = _officers()
+    return officers if district_id is None else officers.filter(district_id=district_id)
 
 
 def summarize(
@@ -262,20 +275,35 @@ def summarize(
     ids: set[int] | None = None,
     officers: int | None = None,
     commune_code: str | None = None,
+    plans: YearPlans | None = None,
 ) -> KPIs:
     """The indicators of `year` against the targets' baseline year, for all facilities of the
-    evaluation or only `ids` (a commune's row of the table)."""
-    current, base = evaluation[year], evaluation[targets.baseline_year]
+    evaluation or only `ids` (a commune's or a district's row of a table). With `plans` (the
+    city's figures), the baseline counts are the sums of each district's, each in its own
+    plan's baseline year (docs/KPI.md, "Scopes and plans")."""
+    current = evaluation[year]
 
     def count(sets: set[int]) -> int:
         return len(sets if ids is None else sets & ids)
 
-    active = (count(base.active), count(current.active))
+    if plans is None:
+        base = evaluation[targets.baseline_year]
+
+        def count_base(attr: str) -> int:
+            return count(getattr(base, attr))
+    else:
+        groups = [(evaluation[plans.of_district(district_id).baseline_year], members)
+                  for district_id, members in evaluation.ids_by_district().items()]
+
+        def count_base(attr: str) -> int:
+            return sum(len(getattr(sets, attr) & (members if ids is None else members & ids))
+                       for sets, members in groups)
+
+    active = (count_base("active"), count(current.active))
 
     def compare(attr: str, target: TargetSpec | None = None) -> Comparison:
-        return Comparison(
-            count(getattr(base, attr)), count(getattr(current, attr)), *active, target=target
-        )
+        return Comparison(count_base(attr), count(getattr(current, attr)), *active,
+                          target=target)
 
     return KPIs(
         year=year,

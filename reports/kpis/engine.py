@@ -1,5 +1,7 @@
 """Which facilities each figure counts, year by year: one grouped statement over the facilities
-and the energy records of the applying ones (audits/energy.py does the energy arithmetic)."""
+and the energy records of the applying ones (audits/energy.py does the energy arithmetic). The
+statement also gives each facility's commune and district, so that the tables by commune and by
+district, and the city's sums, come from it without a query per commune or district."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 
+from accounts.models import Commune
 from audits import energy
 from audits.models import CPMeasure
 from audits.selectors import energy_records_light
@@ -56,15 +59,45 @@ class YearSets:
 
 @dataclass
 class Evaluation:
-    """Every figure's facility sets for some years in one scope: what all views are built on."""
+    """Every figure's facility sets for some years in one scope: what all views are built on.
+    A facility is counted in saving with its district's band (`bands`, from the district's own
+    plan), or with `band` when its district has none."""
 
     scope: Scope
     band: tuple[Decimal, Decimal]
     years: dict[int, YearSets]
     commune_of: dict[int, int]
+    district_of: dict[int, int] = field(default_factory=dict)
+    bands: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    _by_district: dict[int, set[int]] | None = field(default=None, repr=False, compare=False)
+    _by_commune: dict[int, set[int]] | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, year: int) -> YearSets:
         return self.years[year]
+
+    def band_of(self, pk: int) -> tuple[Decimal, Decimal]:
+        """The band facility `pk` is counted with: its district's."""
+        return self.bands.get(self.district_of.get(pk), self.band)
+
+    def ids_by_district(self) -> dict[int, set[int]]:
+        """The evaluated facilities of each district (none for a district without any); built
+        once."""
+        if self._by_district is None:
+            self._by_district = _grouped(self.district_of)
+        return self._by_district
+
+    def ids_by_commune(self) -> dict[int, set[int]]:
+        """The evaluated facilities of each commune; built once."""
+        if self._by_commune is None:
+            self._by_commune = _grouped(self.commune_of)
+        return self._by_commune
+
+
+def _grouped(place_of: dict[int, int]) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for pk, place in place_of.items():
+        grouped.setdefault(place, set()).add(pk)
+    return grouped
 
 
 class FacilityFacts(NamedTuple):
@@ -73,6 +106,7 @@ class FacilityFacts(NamedTuple):
 
     id: int
     commune_id: int
+    district_id: int
     first_year: int | None
     last_year: int | None
     first_aware_status: int | None  # year of its first status at stage aware or above
@@ -122,6 +156,9 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
     params += list(years)
     for year in years:
         params += [date(year, 1, 1), date(year + 1, 1, 1)]
+    if scope.district_id:
+        where.append("c.district_id = %s")
+        params.append(scope.district_id)
     if scope.commune_id:
         where.append("f.commune_id = %s")
         params.append(scope.commune_id)
@@ -129,9 +166,10 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
         where.append("f.sector_id = %s")
         params.append(scope.sector_id)
     sql = f"""
-        SELECT f.id, f.commune_id, f.first_year, f.last_year, s.first_aware,
+        SELECT f.id, f.commune_id, c.district_id, f.first_year, f.last_year, s.first_aware,
                a.first_attended, m.first_measure, {columns}
         FROM {Facility._meta.db_table} f
+        JOIN {Commune._meta.db_table} c ON c.id = f.commune_id
         LEFT JOIN (SELECT facility_id,
                           MIN(CASE WHEN stage >= {int(Stage.AWARE)} THEN year END) AS first_aware,
                           {latest}
@@ -160,6 +198,7 @@ def facility_facts(years: list[int], scope: Scope) -> list[FacilityFacts]:
             FacilityFacts(
                 id=got["id"],
                 commune_id=got["commune_id"],
+                district_id=got["district_id"],
                 first_year=got["first_year"],
                 last_year=got["last_year"],
                 first_aware_status=got["first_aware"],
@@ -173,15 +212,20 @@ def facility_facts(years: list[int], scope: Scope) -> list[FacilityFacts]:
 
 
 def evaluate(
-    years: list[int] | range, scope: Scope = DISTRICT, band: tuple[Decimal, Decimal] = DEFAULT_BAND
+    years: list[int] | range,
+    scope: Scope = DISTRICT,
+    band: tuple[Decimal, Decimal] = DEFAULT_BAND,
+    bands: dict[int, tuple[Decimal, Decimal]] | None = None,
 ) -> Evaluation:
     """Compute the facility sets of every figure for the given years, in a fixed number of
-    queries (three), whatever the number of facilities, records or years."""
+    queries (three), whatever the number of facilities, records, years or districts. `bands`:
+    the band of each district whose plan sets its own (the others count with `band`)."""
     years = sorted(set(years))
-    evaluation = Evaluation(scope, band, {y: YearSets(y) for y in years}, {})
+    evaluation = Evaluation(scope, band, {y: YearSets(y) for y in years}, {}, {}, bands or {})
     applying = int(Stage.APPLYING)
     for facts in facility_facts(years, scope):
         evaluation.commune_of[facts.id] = facts.commune_id
+        evaluation.district_of[facts.id] = facts.district_id
         # aware(y) contains applying(y): an applying status is a stage >= aware, and a
         # measure implemented in y is one implemented by y.
         first_aware = facts.first_aware
@@ -200,15 +244,15 @@ def evaluate(
 
 
 def _add_savings(evaluation: Evaluation) -> None:
-    """saving(y): applying facilities whose SEC fell by at least the band's lower bound against
-    their own baseline record (audits/energy.py does the arithmetic)."""
+    """saving(y): applying facilities whose SEC fell by at least their district's band's lower
+    bound against their own baseline record (audits/energy.py does the arithmetic)."""
     applying = set().union(*(sets.applying for sets in evaluation.years.values()))
     if not applying:
         return
     records = energy_records_light(applying, max(evaluation.years))
-    low, high = evaluation.band
     for year, sets in evaluation.years.items():
         for pk in sets.applying:
+            low, high = evaluation.band_of(pk)
             history = records.get(pk, [])
             current = energy.record_of_year(history, year)
             base = energy.baseline_record(history, year)

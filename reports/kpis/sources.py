@@ -7,7 +7,7 @@ from melinh_sxsh.lib import dataversion
 
 
 def register() -> None:
-    from accounts.models import Commune, Unit, User
+    from accounts.models import Commune, District, Unit, User
     from audits.models import (
         CPMeasure,
         CPTechnique,
@@ -28,7 +28,7 @@ def register() -> None:
     from facilities.models import Facility, FacilityYearStatus, Sector, YearLock
     from reports.models import Plan, Target
 
-    for model in (Commune, Unit, CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord,
+    for model in (District, Commune, Unit, CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord,
                   EnergyUse, Attendance, Campaign, DemonstrationModel, FundingLine,
                   FundingSource, ModelTransition, Facility, FacilityYearStatus, Sector,
                   YearLock, Plan, Target, DataRequest, Submission):

@@ -1,7 +1,7 @@
 """A facility's saving against the plan's band, year by year: what an enterprise's own page
 says of where it stands (docs/KPI.md, "Energy" and "Other figures"). The band is the one the
-KPI engine counts with, the year's plan's (`targets_for`), and the verdict is
-audits/energy.saving_band's."""
+KPI engine counts with, the year's plan of the facility's district (`targets_for_years`), and
+the verdict is audits/energy.saving_band's."""
 
 from __future__ import annotations
 
@@ -42,19 +42,25 @@ class BandVerdict:
         return self.band == energy.ABOVE_BAND
 
 
-def band_verdicts(figures: Mapping[int, Iterable[Any]]) -> dict[int, list[BandVerdict]]:
+def band_verdicts(
+    figures: Mapping[int, Iterable[Any]], district_of: Mapping[int, int] | None = None
+) -> dict[int, list[BandVerdict]]:
     """For each facility id, its years with a saving ratio (rows of
     audits.selectors.figures_of: record, baseline, ratio), in the rows' order, each against
-    its year's band. Two queries, however many facilities and years."""
+    the band of its year's plan of its district (`district_of`: facility id -> district id).
+    Two queries, however many facilities, years and districts."""
+    district_of = district_of or {}
     rows = {pk: [row for row in given if row.ratio is not None] for pk, given in figures.items()}
-    targets = targets_for_years({row.record.year for given in rows.values() for row in given})
+    targets = targets_for_years({row.record.year for given in rows.values() for row in given},
+                                set(district_of.values()))
     verdicts = {}
     for pk, given in rows.items():
         verdicts[pk] = []
         for row in given:
             year = row.record.year
-            low, high = targets[year].band
+            given = targets[year, district_of.get(pk)]
+            low, high = given.band
             verdicts[pk].append(BandVerdict(
                 year, row.baseline.year, row.ratio * 100, low, high,
-                energy.saving_band(row.ratio, low, high), targets[year].plan_code))
+                energy.saving_band(row.ratio, low, high), given.plan_code))
     return verdicts

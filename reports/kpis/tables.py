@@ -1,5 +1,5 @@
-"""The tables built on an evaluation: the communes, the trend, the savers of the annex; and the
-tables of measures and data quality of a year."""
+"""The tables built on an evaluation: the districts, the communes, the trend, the savers of the
+annex; and the tables of measures and data quality of a year."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from accounts.models import Commune
+from accounts.models import Commune, District
 from audits.models import CPMeasure, CPTechnique, EnergyRecord, QualityFlag
 from facilities.models import Facility
 from reports.kpis.comparison import KPIs, officers_count, summarize
 from reports.kpis.engine import Evaluation
 from reports.kpis.scope import DISTRICT, Scope
-from reports.kpis.targets import Targets
+from reports.kpis.targets import Targets, YearPlans
 
 
 @dataclass(frozen=True)
@@ -32,25 +32,65 @@ def commune_table(
     targets: Targets,
     officers: int | None = None,
     communes: list[Commune] | None = None,
+    plans: YearPlans | None = None,
 ) -> list[CommuneRow]:
-    """The indicators of every commune (one query for the communes, none per commune)."""
-    ids_by_commune: dict[int, set[int]] = {}
-    for pk, commune_id in evaluation.commune_of.items():
-        ids_by_commune.setdefault(commune_id, set()).add(pk)
+    """The indicators of every commune (one query for the communes, none per commune), each
+    against its district's plan (`plans`; without them, `targets`)."""
+    ids_by_commune = evaluation.ids_by_commune()
     officers = officers_count() if officers is None else officers
     rows = []
     for commune in communes if communes is not None else Commune.objects.order_by("code"):
         if evaluation.scope.commune_id and commune.pk != evaluation.scope.commune_id:
             continue
+        if evaluation.scope.district_id and commune.district_id != evaluation.scope.district_id:
+            continue
         figures = summarize(
             evaluation,
             year=year,
-            targets=targets,
+            targets=targets if plans is None else plans.of_district(commune.district_id),
             ids=ids_by_commune.get(commune.pk, set()),
             officers=officers,
             commune_code=commune.code,
         )
         rows.append(CommuneRow(commune.pk, commune.code, commune.name, figures))
+    return rows
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    district_id: int
+    code: str
+    name: str
+    kpis: KPIs
+
+    @property
+    def plan_code(self) -> str | None:
+        """The plan the district is counted against (None: plan 108/KH-UBND's targets)."""
+        return self.kpis.targets.plan_code
+
+
+def district_table(
+    evaluation: Evaluation,
+    *,
+    year: int,
+    plans: YearPlans,
+    districts: list[District],
+    officers: dict[int | None, int],
+) -> list[DistrictRow]:
+    """The indicators of each of `districts`, each against its own plan (docs/KPI.md, "Scopes
+    and plans"), from the same evaluation: no query per district."""
+    ids_by_district = evaluation.ids_by_district()
+    rows = []
+    for district in districts:
+        ids = ids_by_district.get(district.pk, set())
+        figures = summarize(
+            evaluation,
+            year=year,
+            targets=plans.of_district(district.pk),
+            ids=ids,
+            officers=officers.get(district.pk, 0),
+        )
+        rows.append(DistrictRow(district.pk, district.code, district.name, figures))
     return rows
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import check
+from accounts.permissions import check, held_district_id
 from campaigns import selectors as campaign_selectors
 from reports import kpis
 from reports.views.scope import plan_year
@@ -22,7 +22,7 @@ from reports.views.scope import plan_year
 def budget(request: HttpRequest) -> HttpResponse:
     check(request.user, "budget.view")
     year = plan_year(request)
-    funding = kpis.funding_by_source(year)
+    funding = kpis.funding_by_source(year, held_district_id(request.user))
     # Each source opens the list of its lines: the rows its sums add up.
     rows = [
         (
@@ -42,7 +42,7 @@ def budget_lines(request: HttpRequest) -> HttpResponse:
     check(request.user, "budget.view")
     year = plan_year(request)
     source = campaign_selectors.funding_source_get(request.GET.get("source", "")[:20])
-    lines = campaign_selectors.funding_lines(year=year, source=source.code)
+    lines = campaign_selectors.funding_lines(year=year, source=source.code, user=request.user)
     return render(
         request,
         "reports/budget_lines.html",

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can, check, landing, sees_every_commune
+from accounts.permissions import can, check, held_district_id, landing, sees_every_commune
 from audits import completeness
 from facilities import selectors as facility_selectors
 from melinh_sxsh.lib import dataversion
@@ -47,6 +47,10 @@ def sorted_table(table: list[kpis.CommuneRow], sort: str) -> list[kpis.CommuneRo
     return sorted(table, key=key, reverse=sort.startswith("-"))
 
 
+def has_facilities(row: kpis.DistrictRow) -> bool:
+    return bool(row.kpis.active.current or row.kpis.active.baseline)
+
+
 def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[str, Any]:
     """The addresses of the lists behind every number of the page. Those of the tables are
     made only if the template renders them (not when their part of the page is cached)."""
@@ -57,9 +61,21 @@ def links(scope: DashboardScope, overview: kpis.Overview, table: list) -> dict[s
         ]),
         "trend_rows": SimpleLazyObject(
             lambda: [Linked(point, scope.figure_urls(of=point.year)) for point in overview.trend]),
+        # With several districts, the city's page lists them, each opening its own dashboard.
+        "district_rows": SimpleLazyObject(lambda: [
+            Linked(row, scope.figure_urls(district=row.code), scope.district_url(row.code))
+            for row in overview.district_table if has_facilities(row)
+        ] if overview.by_district else []),
+        # The city's districts that keep no facility in the portal yet: named once, not a row
+        # of zeros each.
+        "empty_districts": SimpleLazyObject(lambda: [
+            row.name for row in overview.district_table if not has_facilities(row)
+        ] if overview.by_district else []),
         "links": scope.figure_urls(),
         "year_links": scope.figure_urls(of=scope.year),
-        "baseline_links": scope.figure_urls(of=overview.baseline_year),
+        "baseline_links": scope.figure_urls(
+            of=overview.baseline_year,
+            baseline=overview.by_district),
     }
 
 
@@ -75,6 +91,17 @@ def data_requests(user: Any, scope: DashboardScope, overview: kpis.Overview) -> 
     }
 
 
+def pickers(user: Any, overview: kpis.Overview) -> dict[str, list]:
+    """What the scope form offers: the districts to whom reads every one of several, the
+    communes of one district to whom sees every commune."""
+    return {
+        "communes": overview.communes
+        if sees_every_commune(user) and not overview.by_district else [],
+        "districts": overview.all_districts
+        if overview.several_districts and held_district_id(user) is None else [],
+    }
+
+
 def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart, str]:
     """The overview and its trend chart, computed once per data version, not once per request
     (docs/PERFORMANCE.md, "Figures cached per change")."""
@@ -82,8 +109,8 @@ def figures_of(scope: DashboardScope) -> tuple[kpis.Overview, charts.Chart, str]
     kpi_scope = scope.kpi_scope()
     overview = kpis.cached_overview(scope.year, kpi_scope, token=token)
     chart = dataversion.cached(
-        "trend-chart", lambda: charts.trend_chart(overview), scope.year, kpi_scope.commune_id,
-        kpi_scope.sector_id, get_language(), token=token)
+        "trend-chart", lambda: charts.trend_chart(overview), scope.year, *overview.scope.key,
+        get_language(), token=token)
     return overview, chart, token
 
 
@@ -96,7 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_from(request)
     overview, trend_chart, token = figures_of(scope)
     sort = request.GET.get("sort", "name")
-    table = sorted_table(overview.table, sort)
+    table = sorted_table([] if overview.by_district else overview.table, sort)
     return render(
         request,
         "reports/dashboard.html",
@@ -109,7 +136,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": overview.activity,
             "trend_chart": trend_chart,
             "figures_version": token,  # the tables' part of the page is cached under it
-            "communes": overview.communes if sees_every_commune(request.user) else [],
+            **pickers(request.user, overview),
             "sectors": facility_selectors.sectors(),
             "unit_tasks": selectors.unit_tasks(request.user),
             # The amounts themselves, not only their links, go to whom may see the budget.

@@ -35,7 +35,8 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
         raise Http404
     scope = scope_from(request)
     year = plan_year(request, "of", scope.year)
-    listed = kpis.cached_members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope())
+    listed = kpis.cached_members_of(figure, year=scope.year, of=year, scope=scope.kpi_scope(),
+                                    baseline=request.GET.get("base") == "1")
     page = Paginator(listed.ids, 50).get_page(request.GET.get("page"))
     facilities = facility_selectors.facilities_in_order(request.user, list(page.object_list))
     return render(
@@ -57,7 +58,8 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
 @login_required
 @require_GET
 def officers(request: HttpRequest) -> HttpResponse:
-    """The state officers in charge of cleaner production that target 3 counts."""
+    """The state officers in charge of cleaner production that target 3 counts: the district's
+    (every district's for the city)."""
     check(request.user, "dashboard.view")
-    people = kpis.officers_list()
+    people = kpis.officers_list(scope_from(request).district_id)
     return render(request, "reports/officers.html", {"people": people, "count": len(people)})

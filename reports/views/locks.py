@@ -31,8 +31,8 @@ def year_locks(request: HttpRequest) -> HttpResponse:
         "reports/year_locks.html",
         {
             "form": form,
-            "locks": facility_selectors.year_locks(),
-            "events": facility_selectors.year_lock_events(),
+            "locks": facility_selectors.year_locks(request.user),
+            "events": facility_selectors.year_lock_events(request.user),
         },
     )
 

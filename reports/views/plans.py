@@ -18,10 +18,16 @@ from reports.forms import PlanForm, TargetFormSet, TaskFormSet, targets_initial,
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "plan.view")
+    plans = list(selectors.plans(request.user))
     return render(
         request,
         "reports/plan_list.html",
-        {"plans": selectors.plans(), "may_change": can(request.user, "plan.change")},
+        {
+            "plans": plans,
+            "may_change": can(request.user, "plan.change"),
+            # The city's plan and the districts' listed together: each says whose it is.
+            "several_levels": len({plan.district_id for plan in plans}) > 1,
+        },
     )
 
 
@@ -30,7 +36,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The plan form with its targets and its units' tasks (create and edit share it)."""
     check(request.user, "plan.change")
-    plan = selectors.plan_get(pk) if pk else None
+    plan = check(request.user, "plan.change", selectors.plan_get(request.user, pk)) if pk else None
     data = request.POST if request.method == "POST" else None
     form = PlanForm(data, instance=plan, describe=services.plan_describe)
     targets = TargetFormSet(data, initial=targets_initial(plan), prefix="targets")

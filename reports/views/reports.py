@@ -24,8 +24,8 @@ from reports.forms import ReportForm
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     check(request.user, "report.view")
-    form = ReportForm(request.POST or None, user=request.user,
-                      initial={"year": kpis.default_year(), **selectors.last_signature()})
+    initial = {"year": kpis.default_year(), **selectors.last_signature(request.user)}
+    form = ReportForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST":
         check(request.user, "report.create")
         if form.is_valid():
@@ -62,6 +62,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_issue": can(request.user, "report.issue", report),
             "may_rebuild": may_change,
             "may_delete": may_change,
+            "may_return": report.is_submission and not report.is_returned
+            and can(request.user, "report.return", report),
+            "compared": selectors.frozen_and_live(request.user, report),
         },
     )
 

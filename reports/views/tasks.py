@@ -22,7 +22,8 @@ from reports.views.scope import plan_year
 @require_GET
 def tasks(request: HttpRequest) -> HttpResponse:
     check(request.user, "plan.view")
-    plan = selectors.plan_for_year(plan_year(request)) or selectors.plan_latest()
+    plan = (selectors.plan_for_year(request.user, plan_year(request))
+            or selectors.plan_latest(request.user))
     default_year, default_quarter = selectors.default_quarter(plan)
     year = year_param(request, "qyear", default_year, FACT)
     quarter = int_param(request.GET, "quarter", default_quarter, 1, 4)
