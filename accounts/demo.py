@@ -26,8 +26,9 @@ def is_loaded() -> bool:
 
 def load() -> list[User]:
     communes = {c.code: c for c in Commune.objects.all()}
-    units = {u.code: u for u in Unit.objects.all()}
     melinh = District.objects.get(code=MELINH)
+    # Unit codes are unique within a district only.
+    units = {u.code: u for u in Unit.objects.filter(district=melinh)}
     users = []
     for username, full_name, role, commune, unit, officer in ACCOUNTS:
         user = User(

@@ -62,15 +62,11 @@ def load(people: list[DistrictPeople]) -> dict[str, User]:
 UNITS = [("KINH_TE", "Phòng Kinh tế"), ("UBND_XA", "UBND các xã, thị trấn")]
 
 
-def unit_code(district_code: str, code: str) -> str:
-    # Unit codes are unique across the city; Mê Linh's keep their short codes.
-    return f"{code}_{district_code}"
-
-
 def load_units(district: District) -> dict[str, Unit]:
-    """The district's units by their short code (KINH_TE, ...)."""
+    """The district's units by their code (KINH_TE, ...): a code is unique within its district,
+    so each district has its own KINH_TE as Mê Linh does."""
     units = Unit.objects.bulk_create(
-        Unit(code=unit_code(district.code, code), name=name, district=district, position=index)
+        Unit(code=code, name=name, district=district, position=index)
         for index, (code, name) in enumerate(UNITS, start=1))
     return {code: unit for (code, _name), unit in zip(UNITS, units, strict=True)}
 

@@ -110,7 +110,8 @@ class OfDistrict:
 class Unit(OfDistrict, models.Model):
     """An implementing unit of a district's plan (section IV of 108/KH-UBND for Mê Linh)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    # Unique within its district only: every district has its own "KINH_TE".
+    code = models.CharField(_("code"), max_length=20)
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
                                  related_name="units")
     name = models.CharField(_("name"), max_length=200)
@@ -120,6 +121,12 @@ class Unit(OfDistrict, models.Model):
         ordering = ["position", "code"]
         verbose_name = _("implementing unit")
         verbose_name_plural = _("implementing units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"], name="unit_code_unique_in_district",
+                violation_error_message=_("The district already has a unit with this code."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

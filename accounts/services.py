@@ -44,10 +44,7 @@ def user_create(
     if role == Role.UNIT:
         if not unit_code:
             raise DomainError(_("A unit officer needs --unit CODE."))
-        unit = Unit.objects.filter(code=unit_code).first()
-        if unit is None:
-            message = _("No implementing unit has the code %(code)s.")
-            raise DomainError(message % {"code": unit_code})
+        unit = _unit_by_code(unit_code, district_code)
     elif unit_code:
         raise DomainError(_("Only a unit officer belongs to a unit."))
     if is_sxsh_officer and role != Role.STAFF:
@@ -66,6 +63,26 @@ def user_create(
     user.set_password(password)
     user.save()
     return user
+
+
+def _unit_by_code(code: str, district_code: str | None) -> Unit:
+    """The unit of that code in the district given, else the only unit of that code: a code is
+    unique within its district only (each district has its "KINH_TE")."""
+    units = Unit.objects.filter(code=code).select_related("district")
+    if district_code:
+        units = units.filter(district__code=district_code)
+    found = list(units.order_by("district__code")[:50])
+    if not found:
+        if district_code:
+            raise DomainError(_("No implementing unit of the district coded %(district)s has "
+                                "the code %(code)s.") % {"district": district_code, "code": code})
+        raise DomainError(_("No implementing unit has the code %(code)s.") % {"code": code})
+    if len(found) > 1:
+        raise DomainError(_("Several districts have a unit with the code %(code)s: choose the "
+                            "district with --district CODE: %(choices)s.") % {
+            "code": code,
+            "choices": ", ".join(f"{u.district.code} ({u.district})" for u in found)})
+    return found[0]
 
 
 def _district_of_account(role: str, code: str | None, commune: Commune | None,

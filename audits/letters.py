@@ -47,7 +47,9 @@ def letters_html(request: DataRequest, issued: list[tuple[Invitation, str]], add
             "qr": qr_uri(address),
             # The heading block (templates/includes/pdf/_decree30_header.html).
             "subject": f"V/v cung cấp số liệu năng lượng năm {request.year}",
-            "date_line": place_and_date(today),
+            # The district's seat (Mê Linh's with one district, as it always was).
+            "date_line": place_and_date(today, request.district.name)
+            if request.district_id else place_and_date(today),
         })
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.demo import MELINH
 from accounts.models import Role, Unit, User
 from audits import energy
 from audits.selectors import energy_records_by_facility
@@ -85,7 +86,8 @@ def demo_pdf(title: str) -> bytes:
 
 
 def load(rng: random.Random) -> None:
-    units = {u.code: u for u in Unit.objects.all()}
+    # Unit codes are unique within a district only: Mê Linh's, whose demo this is.
+    units = {u.code: u for u in Unit.objects.filter(district__code=MELINH)}
     sources = {s.code: s for s in FundingSource.objects.all()}
     staff = User.objects.filter(role=Role.STAFF).first()
     models = load_models(staff, sources)

@@ -32,7 +32,8 @@ class CampaignForm(VersionedModelForm):
             self.fields["lead_unit"].empty_label = None
             self.fields["lead_unit"].disabled = True
         elif not self.instance.pk:
-            self.fields["lead_unit"].initial = Unit.objects.filter(code="KINH_TE").first()
+            # The user's district's Economic Department (each district has a "KINH_TE").
+            self.fields["lead_unit"].initial = units(user).filter(code="KINH_TE").first()
 
 
 class AttendanceSearchForm(forms.Form):

@@ -46,7 +46,8 @@ def load() -> Plan:
         Target(plan=plan, indicator=Target.Indicator.OFFICERS, mode=Target.Mode.ABSOLUTE,
                value=Decimal("1")),
     ])
-    units = {u.code: u for u in Unit.objects.all()}
+    # Unit codes are unique within a district only: the plan's district's units.
+    units = {u.code: u for u in Unit.objects.filter(district_id=plan.district_id)}
     PlanTask.objects.bulk_create(
         PlanTask(plan=plan, unit=units[code], duty=duty) for code, duty in DUTIES.items()
     )

@@ -7,15 +7,18 @@ district's report issued, one issued and returned by the city, one not issued (l
 `load` writes everything in one transaction, through the services, with None as the operator
 where the service takes one (the command line) and the district's own officer where it needs a
 person (plans, CP measures, reports). `finish` then builds and issues the reports, after the
-transaction (a report is built from committed rows); it can run again and does only what is
-left. The random generator is seeded: the demo is the same on every machine."""
+transaction (a report is built from committed rows), and dates them in December 2018 around the
+city's deadline; it can run again and does only what is left. The random generator is seeded:
+the demo is the same on every machine."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 from accounts import demo_city as accounts_city
 from accounts.demo_city import DistrictPeople
@@ -72,6 +75,11 @@ class DemoDistrict:
     uptake: float  # how fast awareness spreads, against Mê Linh's pace (1.0)
     report: str  # "issued", "returned" or "late": its 2018 report
     report_number: str = ""
+    # When its 2018 report was asked for, issued (submitted to the city) and, if it was,
+    # returned: in December 2018, around the city's deadline, not on the day the demo is loaded.
+    requested: datetime | None = None
+    issued: datetime | None = None
+    returned: datetime | None = None
     band: tuple[str, str] = ("8", "13")
     saving: str = "10"
     names: list[str] = field(default_factory=list)
@@ -91,6 +99,8 @@ DISTRICTS = [
         },
         sectors=["10", "10", "23", "23", "25", "22", "17", "11"], workshops=[0, 1, 4, 6],
         uptake=0.9, report="issued", report_number="187/BC-UBND",
+        # On time: issued three days before the deadline.
+        requested=datetime(2018, 12, 10, 8, 30), issued=datetime(2018, 12, 12, 15, 10),
         names=["Nội Bài", "Sóc Sơn", "Phù Linh", "Đa Phúc"],
     ),
     DemoDistrict(
@@ -106,6 +116,10 @@ DISTRICTS = [
         },
         sectors=["25", "25", "27", "27", "26", "22", "31", "10"], workshops=[2, 2, 3, 0],
         uptake=1.2, report="returned", report_number="212/BC-UBND",
+        # Issued the day before the deadline, returned by the city after it: late until issued
+        # again.
+        requested=datetime(2018, 12, 11, 9, 0), issued=datetime(2018, 12, 14, 10, 20),
+        returned=datetime(2018, 12, 19, 14, 45),
         # Đông Anh counts a saving from 10 %, its plan's band.
         band=("10", "15"), saving="12", names=["Cổ Loa", "Đông Anh", "Thăng Long Xanh", "Vân Hà"],
     ),
@@ -132,6 +146,10 @@ DUTIES = {
     "xuất sạch hơn tại địa phương.",
 }
 
+# The city plan's deadline for the districts' 2018 reports (Plan.report_due): Thạch Thất, with
+# no report, is late.
+REPORTS_DUE = date(2018, 12, 15)
+
 RETURN_REASON = ("Số cơ sở nhận thức về SXSH năm 2017 trong báo cáo chưa khớp với danh sách rà "
                  "soát của các xã; đề nghị huyện rà soát, bổ sung số liệu và ban hành lại báo cáo.")
 
@@ -148,6 +166,7 @@ def load() -> None:
     users = accounts_city.load(PEOPLE)
     city_plan = plan_create(user=users[accounts_city.CITY_OFFICER[0]], data=CITY_PLAN,
                             targets=targets(), tasks={})
+    Plan.objects.filter(pk=city_plan.pk).update(report_due=REPORTS_DUE)
     used_codes = set(Facility.objects.values_list("tax_code", flat=True))
     for demo in DISTRICTS:
         staff = users[accounts_city.staff_username(demo.people.slug)]
@@ -339,7 +358,22 @@ def finish() -> list[str]:
             report.refresh_from_db()
         if demo.report == "returned" and report.returned_at is None:
             report_return(user=city, report=report, reason=RETURN_REASON)
+        _date(report, demo)
     return problems
+
+
+def _date(report: Report, demo: DemoDistrict) -> None:
+    """Give the report the dates of December 2018 (the services stamp the moment they run, the
+    day the demo is loaded), so that the city's page reads as it would have then."""
+    def aware(moment: datetime | None) -> datetime | None:
+        return None if moment is None else timezone.make_aware(moment)
+
+    requested = aware(demo.requested)
+    Report.objects.filter(pk=report.pk).update(
+        created_at=requested, started_at=requested,
+        finished_at=requested + timedelta(minutes=1), heartbeat_at=requested + timedelta(minutes=1),
+        built_on=demo.requested.date(), issued_at=aware(demo.issued),
+        returned_at=aware(demo.returned))
 
 
 def describe() -> list[str]:

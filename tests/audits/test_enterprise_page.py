@@ -22,6 +22,7 @@ from campaigns.models import Attendance, Campaign
 from facilities.models import Sector
 from reports.models import Plan, Target
 from tests.audits.conftest import make_facility, make_measure, make_record
+from tests.factories import second_district
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,41 @@ def test_a_sector_of_five_or_more_shows_the_quartile_and_nothing_of_the_others(
     for saving in OTHERS[:others]:
         assert f"{saving},0%" not in text and f"{saving}%" not in text
     assert OTHER_OUTPUT not in text  # nor their output, nor anything derived from it
+
+
+def savers_of_sector(commune, savings: list[int], series: int) -> list:
+    """Facilities of sector 25 in `commune` saving these % in 2018 against 2016, verified."""
+    made = []
+    for n, saving in enumerate(savings):
+        facility = make_facility(commune, f"0108880{series}{n:02d}", f"Cơ sở huyện bạn {series}{n}",
+                                 sector=Sector.objects.get(code="25"))
+        make_record(facility, 2016, "100", {"ELEC": "100000"}, baseline=True)
+        make_record(facility, 2018, "100", {"ELEC": str(1000 * (100 - saving))},
+                    verified_at=timezone.now())
+        made.append(facility)
+    return made
+
+
+def test_the_quartile_compares_with_the_facilitys_own_district_only(
+    login, enterprise, own, commune_a
+):
+    others_of_sector(commune_a, 4)  # Mê Linh: 31, 23, 4, 2 % and its own 10 %: 2nd quarter
+    _district, commune, _namesake = second_district()
+    # Sóc Sơn's five all save more: across the city it would be 8th of 10, the 3rd quarter.
+    savers_of_sector(commune, [47, 40, 35, 30, 25], series=5)
+    page = page_of(login, enterprise)
+    assert 'data-quartile="2"' in page
+    assert "trong 5 cơ sở cùng ngành" in page
+
+
+def test_a_district_group_too_small_shows_no_quartile_whatever_the_city_has(
+    login, enterprise, own, commune_a
+):
+    others_of_sector(commune_a, 3)  # four in Mê Linh, under MIN_SECTOR_GROUP
+    _district, commune, _namesake = second_district()
+    savers_of_sector(commune, [47, 40, 35, 30, 25], series=5)
+    page = page_of(login, enterprise)
+    assert "data-quartile" not in page and "Sẽ hiển thị khi" in page
 
 
 def test_the_quartile_rule():

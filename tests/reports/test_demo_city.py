@@ -1,16 +1,19 @@
 """`load_demo --city` (reports/demo_city.py): Mê Linh's demo as it is, plus Hà Nội's units, the
 city's plan and three more districts with their facilities, plans and 2018 reports; once."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Commune, District, Role, Unit, User
 from audits.models import CPMeasure, EnergyRecord
 from facilities.models import Facility, FacilityYearStatus
 from reports import kpis
 from reports.models import Plan, PlanTask, Report, Target
+from reports.selectors import city_submissions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -86,6 +89,25 @@ def test_the_city_demo_adds_three_districts_once_and_leaves_melinh_as_it_was():
     assert issued["017"].returned_at is not None and issued["017"].returned_by == city
     assert len(issued["017"].return_reason) >= 10
     assert not Report.objects.filter(district__code__in=["250", "276"]).exists()
+
+    # Dated as in the plan's year, around the city's deadline (15/12/2018), not on the day the
+    # demo was loaded: Sóc Sơn issued before it, Đông Anh just before it and was returned after
+    # it, Thạch Thất sent nothing; all as the city's page reads them today.
+    due, rows = city_submissions(city, 2018)
+    assert due == date(2018, 12, 15) == city_plan.report_due
+    for report in issued.values():
+        report.refresh_from_db()
+        local = {name: timezone.localtime(getattr(report, name)).date()
+                 for name in ("created_at", "finished_at", "issued_at")}
+        assert all(day.year == 2018 and day.month == 12 for day in local.values()), local
+        assert report.built_on == local["created_at"] <= local["issued_at"] <= due
+    returned = timezone.localtime(issued["017"].returned_at).date()
+    assert issued["017"].issued_at < issued["017"].returned_at and date(2018, 12, 15) < returned
+    assert returned.year == 2018
+    states = {row.district.code: (row.state, row.late) for row in rows
+              if row.district.code in DEMO_DISTRICTS}
+    assert states == {"016": ("submitted", False), "017": ("returned", True),
+                      "276": ("missing", True), "250": ("missing", True)}
 
     # Mê Linh's figures are what they were with Mê Linh alone.
     assert kpis.kpis(year=2018, district_id=districts["250"].pk).as_json() == melinh_before
