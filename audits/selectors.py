@@ -200,10 +200,12 @@ def median(values: list) -> Decimal | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def catalogue(viewer, *, with_names: bool = False) -> list[CatalogueRow]:
+def catalogue(viewer, *, with_names: bool = False,
+              district_id: int | None = None) -> list[CatalogueRow]:
     """Implemented CP measures grouped by sector and technique, with the number of facilities
     and the medians of investment, yearly saving and payback (over measures with a saving).
-    District-wide; facility names only when asked for (staff). A group whose figures `viewer`
+    District-wide (`district_id`: that district's only, for the public pages of a district);
+    facility names only when asked for (staff). A group whose figures `viewer`
     (a user, or None for the public pages) may not see is left out: fewer than
     MIN_GROUP_SIZE facilities, one of them not one the viewer may name
     (accounts/permissions.may_show_group). One query."""
@@ -211,6 +213,8 @@ def catalogue(viewer, *, with_names: bool = False) -> list[CatalogueRow]:
     measures = within_district(viewer, CPMeasure.objects.filter(
         status=CPMeasure.Status.IMPLEMENTED).select_related("facility__sector", "technique"),
         "facility__commune")
+    if district_id is not None:
+        measures = measures.filter(facility__commune__district_id=district_id)
     for measure in measures:
         groups[(measure.facility.sector, measure.technique)].append(measure)
     rows = []

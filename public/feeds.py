@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, linebreaks
@@ -13,27 +12,40 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from public import selectors
+from public.where import Where
 
 
 class NewsAndEventsRss(Feed):
+    """One instance per request: its `where` says whose news (a district's, or the city's:
+    every district's, each item linking to its district's page)."""
+
     feed_type = Rss201rev2Feed
+    feed_name = "feed_rss"
+
+    def __init__(self, where: Where) -> None:
+        self.where = where
 
     def title(self) -> str:
-        return _("Cleaner production in Mê Linh district: news and events")
+        if not self.where.several:
+            return _("Cleaner production in Mê Linh district: news and events")
+        return _("%(place)s: news and events") % {"place": self.where.place.heading}
 
     def description(self) -> str:
-        return _("News and events of the cleaner-production plan of Mê Linh district, Hà Nội.")
+        if not self.where.several:
+            return _("News and events of the cleaner-production plan of Mê Linh district, "
+                     "Hà Nội.")
+        return self.where.place.description
 
     subtitle = description
 
     def link(self) -> str:
-        return reverse("public:home")
+        return self.where.url("home")
 
     def feed_url(self) -> str:
-        return reverse("public:feed_rss")
+        return self.where.url(self.feed_name)
 
     def items(self):
-        return selectors.feed_items()
+        return selectors.feed_items(district_id=self.where.district_id)
 
     def item_title(self, item: Campaign) -> str:
         return item.title
@@ -43,9 +55,8 @@ class NewsAndEventsRss(Feed):
         return linebreaks(escape(item.description or item.title))
 
     def item_link(self, item: Campaign) -> str:
-        if item.kind == Campaign.Kind.WEB_ARTICLE:
-            return reverse("public:news_detail", args=[item.pk])
-        return reverse("public:event_detail", args=[item.pk])
+        name = "news_detail" if item.kind == Campaign.Kind.WEB_ARTICLE else "event_detail"
+        return self.where.url(name, item.pk, district_id=item.district_id)
 
     def item_pubdate(self, item: Campaign) -> datetime:
         return timezone.make_aware(datetime.combine(item.starts_on, time(8)))
@@ -55,6 +66,9 @@ class NewsAndEventsRss(Feed):
         return self.item_pubdate(item)
 
     def item_author_name(self, item: Campaign) -> str:
+        if self.where.is_city:
+            # Every district has its Economic Department: say whose.
+            return f"{item.lead_unit.name} – {item.district}"
         return item.lead_unit.name
 
     def item_categories(self, item: Campaign) -> list[str]:
@@ -63,6 +77,4 @@ class NewsAndEventsRss(Feed):
 
 class NewsAndEventsAtom(NewsAndEventsRss):
     feed_type = Atom1Feed
-
-    def feed_url(self) -> str:
-        return reverse("public:feed_atom")
+    feed_name = "feed_atom"

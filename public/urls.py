@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from public import feeds, views
-from public.http import public_page
+from public import views
 
 app_name = "public"
 
-urlpatterns = [
+# Each page once: at /public/... (one district's, or with several the city's) and at
+# /public/<district>/... (a district's own, with several; docs/ARCHITECTURE.md, "Public pages").
+pages = [
     path("", views.home, name="home"),
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("embed/progress/", views.embed_progress, name="embed_progress"),
-    path("feed/atom/", public_page(feeds.NewsAndEventsAtom()), name="feed_atom"),
-    path("feed/rss/", public_page(feeds.NewsAndEventsRss()), name="feed_rss"),
+    path("feed/atom/", views.feed_atom, name="feed_atom"),
+    path("feed/rss/", views.feed_rss, name="feed_rss"),
+]
+
+urlpatterns = [
+    *pages,
+    path("<slug:district>/", include((pages, "district"))),
 ]
