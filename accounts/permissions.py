@@ -49,7 +49,10 @@ a 404 like another commune's to a commune official. An object says where it belo
 without a commune, its `scope_district_id` (None: the city's own, e.g. the city's plan, seen by
 all who may see that kind of object). The city's officers (`city`) and the administrators read
 every district (CITY_WIDE); the city's officers write nothing of a district's, and keep the
-city's own objects (OWN_LEVEL_ACTIONS). With one district in the database nothing of this shows.
+city's own objects (OWN_LEVEL_ACTIONS). An object that names every district's figures (the city's
+report) says so by `scope_city_only` (and its model, for lists, by `scope_city_only_field`): no
+district-bound role sees it (404), though it belongs to no district. With one district in the
+database nothing of this shows.
 
 Roles are named here and nowhere else in the code (a test holds every other module to it): a view,
 form, service or selector asks a question below (`can`, `sees_every_commune`, `held_commune`,
@@ -142,6 +145,10 @@ RULES: dict[str, frozenset[str]] = {
     "report.return": frozenset({CITY}),
     # The city's page of the districts' yearly reports: submitted, returned, late.
     "submissions.city": frozenset({CITY, ADMIN}),
+    # The city's report to UBND thành phố (every district's figures): built, rebuilt or
+    # deleted while a draft, and issued, by the city's officers; read by CITY_WIDE only.
+    "cityreport.create": frozenset({CITY}),
+    "cityreport.issue": frozenset({CITY}),
     "year.lock": frozenset({STAFF}),
     # Data requests to facilities: who answered (a commune official: their commune's
     # facilities); create one, print and send its invitations.
@@ -203,6 +210,8 @@ def can_see(user: Any, obj: Any) -> bool:
         return commune_id == user.commune_id
     if role not in DISTRICT_BOUND:
         return True
+    if getattr(obj, "scope_city_only", False):  # every district's figures: the city's alone
+        return False
     if commune_id:  # 0: a district's own object that no commune official may open
         return commune_id in district_commune_ids(user)
     district_id = getattr(obj, "scope_district_id", None)
@@ -296,6 +305,9 @@ def scope_queryset(user: Any, queryset: QuerySet[M], commune_path: str | None, *
         facility = commune_path.removesuffix("commune").removesuffix("__")
         lookup = f"{facility}_id__in" if facility else "pk__in"
         return queryset.filter(**{lookup: represented_ids(user)})
+    if role in DISTRICT_BOUND and (city_only := getattr(queryset.model,
+                                                         "scope_city_only_field", None)):
+        queryset = queryset.exclude(**{city_only: True})
     if role in DISTRICT_BOUND and district_path is not None:
         queryset = queryset.filter(Q(**{f"{district_path}_id": user.district_id})
                                    | Q(**{f"{district_path}__isnull": True}))

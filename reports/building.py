@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from melinh_sxsh.lib.jobs import JobLost, JobRun, JobStatus, job_claim
 from reports.exporters import EXPORTERS, gather
+from reports.exporters.city import CITY_EXPORTERS, gather_city
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -68,13 +69,17 @@ def _report_build(run: JobRun) -> None:
     try:
         run.progress(10)
         _pause_for_tests()
-        data = gather(year=report.year, commune=report.commune, number=report.number,
-                      shortcomings=report.shortcomings, next_steps=report.next_steps,
-                      signer=report.signer, signer_title=report.signer_title,
-                      district=report.district)
+        if report.is_city:  # the city's report: every district's figures (exporters/city.py)
+            data = gather_city(year=report.year, number=report.number, signer=report.signer,
+                               signer_title=report.signer_title)
+        else:
+            data = gather(year=report.year, commune=report.commune, number=report.number,
+                          shortcomings=report.shortcomings, next_steps=report.next_steps,
+                          signer=report.signer, signer_title=report.signer_title,
+                          district=report.district)
         run.progress(40)
         _pause_for_tests()
-        exporter = EXPORTERS[report.format]()
+        exporter = (CITY_EXPORTERS if report.is_city else EXPORTERS)[report.format]()
         file_name, _type, content = exporter.render(data)
         run.progress(80)
         _pause_for_tests()

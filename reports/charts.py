@@ -135,6 +135,31 @@ def activity_svg(activity: Activity) -> str:
     return chart.render(is_unicode=True)
 
 
+# Names of districts at about 8.5 pt once the chart is scaled to the landscape page.
+DISTRICTS_STYLE = Style(**{**PRINTED["style"].to_dict(), "label_font_size": 18,
+                           "major_label_font_size": 18, "legend_font_size": 18})
+
+
+def districts_svg(rows) -> str:
+    """The city's report: each district's facilities aware and saving in the year, one pair of
+    horizontal bars a district (30 fit on a printed page, their names legible). `rows` are
+    the report's (reports/exporters/city.CityRow): a name with * has live figures."""
+    # Printed across a landscape page (24.7 cm) and at most 14.5 cm high: 20 px a district,
+    # and at least 1.7 times as wide as high, keeps 30 of them legible.
+    height = max(320, 150 + 20 * len(rows))
+    chart = pygal.HorizontalBar(
+        **{**PRINTED, "style": DISTRICTS_STYLE, "width": max(1000, round(height * 1.7)),
+           "height": height, "legend_at_bottom_columns": 2,
+           "spacing": 3, "margin_left": 10},
+    )
+    ordered = list(reversed(rows))  # pygal draws the first label at the bottom
+    chart.x_labels = [row.label for row in ordered]
+    chart.add(_("Facilities aware of CP"), [row.kpis.aware.current for row in ordered])
+    chart.add(_("Facilities applying CP and saving energy"),
+              [row.kpis.saving.current for row in ordered])
+    return chart.render(is_unicode=True)
+
+
 def trend_uri(overview: Overview) -> str:
     """The trend chart of an overview, ready for an <img src> (the PDF's)."""
     return data_uri(trend_svg(overview.trend, overview.targets.band[0], printed=True))

@@ -171,6 +171,21 @@ class ReportForm(forms.Form):
                 del self.fields[name]
 
 
+class CityReportForm(forms.Form):
+    """The city's report of a year (Sở Công Thương to UBND thành phố), on the city's page."""
+
+    year = PlanYearField(label=_("Plan year"))
+    format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
+    number = forms.CharField(label=_("Number and symbol"), max_length=50, required=False,
+                             help_text=_("For example 125/BC-SCT; left empty on a draft."))
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150,
+                                   help_text=_('Printed above the signature; "Giám đốc" when '
+                                               "left empty."))
+    signer = forms.CharField(label=_("Signer's name"), required=False, max_length=150,
+                             help_text=_("Printed under the space for the signature; left "
+                                         "empty, a dotted line to write it by hand."))
+
+
 class LockForm(forms.Form):
     """Locking a year; unlocking goes through its own confirmation (views/locks.py)."""
 

@@ -207,9 +207,12 @@ class Report(BackgroundJob):
 
     year = models.PositiveSmallIntegerField(_("plan year"))
     # The district the report is about (and whose people may open it); a commune's report is
-    # its commune's district's.
-    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT,
-                                 related_name="reports")
+    # its commune's district's. Empty only for the city's report (`is_city`).
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="reports")
+    # The city's report of the year (Sở Công Thương to UBND thành phố): every district's
+    # figures, read only by those who read every district (accounts/permissions.py).
+    is_city = models.BooleanField(_("city report"), default=False)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="reports",
                                 help_text=_("Empty for the whole district."))
@@ -249,22 +252,38 @@ class Report(BackgroundJob):
             # The beat's sweeps: stale running reports, old drafts.
             models.Index(fields=["status", "heartbeat_at"], name="report_status_heartbeat"),
         ]
+        constraints = [
+            # A city report has neither district nor commune; every other report a district.
+            models.CheckConstraint(
+                condition=(models.Q(is_city=True, district__isnull=True, commune__isnull=True)
+                           | models.Q(is_city=False, district__isnull=False)),
+                name="report_city_or_district",
+            ),
+        ]
 
     def __str__(self) -> str:
         return " ".join(str(part) for part in (self.year, self.commune or "",
                                                 self.get_format_display()) if part)
 
+    # A district's people never see the city's report, nor find it in a list
+    # (accounts/permissions.py, "Districts").
+    scope_city_only_field = "is_city"
+
     def save(self, *args, **kwargs) -> None:
         # A report made without its district (a script, a test) is its commune's district's,
-        # or the only district's.
-        if self.district_id is None:
+        # or the only district's; the city's report alone stays without one.
+        if self.district_id is None and not self.is_city:
             self.district_id = (self.commune.district_id if self.commune_id
                                 else sole_district_id())
         super().save(*args, **kwargs)
 
     @property
-    def scope_district_id(self) -> int:
+    def scope_district_id(self) -> int | None:
         return self.district_id
+
+    @property
+    def scope_city_only(self) -> bool:
+        return self.is_city
 
     @property
     def scope_commune_id(self) -> int:
@@ -279,7 +298,7 @@ class Report(BackgroundJob):
     @property
     def is_submission(self) -> bool:
         """An issued report of a whole district: what the district sent to the city."""
-        return self.is_issued and self.commune_id is None
+        return self.is_issued and self.commune_id is None and not self.is_city
 
     @property
     def is_returned(self) -> bool:

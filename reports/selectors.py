@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,10 +111,10 @@ def task_report_get(user, pk: int) -> TaskReport:
     return report
 
 
-def last_signature(user) -> dict[str, str]:
-    """Who signed the latest report of the user's district that named a signer, to offer for
-    the next one."""
-    signed = Report.objects.exclude(signer="")
+def last_signature(user, *, city: bool = False) -> dict[str, str]:
+    """Who signed the latest report of the user's district (with `city`, the city's report)
+    that named a signer, to offer for the next one."""
+    signed = Report.objects.exclude(signer="").filter(is_city=city)
     if (district_id := held_district_id(user)) is not None:
         signed = signed.filter(district_id=district_id)
     latest = signed.order_by("-created_at", "-id").values("signer", "signer_title").first()
@@ -129,10 +130,23 @@ def reports_visible(user) -> QuerySet[Report]:
     )
 
 
+# What a district report's action is called on the city's report: the city's officers build,
+# rebuild, delete and issue it (accounts/permissions.py, "cityreport.*").
+CITY_REPORT_ACTIONS = {"report.create": "cityreport.create", "report.change": "cityreport.create",
+                       "report.issue": "cityreport.issue"}
+
+
+def report_action(report: Report, action: str) -> str:
+    """The action `action` asks of this report: the city report's own for the city's."""
+    return CITY_REPORT_ACTIONS.get(action, action) if report.is_city else action
+
+
 def report_get(user, pk: int, action: str = "report.view") -> Report:
     report = get_object_or_404(Report.objects.select_related(
         "commune", "district", "returned_by"), pk=pk)
-    check(user, action, report)
+    check(user, report_action(report, action), report)
+    if report.is_city and action == "report.return":  # only a district's report goes back
+        raise Http404
     return report
 
 
@@ -172,16 +186,30 @@ def city_submissions(user, year: int) -> tuple[date, list[DistrictSubmission]]:
     """The deadline of `year` and, for every district that existed in the year, its current
     submission. Three queries, whatever the number of districts."""
     check(user, "submissions.city")
-    districts = District.objects.filter(District.existing_in(year)).order_by("code")
-    issued = scope_queryset(user, Report.objects.filter(
-        year=year, commune__isnull=True, issued_at__isnull=False,
-    ).select_related("issued_by", "returned_by"), None, district_path="district")
+    return district_submissions(year)
+
+
+def district_submissions(year: int, districts: list[District] | None = None,
+                         ) -> tuple[date, list[DistrictSubmission]]:
+    """`city_submissions` without a reader (the city's report, built by the worker): for each
+    of `districts` (default: those that existed in the year), its current submission. Two
+    queries with `districts`, three without."""
+    if districts is None:
+        districts = list(District.objects.filter(District.existing_in(year)).order_by("code"))
+    issued = Report.objects.filter(
+        year=year, commune__isnull=True, is_city=False, issued_at__isnull=False,
+    ).select_related("issued_by", "returned_by")
     current: dict[int, Report] = {}
     for report in issued.order_by("district_id", "-issued_at", "-id"):
         current.setdefault(report.district_id, report)
     due, today = report_due(year), timezone.localdate()
     return due, [DistrictSubmission(district, current.get(district.pk), due, today)
                  for district in districts]
+
+
+def city_reports(user, year: int) -> QuerySet[Report]:
+    """The city's reports of `year`, newest first, for those who may read them."""
+    return reports_visible(user).filter(is_city=True, year=year)
 
 
 def submission_counts(rows: list[DistrictSubmission]) -> dict[str, int]:

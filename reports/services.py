@@ -26,6 +26,7 @@ from melinh_sxsh.lib.uploads import DOCUMENTS, MB, UploadRefused, check_upload
 from melinh_sxsh.lib.years import FACT, PLAN, check_year
 from reports import kpis
 from reports.models import Plan, PlanTask, Report, Target, TaskReport
+from reports.selectors import report_action
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,24 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
     return report
 
 
+@transaction.atomic
+def city_report_request(*, user, year: int, format: str = "pdf", number: str = "",
+                        signer: str = "", signer_title: str = "") -> Report:
+    """Ask for the city's report of `year` (Sở Công Thương to UBND thành phố: every district's
+    figures, docs/KPI.md "The city report"); built by a worker once this transaction
+    commits. It belongs to no district: only those who read every district open it."""
+    check(user, "cityreport.create")
+    check_year(year, PLAN)
+    if format not in Report.Format.values:
+        raise DomainError(_("Choose PDF or Excel."), field="format")
+    report = Report.objects.create(year=year, district=None, is_city=True, format=format,
+                                   number=number.strip()[:50], signer=signer.strip()[:150],
+                                   signer_title=signer_title.strip()[:150],
+                                   requested_by=user, heartbeat_at=timezone.now())
+    transaction.on_commit(partial(job_dispatch, Report, report.pk))
+    return report
+
+
 def report_request_scheduled() -> Report:
     """The weekly draft of the current plan year's report of every district (Celery beat);
     returns the first district's."""
@@ -229,8 +248,9 @@ def report_request_scheduled() -> Report:
 @transaction.atomic
 def report_rebuild(*, user, report: Report) -> None:
     """Build a draft again (the file is replaced atomically); an issued report never changes.
-    Only staff and the person who asked for the report may (permissions: report.change)."""
-    check(user, "report.change", report)
+    Only staff and the person who asked for the report may (permissions: report.change; the
+    city's report: the city's officers, cityreport.create)."""
+    check(user, report_action(report, "report.change"), report)
     updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
         status=JobStatus.QUEUED, progress=0, message="", attempts=0,
@@ -244,7 +264,7 @@ def report_rebuild(*, user, report: Report) -> None:
 @transaction.atomic
 def report_issue(*, user, report: Report) -> None:
     """Issue a built report: from now on its file and snapshot never change."""
-    check(user, "report.issue", report)
+    check(user, report_action(report, "report.issue"), report)
     updated = Report.objects.filter(pk=report.pk, status=JobStatus.DONE,
                                     issued_at__isnull=True).update(issued_at=timezone.now(),
                                                                    issued_by=user)
@@ -255,13 +275,14 @@ def report_issue(*, user, report: Report) -> None:
 def may_change_draft(user, report: Report) -> bool:
     """Whether the page offers to rebuild or delete the report: a draft, and the user may
     change it (staff, or the person who asked for it)."""
-    return not report.is_issued and can(user, "report.change", report)
+    return not report.is_issued and can(user, report_action(report, "report.change"), report)
 
 
 @transaction.atomic
 def report_delete(*, user, report: Report) -> None:
-    """Delete a draft and its file; only staff and the person who asked for it may."""
-    check(user, "report.change", report)
+    """Delete a draft and its file; only staff and the person who asked for it may (the
+    city's report: the city's officers)."""
+    check(user, report_action(report, "report.change"), report)
     if report.is_issued:
         raise DomainError(_("An issued report cannot be deleted."))
     if report.status in (JobStatus.QUEUED, JobStatus.RUNNING):
@@ -288,7 +309,8 @@ def report_return(*, user, report: Report, reason: str) -> None:
         raise DomainError(_("Reason for returning: write at least %(count)s characters.")
                           % {"count": MIN_RETURN_REASON}, field="reason")
     updated = Report.objects.filter(
-        pk=report.pk, issued_at__isnull=False, commune__isnull=True, returned_at__isnull=True,
+        pk=report.pk, issued_at__isnull=False, commune__isnull=True, is_city=False,
+        returned_at__isnull=True,
     ).update(returned_at=timezone.now(), returned_by=user, return_reason=reason[:2000])
     if not updated:
         raise DomainError(_("Only an issued district report that has not been returned yet can "

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/delete/", reports.report_delete, name="report_delete"),
     path("<int:pk>/return/", city.report_return, name="report_return"),
     path("city/", city.city_submissions, name="city"),
+    path("city/report/", city.city_report_request, name="city_report"),
     path("locks/", locks.year_locks, name="locks"),
     path("locks/<int:year>/unlock/", locks.year_unlock, name="unlock"),
     path("kpi/officers/", figures.officers, name="officers"),

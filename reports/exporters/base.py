@@ -89,6 +89,24 @@ class ReportData:
             return f"{self.district.kind_prefix.lower()} {self.district.name}"
         return "huyện Mê Linh"
 
+    @property
+    def authority(self) -> str:
+        """The people's committee the report is made for, as its heading and recipients name
+        it: the report's district's (huyện Mê Linh's with one district)."""
+        if self.district:
+            return f"UBND {self.district.kind_prefix.lower()} {self.district.name}"
+        return "UBND huyện Mê Linh"
+
+    @property
+    def level(self) -> str:
+        """What the district is called in "toàn huyện": huyện, quận or thị xã."""
+        return self.district.kind_prefix.lower() if self.district else "huyện"
+
+    @property
+    def place(self) -> str:
+        """The place of the date line (Decree 30): the district's name."""
+        return self.district.name if self.district else "Mê Linh"
+
     def snapshot(self) -> dict[str, Any]:
         """What an issued report keeps: the KPI JSON, the table by commune, and the energy-data
         completeness its data-quality paragraph states."""

@@ -24,7 +24,8 @@ class PdfExporter(Exporter):
         """The final HTML WeasyPrint lays out (also what the benchmark renders alone)."""
         with translation.override("vi"):
             return render_to_string("reports/pdf/report.html", {
-                "data": data, "figures": data.figures, "date_line": place_and_date(data.built_on),
+                "data": data, "figures": data.figures,
+                "date_line": place_and_date(data.built_on, data.place),
                 "trend_chart": charts.trend_uri(data.overview),
                 "activity_chart": charts.data_uri(charts.activity_svg(data.activity))
                 if data.activity.campaigns else None,

@@ -59,7 +59,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "report": report,
-            "may_issue": can(request.user, "report.issue", report),
+            "may_issue": can(request.user, selectors.report_action(report, "report.issue"),
+                             report),
             "may_rebuild": may_change,
             "may_delete": may_change,
             "may_return": report.is_submission and not report.is_returned

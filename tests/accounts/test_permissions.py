@@ -63,6 +63,8 @@ EXPECTED = {
     "report.change": {"staff", "official_a", "leader"},
     "report.return": {"city"},
     "submissions.city": {"city", "admin"},
+    "cityreport.create": {"city"},
+    "cityreport.issue": {"city"},
     "year.lock": {"staff"},
     "request.view": {"staff", "official_a", "leader", "city"},
     "request.change": {"staff"},

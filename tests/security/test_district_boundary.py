@@ -181,6 +181,42 @@ def test_the_city_reads_both_districts_and_writes_neither(login, cast, city):
     assert {str(b.commune.pk), str(world.facility.commune_id)} <= options(listed, "commune")
 
 
+def test_the_citys_report_is_no_districts(login, cast, city):
+    """The city's report names every district's figures: it belongs to no district, and every
+    district's people (of Mê Linh and of Sóc Sơn) get 404 on its page, its file and its
+    actions, and do not find it in their lists; the city reads and issues it."""
+    from reports.building import report_build
+    from reports.services import city_report_request
+
+    build_world(staff=cast["staff"], official_a=cast["official_a"])
+    b = build_district_b()
+    report = city_report_request(user=city, year=2018, format="xlsx")
+    report_build(report.pk)
+    people = {**{role: cast[role] for role in ME_LINH}, **b.people}
+    for role, user in people.items():
+        client = login(user)
+        assert not can_see(user, report), role
+        for name in ("reports:report_detail", "reports:report_download",
+                     "reports:report_return"):
+            assert client.get(reverse(name, args=[report.pk])).status_code == HIDDEN, (role,
+                                                                                       name)
+        for name in ("reports:report_issue", "reports:report_rebuild", "reports:report_delete",
+                     "reports:report_return"):
+            assert client.post(reverse(name, args=[report.pk])).status_code == HIDDEN, (role,
+                                                                                        name)
+        assert client.post(reverse("reports:city_report"), {"year": "2018"}).status_code in (
+            FORBIDDEN,), role
+        listed = client.get(reverse("reports:index"))
+        assert reverse("reports:report_detail", args=[report.pk]) not in \
+            listed.content.decode(), role
+    client = login(city)
+    for name in ("reports:report_detail", "reports:report_download"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == OK, name
+    assert client.post(reverse("reports:report_issue", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.is_issued
+
+
 def test_each_districts_lists_and_pickers_are_its_own(login, cast):
     world = build_world(staff=cast["staff"], official_a=cast["official_a"])
     b = build_district_b()
