@@ -171,32 +171,38 @@ class City:
 
 
 def make_users(clients: int) -> dict[str, list[str]]:
-    """Accounts for the load, by kind: staff, leaders, one official per commune."""
+    """Accounts for the load, by kind: the district's staff and leaders, one official per
+    commune of the district (the benchmark's district of the city, reports.benchmark)."""
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import Commune, Role, User
+    from reports.benchmark import bench_district
 
+    district = bench_district()
     password = make_password(PASSWORD)
     users: dict[str, list[str]] = {"staff": [], "leader": [], "commune": []}
     for n in range(max(2, clients // 8)):
         for kind, role in (("staff", Role.STAFF), ("leader", Role.LEADER)):
             name = f"load-{kind}-{n}"
-            User.objects.update_or_create(username=name,
-                                          defaults={"role": role, "password": password})
+            User.objects.update_or_create(username=name, defaults={
+                "role": role, "password": password, "district": district})
             users[kind].append(name)
-    for commune in Commune.objects.order_by("code"):
+    for commune in Commune.objects.filter(district=district).order_by("code"):
         name = f"load-commune-{commune.code}"
         User.objects.update_or_create(username=name, defaults={
-            "role": Role.COMMUNE, "commune": commune, "password": password})
+            "role": Role.COMMUNE, "commune": commune, "district": district, "password": password})
         users["commune"].append(name)
     return users
 
 
 def city_of(year: int) -> City:
+    """The district's communes and some of their facilities: what its people ask about."""
     from accounts.models import Commune
     from facilities.models import Facility
+    from reports.benchmark import bench_district
 
-    communes = list(Commune.objects.order_by("code").values_list("pk", "code"))
+    communes = list(Commune.objects.filter(district=bench_district()).order_by("code")
+                    .values_list("pk", "code"))
     facilities = {pk: list(Facility.objects.filter(commune_id=pk).order_by("pk")
                            .values_list("pk", flat=True)[:200]) for pk, _code in communes}
     return City(year, communes, facilities, "")

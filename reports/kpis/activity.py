@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, Sum
 
-from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingLine, FundingSource
+from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingSource
 from reports.kpis.scope import DISTRICT, Scope
 
 
@@ -45,25 +45,16 @@ class Funding:
 def funding_by_source(year: int, district_id: int | None = None) -> Funding:
     """Planned and spent VND of the year's funding lines, by source (every source listed, in
     the plan's order), with the rest = planned - spent: a district's (of its campaigns and
-    models), or the city's (every district's). Two queries."""
-    lines = FundingLine.objects.filter(year=year)
+    models), or the city's (every district's). One query."""
+    lines = Q(lines__year=year)
     if district_id:
-        lines = lines.filter(Q(campaign__district_id=district_id)
-                             | Q(model__district_id=district_id))
-    sums = {
-        row["source_id"]: row
-        for row in lines
-        .values("source_id")
-        .annotate(planned=Sum("planned_vnd"), spent=Sum("spent_vnd"))
-    }
-    rows = []
-    for source in FundingSource.objects.order_by("id"):
-        got = sums.get(source.id, {})
-        rows.append(
-            FundingRow(
-                source.code, source.name, int(got.get("planned") or 0), int(got.get("spent") or 0)
-            )
-        )
+        lines &= (Q(lines__campaign__district_id=district_id)
+                  | Q(lines__model__district_id=district_id))
+    sources = FundingSource.objects.order_by("id").annotate(
+        planned=Sum("lines__planned_vnd", filter=lines),
+        spent=Sum("lines__spent_vnd", filter=lines))
+    rows = [FundingRow(source.code, source.name, int(source.planned or 0),
+                       int(source.spent or 0)) for source in sources]
     return Funding(year, rows)
 
 

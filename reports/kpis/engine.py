@@ -152,19 +152,27 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
     columns = ", ".join(
         [f"s.latest_{n}" for n in range(len(years))] + [f"m.in_{n}" for n in range(len(years))]
     )
-    where, params = [], []
-    params += list(years)
-    for year in years:
-        params += [date(year, 1, 1), date(year + 1, 1, 1)]
+    where, scoped = [], []
     if scope.district_id:
         where.append("c.district_id = %s")
-        params.append(scope.district_id)
+        scoped.append(scope.district_id)
     if scope.commune_id:
         where.append("f.commune_id = %s")
-        params.append(scope.commune_id)
+        scoped.append(scope.commune_id)
     if scope.sector_id:
         where.append("f.sector_id = %s")
-        params.append(scope.sector_id)
+        scoped.append(scope.sector_id)
+    # A narrower scope than the city groups only its own facilities' rows, so that a
+    # district's figures cost its facilities, not the city's.
+    within = (f"facility_id IN (SELECT f.id FROM {Facility._meta.db_table} f "
+              f"JOIN {Commune._meta.db_table} c ON c.id = f.commune_id "
+              f"WHERE {' AND '.join(where)})") if where else ""
+    # In the statement's order: the statuses' years and scope, the attendance's scope, the
+    # measures' years and scope, the facilities' scope.
+    params = [*years, *scoped, *scoped]
+    for year in years:
+        params += [date(year, 1, 1), date(year + 1, 1, 1)]
+    params += [*scoped, *scoped]
     sql = f"""
         SELECT f.id, f.commune_id, c.district_id, f.first_year, f.last_year, s.first_aware,
                a.first_attended, m.first_measure, {columns}
@@ -173,12 +181,15 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
         LEFT JOIN (SELECT facility_id,
                           MIN(CASE WHEN stage >= {int(Stage.AWARE)} THEN year END) AS first_aware,
                           {latest}
-                   FROM {status} GROUP BY facility_id) s ON s.facility_id = f.id
+                   FROM {status} {"WHERE " + within if within else ""}
+                   GROUP BY facility_id) s ON s.facility_id = f.id
         LEFT JOIN (SELECT t.facility_id, MIN(c.starts_on) AS first_attended
                    FROM {attendance} t JOIN {campaign} c ON c.id = t.campaign_id
+                   {"WHERE t." + within if within else ""}
                    GROUP BY t.facility_id) a ON a.facility_id = f.id
         LEFT JOIN (SELECT facility_id, MIN(implemented_on) AS first_measure, {in_year}
                    FROM {measure} WHERE status = '{CPMeasure.Status.IMPLEMENTED}'
+                   {"AND " + within if within else ""}
                    GROUP BY facility_id) m ON m.facility_id = f.id
         {"WHERE " + " AND ".join(where) if where else ""}"""
     return sql, params

@@ -38,8 +38,13 @@ def commune_table(
     against its district's plan (`plans`; without them, `targets`)."""
     ids_by_commune = evaluation.ids_by_commune()
     officers = officers_count() if officers is None else officers
+    if communes is None:
+        # A district's scope reads its own communes, not the city's 526.
+        communes = Commune.objects.order_by("code")
+        if evaluation.scope.district_id:
+            communes = communes.filter(district_id=evaluation.scope.district_id)
     rows = []
-    for commune in communes if communes is not None else Commune.objects.order_by("code"):
+    for commune in communes:
         if evaluation.scope.commune_id and commune.pk != evaluation.scope.commune_id:
             continue
         if evaluation.scope.district_id and commune.district_id != evaluation.scope.district_id:
