@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
-from accounts.models import Commune, District, Unit, User
+from accounts.models import DISTRICT_ROLES, Commune, District, Unit, User, sole_district_id
 from melinh_sxsh.lib.admin import ModelAdmin, VietnameseFields
 
 # The admin's login keeps the portal's bounds on what may be typed.
@@ -16,8 +17,33 @@ admin.site.login_form = AdminLoginForm
 admin.site.unregister(Group)
 
 
+class DistrictDefaultMixin:
+    """An account of a district's role left without a district is its commune's district's, or
+    the only district's; with several and no commune, the model's clean() asks for it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in DISTRICT_ROLES and not cleaned.get("district"):
+            commune, unit = cleaned.get("commune"), cleaned.get("unit")
+            district_id = (commune.district_id if commune else
+                           unit.district_id if unit else sole_district_id())
+            if district_id is not None:
+                cleaned["district"] = District.objects.get(pk=district_id)
+        return cleaned
+
+
+class UserAddForm(DistrictDefaultMixin, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(DistrictDefaultMixin, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(VietnameseFields, BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     list_display = ("username", "full_name", "role", "district", "commune", "unit",
                     "is_sxsh_officer", "is_active", "must_change_password")
     list_filter = ("role", "district", "commune", "unit", "is_sxsh_officer", "is_active")

@@ -93,18 +93,13 @@ class Commune(Existed):
 class OfDistrict:
     """A mixin of a model whose rows belong to one district (`district`, a foreign key each model
     declares with its own related name): the permission checker reads `scope_district_id`
-    (accounts/permissions.py, "Districts"). The services set the district from the user who
-    creates the row; a row saved without one (a script, the admin, a test) is the only
-    district's, and with several districts the database refuses it."""
+    (accounts/permissions.py, "Districts"). Whoever makes a row names its district: the services
+    from the user who creates it (accounts.selectors.writing_district_id), the demo loaders and
+    the test factories explicitly; the database refuses a row without one."""
 
     @property
     def scope_district_id(self) -> int | None:
         return self.district_id
-
-    def save(self, *args, **kwargs) -> None:
-        if self.district_id is None:
-            self.district_id = sole_district_id()
-        super().save(*args, **kwargs)
 
 
 class Unit(OfDistrict, models.Model):
@@ -148,8 +143,9 @@ DISTRICT_ROLES = ("staff", "leader", "commune", "unit")
 
 
 def sole_district_id() -> int | None:
-    """The id of the only district when the database holds exactly one, else None: what a row
-    made without a district belongs to while the portal serves one district."""
+    """The id of the only district when the database holds exactly one, else None: where those
+    who make a row without a district of their own put it (accounts.selectors
+    .writing_district_id, the admin's user form, the test factories); save() never does."""
     ids = list(District.objects.values_list("pk", flat=True)[:2])
     return ids[0] if len(ids) == 1 else None
 
@@ -219,24 +215,13 @@ class User(AbstractUser):
                     "unit officers belong to a district; the others read every district.")})
             return
         if self.district_id is None:
-            self.district_id = (self.commune.district_id if self.commune_id
-                                else sole_district_id())
-        if self.district_id is None:
+            # The admin's form fills in the commune's or the only district before this.
             raise ValidationError({"district": _("Choose the district of this account.")})
         if self.commune_id and self.commune.district_id != self.district_id:
             raise ValidationError({"commune": _(
                 "This commune is not in the account's district.")})
         if self.unit_id and self.unit.district_id != self.district_id:
             raise ValidationError({"unit": _("This unit is not of the account's district.")})
-
-    def save(self, *args, **kwargs) -> None:
-        # An account of a district's role made without one (a script, a test, the demo) is the
-        # district's of its commune, or the only district's; with several and no commune the
-        # constraint refuses it (the admin's form and `adduser` ask for it).
-        if self.role in DISTRICT_ROLES and self.district_id is None:
-            self.district_id = (self.commune.district_id if self.commune_id
-                                else sole_district_id())
-        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.models import sole_district_id
 from melinh_sxsh.lib.admin import ModelAdmin, TabularInline
 from melinh_sxsh.lib.conflicts import VersionedAdmin
 from reports.models import Plan, PlanTask, Target
@@ -18,4 +19,9 @@ class PlanTaskInline(TabularInline):
 @admin.register(Plan)
 class PlanAdmin(VersionedAdmin, ModelAdmin):
     list_display = ("code", "year", "district", "baseline_year", "signed_on", "signer")
+
+    def get_changeform_initial_data(self, request):
+        # With one district a new plan is that district's: shown in the form, not decided in
+        # save(); emptied, the plan is the city's.
+        return {"district": sole_district_id(), **super().get_changeform_initial_data(request)}
     inlines = [TargetInline, PlanTaskInline]

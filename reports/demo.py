@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from accounts.models import Unit
+from accounts.demo import MELINH
+from accounts.models import District, Unit
 from reports.models import Plan, PlanTask, Target
 
 # Section IV of the plan, in its own words, shortened.
@@ -32,6 +33,7 @@ DUTIES = {
 
 def load() -> Plan:
     plan = Plan.objects.create(
+        district=District.objects.get(code=MELINH),  # Mê Linh's plan, not the city's
         code="108/KH-UBND",
         title="Kế hoạch hành động sản xuất sạch hơn trong công nghiệp trên địa bàn huyện Mê Linh "
         "năm 2018",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Commune, District, Unit, sole_district_id
+from accounts.models import Commune, District, Unit
 from melinh_sxsh.lib.forms import number_text
 from melinh_sxsh.lib.jobs import BackgroundJob
 
@@ -61,13 +61,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.year})"
-
-    def save(self, *args, **kwargs) -> None:
-        # While the portal serves one district there is no city level: a plan made without a
-        # district (a script, a test, the admin) is that district's.
-        if self.district_id is None:
-            self.district_id = sole_district_id()
-        super().save(*args, **kwargs)
 
     @property
     def is_city_plan(self) -> bool:
@@ -268,14 +261,6 @@ class Report(BackgroundJob):
     # A district's people never see the city's report, nor find it in a list
     # (accounts/permissions.py, "Districts").
     scope_city_only_field = "is_city"
-
-    def save(self, *args, **kwargs) -> None:
-        # A report made without its district (a script, a test) is its commune's district's,
-        # or the only district's; the city's report alone stays without one.
-        if self.district_id is None and not self.is_city:
-            self.district_id = (self.commune.district_id if self.commune_id
-                                else sole_district_id())
-        super().save(*args, **kwargs)
 
     @property
     def scope_district_id(self) -> int | None:

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import District, sole_district_id
+from accounts.models import District
 from accounts.permissions import can, check, held_commune, held_district_id
+from accounts.selectors import writing_district_id
 from audits.mail import absolute_url, send_templated
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.conflicts import EMPTY, Snapshot, check_version, describe, shown
@@ -159,8 +160,11 @@ def plan_create(*, user, data: dict[str, Any], targets: Targets, tasks: Tasks) -
     user's district's plan (the only district's while there is one), or, by a city officer,
     the city's plan."""
     check(user, "plan.change")
-    plan = Plan(**{k: v for k, v in data.items() if k in PLAN_FIELDS},
-                district_id=held_district_id(user) or sole_district_id())
+    try:
+        district_id = writing_district_id(user)
+    except DomainError:
+        district_id = None  # several districts, by one who reads them all: the city's plan
+    plan = Plan(**{k: v for k, v in data.items() if k in PLAN_FIELDS}, district_id=district_id)
     check(user, "plan.change", plan)
     _save_plan(plan)
     _sync_parts(plan, targets, tasks, user)
@@ -200,8 +204,11 @@ def report_request(*, user, year: int, commune=None, format: str = "pdf", number
     if not can(user, "report.write"):
         number = shortcomings = next_steps = signer = signer_title = ""
     check_year(year, PLAN)
-    district_id = commune.district_id if commune else (
-        held_district_id(user) or sole_district_id())
+    # A commune's report is its commune's district's; the whole district's, the user's.
+    try:
+        district_id = commune.district_id if commune else writing_district_id(user)
+    except DomainError:
+        district_id = None
     if district_id is None or held_district_id(user) not in (None, district_id):
         raise DomainError(_("Choose a commune of your district, or the whole district."),
                           field="commune")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from accounts.models import Commune, Role, Unit, User
+from accounts.models import DISTRICT_ROLES, Commune, Role, Unit, User, sole_district_id
 from tests.processes import migrated_sqlite, sqlite_url  # noqa: F401  (shared fixtures)
 from tests.sxsh_env import REQUIRE_ALL, need  # noqa: F401  (tests import need from here)
 
@@ -131,6 +131,10 @@ def commune_b(db) -> Commune:
 
 
 def make_user(username: str, role: str, **extra) -> User:
+    if role in DISTRICT_ROLES and "district" not in extra and "district_id" not in extra:
+        # Test data: the district of the account's commune or unit, else the only district.
+        place = extra.get("commune") or extra.get("unit")
+        extra["district_id"] = place.district_id if place else sole_district_id()
     user = User(username=username, role=role, full_name=username.title(), **extra)
     user.set_password("Correct-horse-2018")
     user.save()

@@ -36,3 +36,39 @@ def second_district(code: str = "016", name: str = "Sóc Sơn"):
     commune = Commune.objects.create(code=f"9{code}1", name="Phù Linh", district=district)
     namesake = Commune.objects.create(code=f"9{code}2", name="Tiền Phong", district=district)
     return district, commune, namesake
+
+
+# The rows of a district (reports, plans, campaigns, models, documents, requests, accounts)
+# name it: the model's save() no longer guesses. Test data made without one is its commune's
+# or unit's district's, else the only district's; with several districts and neither it must
+# say which (a plan without a district would silently be the city's).
+def _district_id(model, fields: dict) -> int:
+    for name in ("commune", "unit"):
+        if fields.get(name) is not None:
+            return fields[name].district_id
+    from accounts.models import sole_district_id
+
+    district_id = sole_district_id()
+    if district_id is None:
+        raise ValueError(f"Several districts: say which district this {model.__name__} is of.")
+    return district_id
+
+
+def _with_district(model, fields: dict) -> dict:
+    from accounts.models import DISTRICT_ROLES, User
+
+    named = {"district", "district_id"} & fields.keys() or fields.get("is_city")
+    if not named and (model is not User or fields.get("role") in DISTRICT_ROLES):
+        fields["district_id"] = _district_id(model, fields)
+    return fields
+
+
+def district_build(model, **fields):
+    """`model(**fields)`, unsaved, in the district test data belongs to when none is given."""
+    return model(**_with_district(model, fields))
+
+
+def district_create(model, **fields):
+    """`model.objects.create(**fields)` in the district test data belongs to when none is
+    given."""
+    return model.objects.create(**_with_district(model, fields))

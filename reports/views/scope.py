@@ -22,7 +22,10 @@ from reports import kpis, selectors
 def plan_year(request: HttpRequest, name: str = "year", default: int | None = None) -> int:
     """The plan year the address asks for in `name`; by default `default`, or else the latest
     year with figures."""
-    return year_param(request, name, default or kpis.default_year(), PLAN)
+    year = year_param(request, name, None, PLAN)
+    if year is not None:
+        return year  # the default year costs a query: read only when the address has none
+    return default or kpis.default_year()
 
 
 @dataclass(frozen=True)

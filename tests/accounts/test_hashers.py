@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import identify_hasher, make_password
 from django.urls import reverse
 
 from accounts.models import Role, User
+from tests.factories import district_create
 
 PASSWORD = "Correct-horse-2018"
 
@@ -32,8 +33,8 @@ def test_new_passwords_are_argon2id_with_the_written_parameters(project_hashers,
 
 
 def test_a_pbkdf2_hash_becomes_argon2_at_the_next_login(project_hashers, client, db):
-    user = User.objects.create(username="old", role=Role.STAFF,
-                               password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    user = district_create(User, username="old", role=Role.STAFF,
+                           password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
     assert user.password.startswith("pbkdf2_sha256$")
     response = client.post(reverse("accounts:login"),
                            {"username": "old", "password": PASSWORD})

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from tests.factories import district_create
 
 PASSWORD = "Correct-horse-2018"
 NEW = "Mái-đình-cây-đa-2019"
@@ -190,7 +191,7 @@ def test_the_admin_sites_password_form_leads_to_the_reset(login, cast, leader):
 
 def test_the_account_list_finds_and_counts_queries(login, cast, django_assert_max_num_queries):
     for number in range(30):
-        User.objects.create(username=f"user{number}", role="leader")
+        district_create(User, username=f"user{number}", role="leader")
     client = login(cast["admin"])
     with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:users"))

@@ -22,7 +22,7 @@ from campaigns.models import Attendance, Campaign
 from facilities.models import Sector
 from reports.models import Plan, Target
 from tests.audits.conftest import make_facility, make_measure, make_record
-from tests.factories import second_district
+from tests.factories import district_create, second_district
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def test_the_saving_of_each_year_against_the_plans_band(login, enterprise, own, 
     assert verdicts == {"2017": "below", "2018": "within", "2019": "above"}
     assert "tiết kiệm 10,0% so với năm 2016" in page and "khoảng 8–13%" in page
     # The year's plan sets another band: 20 % is within 15–25 % (the engine's band, not 8–13).
-    plan = Plan.objects.create(code="12/KH-UBND", title="Kế hoạch 2019", year=2019,
-                               baseline_year=2018, signed_on=date(2019, 1, 2))
+    plan = district_create(Plan, code="12/KH-UBND", title="Kế hoạch 2019", year=2019,
+                           baseline_year=2018, signed_on=date(2019, 1, 2))
     Target.objects.create(plan=plan, indicator="saving", mode="relative", value=10,
                           band_low=Decimal("15"), band_high=Decimal("25.5"))
     page = page_of(login, enterprise)
@@ -155,10 +155,10 @@ def test_its_measures_campaigns_and_the_catalogue(login, enterprise, own, facili
                  saving=2_000_000, implemented_on=date(2018, 5, 1))
     make_measure(facility_b, description="Giải pháp của cơ sở khác")
     unit = Unit.objects.get(code="KINH_TE")
-    attended = Campaign.objects.create(kind="workshop", title="Hội thảo tiết kiệm năng lượng",
-                                       lead_unit=unit, starts_on=date(2018, 8, 22))
-    missed = Campaign.objects.create(kind="workshop", title="Tập huấn cơ sở khác",
-                                     lead_unit=unit, starts_on=date(2018, 9, 1))
+    attended = district_create(Campaign, kind="workshop", title="Hội thảo tiết kiệm năng lượng",
+                               lead_unit=unit, starts_on=date(2018, 8, 22))
+    missed = district_create(Campaign, kind="workshop", title="Tập huấn cơ sở khác",
+                             lead_unit=unit, starts_on=date(2018, 9, 1))
     Attendance.objects.create(campaign=attended, facility=own, people=3)
     Attendance.objects.create(campaign=missed, facility=facility_b)
     page = page_of(login, enterprise)

@@ -30,6 +30,7 @@ from audits.submissions import (
 from facilities.locking import year_lock
 from melinh_sxsh.lib.errors import DomainError
 from tests.audits.conftest import make_record
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 State = Submission.State
@@ -129,8 +130,8 @@ def test_the_form_proposes_the_baseline_year_of_the_plan_of_its_year():
 
     Plan.objects.filter(year__in=[2018, 2019]).delete()
     assert default_year(2019) == 2018  # no plan: the year before
-    Plan.objects.create(code="12/KH-UBND", title="Kế hoạch năm 2019", year=2019,
-                        baseline_year=2016, signed_on=date(2019, 3, 1))
+    district_create(Plan, code="12/KH-UBND", title="Kế hoạch năm 2019", year=2019,
+                    baseline_year=2016, signed_on=date(2019, 3, 1))
     assert default_year(2019) == 2016
 
 

@@ -9,24 +9,24 @@ from django.urls import reverse
 from accounts.models import Unit
 from campaigns.models import Attachment, Attendance, Campaign, Document, FundingLine
 from reports import kpis
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def conference(staff):
-    return Campaign.objects.create(
-        kind=Campaign.Kind.TRAINING_CONFERENCE, title="Hội nghị tập huấn 2018",
+    return district_create(
+        Campaign, kind=Campaign.Kind.TRAINING_CONFERENCE, title="Hội nghị tập huấn 2018",
         lead_unit=Unit.objects.get(code="KINH_TE"), starts_on=date(2018, 5, 10),
         people_reached=120, created_by=staff)
 
 
 @pytest.fixture
 def radio():
-    return Campaign.objects.create(kind=Campaign.Kind.RADIO, title="Tin phát thanh",
-                                   lead_unit=Unit.objects.get(code="TT_VHTT"),
-                                   starts_on=date(2018, 3, 5), broadcasts_aired=10)
+    return district_create(Campaign, kind=Campaign.Kind.RADIO, title="Tin phát thanh",
+                           lead_unit=Unit.objects.get(code="TT_VHTT"),
+                           starts_on=date(2018, 3, 5), broadcasts_aired=10)
 
 
 def campaign_data(**changes):
@@ -245,8 +245,8 @@ def test_campaign_list_query_count_is_bounded(login, cast, conference,
     with django_assert_max_num_queries(10) as first:
         client.get(reverse("campaigns:index"))
     for n in range(20):
-        Campaign.objects.create(kind="radio", title=f"Tin {n}", starts_on=date(2018, 1, 1),
-                                lead_unit=Unit.objects.get(code="TT_VHTT"))
+        district_create(Campaign, kind="radio", title=f"Tin {n}", starts_on=date(2018, 1, 1),
+                        lead_unit=Unit.objects.get(code="TT_VHTT"))
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("campaigns:index"))
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Unit
 from campaigns.models import Attendance, Campaign
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def attended(commune_a):
         ("Hội nghị tập huấn SXSH 2017", date(2017, 6, 2), 3),
         ("Tham quan mô hình lò hơi", date(2018, 9, 5), 1),
     ):
-        campaign = Campaign.objects.create(
-            kind="training_conference", title=title, lead_unit=unit, starts_on=day
+        campaign = district_create(
+            Campaign, kind="training_conference", title=title, lead_unit=unit, starts_on=day
         )
         Attendance.objects.create(campaign=campaign, facility=facility, people=people)
     return facility
@@ -56,8 +56,9 @@ def test_the_facility_page_reads_a_bounded_number_of_queries(
 ):
     unit = Unit.objects.get(code="KINH_TE")
     for n in range(20):
-        campaign = Campaign.objects.create(
-            kind="workshop", title=f"Hội thảo {n}", lead_unit=unit, starts_on=date(2018, 1, 1 + n)
+        campaign = district_create(
+            Campaign, kind="workshop", title=f"Hội thảo {n}", lead_unit=unit,
+            starts_on=date(2018, 1, 1 + n)
         )
         Attendance.objects.create(campaign=campaign, facility=attended)
     client = login(cast["staff"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Unit
 from campaigns.models import Campaign, DemonstrationModel, FundingLine, FundingSource
 from reports.models import Plan, PlanTask, TaskReport
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 
 pytestmark = pytest.mark.django_db
 S = DemonstrationModel.Status
@@ -83,10 +83,10 @@ def make_line(source, year, planned, spent, owner):
 
 def test_budget_totals_equal_the_lines_by_source_and_year(login, cast, model):
     unit = Unit.objects.get(code="KINH_TE")
-    a = Campaign.objects.create(kind="leaflets", title="A", lead_unit=unit,
-                                starts_on=date(2018, 1, 1))
-    b = Campaign.objects.create(kind="radio", title="B", lead_unit=unit,
-                                starts_on=date(2018, 2, 1))
+    a = district_create(Campaign, kind="leaflets", title="A", lead_unit=unit,
+                        starts_on=date(2018, 1, 1))
+    b = district_create(Campaign, kind="radio", title="B", lead_unit=unit,
+                        starts_on=date(2018, 2, 1))
     make_line("KHUYEN_CONG", 2018, 45_000_000, 42_500_000, {"campaign": a})
     make_line("KHUYEN_CONG", 2018, 300_000_000, 300_000_000, {"model": model})
     make_line("NS_HUYEN", 2018, 15_000_000, 14_200_000, {"campaign": b})
@@ -118,8 +118,8 @@ def test_budget_page_permissions(login, cast):
 
 def test_spent_more_than_planned_is_refused(login, cast):
     unit = Unit.objects.get(code="KINH_TE")
-    campaign = Campaign.objects.create(kind="leaflets", title="A", lead_unit=unit,
-                                       starts_on=date(2018, 1, 1))
+    campaign = district_create(Campaign, kind="leaflets", title="A", lead_unit=unit,
+                               starts_on=date(2018, 1, 1))
     response = login(cast["staff"]).post(reverse("campaigns:funding_add", args=[campaign.pk]), {
         "source": FundingSource.objects.get(code="NS_HUYEN").pk, "year": 2018,
         "planned_vnd": "1000", "spent_vnd": "2000"}, follow=True)
@@ -129,8 +129,8 @@ def test_spent_more_than_planned_is_refused(login, cast):
 
 @pytest.fixture
 def plan():
-    plan = Plan.objects.create(code="108/KH-UBND", title="Kế hoạch", year=2018, baseline_year=2017,
-                               signed_on=date(2018, 3, 28))
+    plan = district_create(Plan, code="108/KH-UBND", title="Kế hoạch", year=2018,
+                           baseline_year=2017, signed_on=date(2018, 3, 28))
     for unit in Unit.objects.all():
         PlanTask.objects.create(plan=plan, unit=unit, duty=f"Nhiệm vụ của {unit.name}")
     return plan
@@ -177,8 +177,8 @@ def test_list_sums_are_not_multiplied_by_attendance(login, cast):
     from campaigns.models import Attendance
 
     unit = Unit.objects.get(code="KINH_TE")
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo", lead_unit=unit,
-                                       starts_on=date(2018, 8, 22))
+    campaign = district_create(Campaign, kind="workshop", title="Hội thảo", lead_unit=unit,
+                               starts_on=date(2018, 8, 22))
     for _ in range(3):
         Attendance.objects.create(campaign=campaign, facility=FacilityFactory())
     make_line("MOI_TRUONG", 2018, 30_000_000, 27_800_000, {"campaign": campaign})

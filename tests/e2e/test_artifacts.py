@@ -15,6 +15,7 @@ from accounts.models import User
 from reports.building import report_build
 from reports.models import Report
 from tests.browser import axe_check
+from tests.factories import district_create
 from tests.reports.test_printed_report import pages_as_images
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,7 @@ def assert_kept(path: Path, *, size: tuple[int, int], min_ink: float) -> None:
 
 def test_the_pdf_and_the_dashboard_on_a_phone_are_kept_as_pictures(demo, open_page, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    report = Report.objects.create(year=2018, format=Report.Format.PDF)
+    report = district_create(Report, year=2018, format=Report.Format.PDF)
     report_build(report.pk)
     report.refresh_from_db()
     with report.file.open("rb") as handle:

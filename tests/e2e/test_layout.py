@@ -3,11 +3,11 @@
 1400 px) and a phone's. A common 1366 px screen lays out as 1280 does, in the same 1140 px
 container, so it is not looked at twice.
 
-For every role, its menu's pages, a facility, a campaign, a model, an energy record and the
-public home do not scroll sideways, and the header is one line high (on a phone: the brand and
-the menu button). On the same pages: numbers never break, titles in lists are clamped to two
-lines with the whole title at hand, what scrolls sideways shows it, the charts' text is drawn at
-a readable size, and the headings go h1 → h2 → h3.
+For every role, its menu's pages, a built report, a facility, a campaign, a model, an energy
+record and the public home do not scroll sideways, and the header is one line high (on a phone:
+the brand and the menu button). On the same pages: numbers never break, titles in lists are
+clamped to two lines with the whole title at hand, what scrolls sideways shows it, the charts'
+text is drawn at a readable size, and the headings go h1 → h2 → h3.
 
 One browser for the session; one context per role, signed in by its session cookie; each page
 loaded once and looked at in every width."""
@@ -29,7 +29,7 @@ from tests.security.world import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = [1024, 1280, 1536, 390]
-ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise"]
+ROLES = ["staff", "official_a", "unit", "leader", "admin", "enterprise", "city"]
 HEADER_MAX = 72  # one line of the bar: brand, menu and the user's name
 LONG_TITLE = (
     "Hội thảo: Tiết kiệm năng lượng gắn với bảo vệ môi trường tại KCN Quang Minh "
@@ -71,7 +71,9 @@ def pages_of(user, world) -> list[str]:
         world.facility.accounts.add(user)
         return [*menu, f"/audits/submissions/{world.submission.pk}/", "/accounts/password/",
                 "/public/"]
-    return menu + [
+    # A built report shows its figures beside the download.
+    report = [f"/reports/{world.report.pk}/"] if can(user, "report.view", world.report) else []
+    return menu + report + [
         f"/facilities/{world.facility.pk}/",
         f"/campaigns/{world.campaign.pk}/",
         f"/campaigns/models/{world.model.pk}/",

@@ -10,6 +10,7 @@ from accounts.models import Role, Unit
 from campaigns.models import Campaign, FundingLine, FundingSource
 from tests.browser import AXE, CHROMIUM, WIDTHS, axe_check, screenshot
 from tests.conftest import make_user
+from tests.factories import district_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Correct-horse-2018"
@@ -45,8 +46,8 @@ def english_page(browser, live_server):
 
 @pytest.fixture
 def campaign():
-    return Campaign.objects.create(
-        kind="training_conference",
+    return district_create(
+        Campaign, kind="training_conference",
         title="Hội nghị tập huấn 2018",
         lead_unit=Unit.objects.get(code="KINH_TE"),
         starts_on=date(2018, 5, 10),
@@ -128,8 +129,8 @@ def _date_pages(staff):
     from tests.factories import FacilityFactory
 
     measure = make_measure(FacilityFactory(), implemented_on=date(2018, 5, 10))
-    plan = Plan.objects.create(code="108/KH-UBND", title="Kế hoạch SXSH", year=2018,
-                               baseline_year=2017, signed_on=date(2018, 5, 10))
+    plan = district_create(Plan, code="108/KH-UBND", title="Kế hoạch SXSH", year=2018,
+                           baseline_year=2017, signed_on=date(2018, 5, 10))
     Target.objects.create(plan=plan, indicator="aware", value=20)
     task = PlanTask.objects.create(plan=plan, unit=Unit.objects.get(code="KINH_TE"),
                                    duty="Tuyên truyền")

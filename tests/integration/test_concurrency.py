@@ -15,7 +15,7 @@ from melinh_sxsh.lib.importing import run_import
 from reports.building import report_build
 from reports.models import Report
 from tests.facilities.xlsx_helpers import FACILITY_HEADERS, facility_row, xlsx_bytes
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 from tests.sxsh_env import need
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -115,7 +115,7 @@ def test_an_import_while_someone_edits_leaves_one_consistent_outcome(staff, offi
 
 
 def test_two_workers_building_the_same_report_make_one_file(staff, settings):
-    report = Report.objects.create(year=2018, format="xlsx", requested_by=staff)
+    report = district_create(Report, year=2018, format="xlsx", requested_by=staff)
     _results, errors = together(lambda: report_build(report.pk), lambda: report_build(report.pk))
     assert errors == [None, None]
     report.refresh_from_db()
@@ -155,12 +155,12 @@ def _versioned_saves(staff):
     EnergyUse.objects.create(record=record, carrier=elec, quantity=1)
     measure = CPMeasure.objects.create(facility=facility, description="x",
                                        technique=CPTechnique.objects.get(code="EQUIPMENT"))
-    campaign = Campaign.objects.create(kind="radio", title="x", starts_on=date(2018, 3, 5),
-                                       lead_unit=Unit.objects.get(code="TT_VHTT"))
-    model = DemonstrationModel.objects.create(title="x", host=facility, technology="x",
-                                              year=2018)
-    plan = Plan.objects.create(code="108/KH-UBND", title="x", year=2018, baseline_year=2017,
-                               signed_on=date(2018, 3, 28))
+    campaign = district_create(Campaign, kind="radio", title="x", starts_on=date(2018, 3, 5),
+                               lead_unit=Unit.objects.get(code="TT_VHTT"))
+    model = district_create(DemonstrationModel, title="x", host=facility, technology="x",
+                            year=2018)
+    plan = district_create(Plan, code="108/KH-UBND", title="x", year=2018, baseline_year=2017,
+                           signed_on=date(2018, 3, 28))
     task = PlanTask.objects.create(plan=plan, unit=Unit.objects.get(code="TT_VHTT"), duty="x")
     plan_data = {"code": "108/KH-UBND", "title": "x", "year": 2018, "baseline_year": 2017,
                  "signed_on": date(2018, 3, 28)}

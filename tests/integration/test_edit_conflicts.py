@@ -21,7 +21,7 @@ from campaigns.models import Campaign, DemonstrationModel
 from facilities.models import Facility, FacilityYearStatus, Stage
 from reports.models import Plan, PlanTask, Target
 from tests.conftest import make_user
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 from tests.html_forms import form_data
 from tests.sxsh_env import need
 
@@ -70,8 +70,8 @@ def _measure(w):
 
 
 def _plan(w):
-    plan = Plan.objects.create(
-        code="108/KH-UBND",
+    plan = district_create(
+        Plan, code="108/KH-UBND",
         title="Kế hoạch SXSH",
         year=2018,
         baseline_year=2017,
@@ -103,8 +103,8 @@ CASES = [
     ),
     Case(
         "campaign",
-        lambda w: Campaign.objects.create(
-            kind="radio",
+        lambda w: district_create(
+            Campaign, kind="radio",
             title="Tin phát thanh",
             lead_unit=Unit.objects.get(code="TT_VHTT"),
             starts_on=date(2018, 3, 5),
@@ -121,8 +121,9 @@ CASES = [
     ),
     Case(
         "demonstration model",
-        lambda w: DemonstrationModel.objects.create(
-            title="Lò hơi sinh khối", host=w["facility"], technology="Lò hơi", year=2018
+        lambda w: district_create(
+            DemonstrationModel, title="Lò hơi sinh khối", host=w["facility"],
+            technology="Lò hơi", year=2018
         ),
         lambda o: reverse("campaigns:model_edit", args=[o.pk]),
         "technology",

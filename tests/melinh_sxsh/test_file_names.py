@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from melinh_sxsh.lib.importing import REGISTRY
+from tests.factories import district_create
 from tests.security.test_authorization_matrix import MATRIX, ROLES, address
 from tests.security.world import build_world
 from tests.vietnamese import (
@@ -94,8 +95,8 @@ def reports_of_every_kind(world, staff):
     built = []
     for commune in (None, world.report.commune):
         for form in ("pdf", "xlsx"):
-            report = Report.objects.create(
-                year=2018, commune=commune, format=form, requested_by=staff
+            report = district_create(
+                Report, year=2018, commune=commune, format=form, requested_by=staff
             )
             report_build(report.pk)
             built.append(report)

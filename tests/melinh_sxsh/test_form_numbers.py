@@ -19,7 +19,7 @@ from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord
 from campaigns.models import Attendance, Campaign, DemonstrationModel, FundingLine, FundingSource
 from facilities.models import Facility
 from reports.models import Plan, Target
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +42,14 @@ def submit(client: Client, url: str, having: str, follow: bool = False, **change
 @pytest.fixture
 def world(staff):
     facility = FacilityFactory(product_unit="tấn")
-    campaign = Campaign.objects.create(
-        kind="training_conference",
+    campaign = district_create(
+        Campaign, kind="training_conference",
         title="Hội nghị",
         lead_unit=Unit.objects.get(code="KINH_TE"),
         starts_on=date(2018, 5, 10),
     )
-    model = DemonstrationModel.objects.create(
-        title="Lò hơi", host=facility, technology="Lò", year=2018
+    model = district_create(
+        DemonstrationModel, title="Lò hơi", host=facility, technology="Lò", year=2018
     )
     attendance = Attendance.objects.create(campaign=campaign, facility=facility)
     return {"facility": facility, "campaign": campaign, "model": model, "attendance": attendance}

@@ -12,6 +12,7 @@ from melinh_sxsh.lib import jobs
 from melinh_sxsh.lib.jobs import JobLost, JobStatus, job_claim, job_models
 from reports.models import Report
 from tests.facilities.xlsx_helpers import facilities_file
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def new_import(user, **fields):
 
 
 def new_report(user, **fields):
-    return Report.objects.create(year=2018, requested_by=user, **fields)
+    return district_create(Report, year=2018, requested_by=user, **fields)
 
 
 # Every kind of job there is, and how to make one: a new job model fails here until added.

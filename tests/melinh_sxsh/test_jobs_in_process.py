@@ -20,6 +20,7 @@ from facilities.models import Facility, ImportJob
 from melinh_sxsh.lib.jobs import JobStatus, job_dispatch
 from reports.models import Report
 from tests.facilities.xlsx_helpers import facilities_file
+from tests.factories import district_create
 from tests.sxsh_env import need
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,8 +130,8 @@ def test_the_process_sweeps_a_job_whose_process_died_and_runs_it_again(
     background_jobs, settings, staff
 ):
     settings.JOB_STALE_SECONDS = 8  # a sweep every 2 s
-    orphan = Report.objects.create(
-        year=2018,
+    orphan = district_create(
+        Report, year=2018,
         format="xlsx",
         requested_by=staff,
         status=JobStatus.RUNNING,
@@ -156,7 +157,7 @@ def test_a_thread_closes_its_connections_when_its_job_ends(background_jobs, staf
     need("PostgreSQL", connection.vendor == "postgresql", "counts the server's connections")
     before = pg_connections()
     reports = [
-        Report.objects.create(year=2018, format="xlsx", requested_by=staff) for _ in range(3)
+        district_create(Report, year=2018, format="xlsx", requested_by=staff) for _ in range(3)
     ]
     for report in reports:
         job_dispatch(Report, report.pk)
@@ -176,7 +177,7 @@ def test_a_long_job_keeps_beating_so_the_sweep_leaves_it_alone(background_jobs, 
     need("PostgreSQL", connection.vendor == "postgresql", "three threads write at once")
     settings.JOB_STALE_SECONDS = 2  # a heartbeat every 0.5 s, a sweep every second
     settings.REPORT_STEP_DELAY = 3
-    report = Report.objects.create(year=2018, format="xlsx", requested_by=staff)
+    report = district_create(Report, year=2018, format="xlsx", requested_by=staff)
     background_jobs.start_sweeping()
     job_dispatch(Report, report.pk)
     background_jobs.drain()

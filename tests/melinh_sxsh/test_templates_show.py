@@ -17,6 +17,7 @@ from campaigns.models import DemonstrationModel
 from facilities import locking
 from facilities.models import Facility
 from reports.models import Report
+from tests.factories import district_create
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # The templates that print the KPI figures: the comparison says its unit, the view its links.
@@ -57,7 +58,7 @@ def pages(db):
     call_command("load_demo", stdout=StringIO())
     staff = User.objects.get(username="canbo.kinhte")
     locking.year_lock(user=staff, year=2016, note="")
-    report = Report.objects.create(year=2018, format="pdf")
+    report = district_create(Report, year=2018, format="pdf")
     closed = Facility.objects.filter(last_year__isnull=False).first()
     record = EnergyRecord.objects.order_by("pk").first()
     model = DemonstrationModel.objects.order_by("pk").first()
@@ -132,8 +133,8 @@ def test_ids_a_form_submits_keep_their_digits_whatever_the_number_format(login, 
 
     settings.USE_THOUSAND_SEPARATOR = True
     facility = FacilityFactory(pk=12345, commune=cast["official_a"].commune, name="Cơ sở Mười Hai")
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo", starts_on="2018-05-10",
-                                       lead_unit=cast["unit"].unit)
+    campaign = district_create(Campaign, kind="workshop", title="Hội thảo", starts_on="2018-05-10",
+                               lead_unit=cast["unit"].unit)
     client = login(cast["staff"])
     pages = [reverse("facilities:list") + "?year=2018",
              reverse("campaigns:detail", args=[campaign.pk]) + "?q=Mười+Hai"]

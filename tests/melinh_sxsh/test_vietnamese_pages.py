@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.factories import district_create
 from tests.security.test_authorization_matrix import MATRIX, ROLES, address
 from tests.security.world import build_world
 from tests.vietnamese import names_of, page_problems, reference_names, response_problems
@@ -192,8 +193,9 @@ def admin_plan_page(login, admin_user) -> str:
     from accounts.models import Unit
     from reports.models import Plan, PlanTask, Target
 
-    plan = Plan.objects.create(
-        code="108/KH-UBND", title="KH", year=2018, baseline_year=2017, signed_on=date(2018, 3, 28)
+    plan = district_create(
+        Plan, code="108/KH-UBND", title="KH", year=2018, baseline_year=2017,
+        signed_on=date(2018, 3, 28)
     )
     Target.objects.create(plan=plan, indicator="aware", mode="relative", value=Decimal(20))
     Target.objects.create(

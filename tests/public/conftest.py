@@ -16,7 +16,7 @@ from accounts.models import Unit
 from campaigns.models import Attendance, Campaign, DemonstrationModel, Document
 from facilities.models import Facility
 from tests.audits.conftest import make_measure, make_record
-from tests.factories import FacilityFactory, StatusFactory
+from tests.factories import FacilityFactory, StatusFactory, district_build, district_create
 
 K = Campaign.Kind
 
@@ -48,14 +48,14 @@ class World:
 
 
 def campaign(kind, title, starts_on, public=True, **extra) -> Campaign:
-    return Campaign.objects.create(kind=kind, title=title, starts_on=starts_on,
-                                   lead_unit=Unit.objects.get(code="KINH_TE"), is_public=public,
-                                   **extra)
+    return district_create(Campaign, kind=kind, title=title, starts_on=starts_on,
+                           lead_unit=Unit.objects.get(code="KINH_TE"), is_public=public,
+                           **extra)
 
 
 def document(title, public=True, campaign=None) -> Document:
-    doc = Document(title=title, kind=Document.Kind.HANDBOOK, is_public=public,
-                   campaign=campaign, original_name=f"{title}.pdf", size=9)
+    doc = district_build(Document, title=title, kind=Document.Kind.HANDBOOK, is_public=public,
+                         campaign=campaign, original_name=f"{title}.pdf", size=9)
     doc.file.save(f"{title[:20]}.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return doc
 
@@ -86,11 +86,13 @@ def add_world(n: int = 0) -> World:
                        description="Đoạn một <script>alert(1)</script>\n\nĐoạn hai.")
     private_article = campaign(K.WEB_ARTICLE, f"Tin bài nháp {n}", date(2018, 11, 21),
                                public=False)
-    model = DemonstrationModel.objects.create(
-        title=f"Mô hình lò hơi {n}", host=named, technology="Lò hơi sinh khối", year=2018,
+    model = district_create(
+        DemonstrationModel, title=f"Mô hình lò hơi {n}", host=named,
+        technology="Lò hơi sinh khối", year=2018,
         status=DemonstrationModel.Status.APPROVED)
-    hidden_model = DemonstrationModel.objects.create(
-        title=f"Mô hình biến tần {n}", host=hidden, technology="Biến tần", year=2018,
+    hidden_model = district_create(
+        DemonstrationModel, title=f"Mô hình biến tần {n}", host=hidden, technology="Biến tần",
+        year=2018,
         status=DemonstrationModel.Status.IN_PROGRESS)
     tour = campaign(K.STUDY_TOUR, f"Tham quan mô hình {n}", date(2018, 10, 12),
                     visited_model=hidden_model, people_reached=30)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from reports import kpis
 from reports.models import Plan, Target
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,8 @@ def test_home_names_no_plan_when_none_is_entered(client, world):
 
 
 def test_the_latest_plan_sets_the_year(client, world):
-    Plan.objects.create(code="12/KH-UBND", title="Kế hoạch 2019", year=2019, baseline_year=2018,
-                        signed_on="2019-03-01", signer="Chủ tịch")
+    district_create(Plan, code="12/KH-UBND", title="Kế hoạch 2019", year=2019, baseline_year=2018,
+                    signed_on="2019-03-01", signer="Chủ tịch")
     response = client.get("/public/")
     assert "Kết quả năm 2019 so với năm 2018" in response.content.decode()
     figures = response.context["progress"].figures

@@ -19,14 +19,14 @@ from facilities.models import Sector
 from reports import kpis
 from reports.models import Report
 from tests.audits.conftest import make_measure
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 
 pytestmark = pytest.mark.django_db
 
 
 def campaign(kind, starts_on, people=0, copies=0, broadcasts=0, attended=()):
-    made = Campaign.objects.create(
-        kind=kind,
+    made = district_create(
+        Campaign, kind=kind,
         title=f"{kind} {starts_on}",
         starts_on=starts_on,
         lead_unit=Unit.objects.get(code="KINH_TE"),
@@ -74,14 +74,15 @@ def town(commune_a, commune_b):
     campaign("radio", date(2018, 3, 5), broadcasts=24)
     campaign("study_tour", date(2018, 10, 12), people=20, attended=[(a1, 6)])
     old = campaign("training_conference", date(2017, 11, 1), people=40, attended=[(a1, 9)])
-    DemonstrationModel.objects.create(
-        title="Biến tần", host=a1, technology="x", year=2018, status="in_progress"
+    district_create(
+        DemonstrationModel, title="Biến tần", host=a1, technology="x", year=2018,
+        status="in_progress"
     )
-    model_b = DemonstrationModel.objects.create(
-        title="Lò hơi", host=b1, technology="x", year=2018, status="completed"
+    model_b = district_create(
+        DemonstrationModel, title="Lò hơi", host=b1, technology="x", year=2018, status="completed"
     )
-    DemonstrationModel.objects.create(
-        title="Cũ", host=a2, technology="x", year=2017, status="evaluated"
+    district_create(
+        DemonstrationModel, title="Cũ", host=a2, technology="x", year=2017, status="evaluated"
     )
     funding("KHUYEN_CONG", 2018, 40_000_000, 30_000_000, campaign=conference)
     funding("NS_HUYEN", 2018, 10_000_000, 10_000_000, model=model_b)

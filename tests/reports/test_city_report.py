@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -245,9 +245,12 @@ def test_the_city_report_stays_without_a_district(city):
     assert report.is_city and report.district_id is None and not report.is_submission
 
 
-def test_a_report_without_a_district_is_the_only_districts(db):
-    report = Report.objects.create(year=2018)
-    assert report.district == melinh() and not report.is_city
+def test_a_report_without_a_district_is_refused(db):
+    # save() guesses no district, even with one: the service says which (a city report alone
+    # has none), and the database refuses a district report without one.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(year=2018)
+    assert not Report.objects.exists()
 
 
 def test_bad_input_comes_back_with_its_errors_and_builds_nothing(city, cast, login):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reports import kpis
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -229,8 +230,8 @@ def test_a_trend_years_list_is_as_long_as_its_number(login, cast):
     from tests.audits.conftest import make_record
     from tests.factories import FacilityFactory, StatusFactory
 
-    plan = Plan.objects.create(code="3/KH", title="KH 2016", year=2016, baseline_year=2015,
-                               signed_on="2016-03-01")
+    plan = district_create(Plan, code="3/KH", title="KH 2016", year=2016, baseline_year=2015,
+                           signed_on="2016-03-01")
     Target.objects.create(plan=plan, indicator="saving", mode="relative", value=Decimal(10),
                           band_low=Decimal(12), band_high=Decimal(15))
     facility = FacilityFactory(first_year=2010)

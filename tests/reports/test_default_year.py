@@ -11,13 +11,14 @@ from django.urls import reverse
 from reports import kpis
 from reports.models import Plan
 from reports.services import report_request_scheduled
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 
 
 def plan(year: int) -> Plan:
-    return Plan.objects.create(
-        code=f"{year}/KH-UBND",
+    return district_create(
+        Plan, code=f"{year}/KH-UBND",
         title=f"Kế hoạch {year}",
         year=year,
         baseline_year=year - 1,

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Commune, District, Role, User
 from facilities.models import Facility, Stage
 from reports import kpis
-from reports.models import Plan, Report, Target
-from tests.factories import FacilityFactory
+from reports.models import Plan, Target
+from tests.factories import FacilityFactory, district_create
 from tests.reports.test_kpis import CASES, coal_record, status
 
 pytestmark = pytest.mark.django_db
@@ -183,9 +183,9 @@ def test_with_one_district_the_city_is_that_district():
     """One district in the database: its plan is the city's figures' plan, and the figures at
     the city's, the district's and no scope are the same."""
     four_facilities()
-    made = Plan.objects.create(code="108/KH-UBND", title="KH", year=2018, baseline_year=2016,
-                               signed_on=date(2018, 3, 28))
-    assert made.district == melinh()  # made without a district: the only district's
+    made = district_create(Plan, code="108/KH-UBND", title="KH", year=2018, baseline_year=2016,
+                           signed_on=date(2018, 3, 28))
+    assert made.district == melinh()  # test data: the only district's
     city = kpis.kpis(year=2018)
     assert city.targets.plan_code == "108/KH-UBND" and city.baseline_year == 2016
     assert city.as_json() == kpis.kpis(year=2018, district_id=melinh().pk).as_json()
@@ -271,8 +271,9 @@ def test_plans_and_reports_say_their_district(staff):
     assert made.district == melinh() and made.scope_district_id == melinh().pk
     report = services.report_request(user=staff, year=2018)
     assert report.district == melinh() and report.scope_district_id == melinh().pk
-    commune_report = Report.objects.create(year=2018, commune=Commune.objects.get(code="08989"))
-    assert commune_report.district == melinh()
+    commune_report = services.report_request(user=staff, year=2018,
+                                             commune=Commune.objects.get(code="08989"))
+    assert commune_report.district == melinh()  # its commune's district
 
 
 def test_the_citys_baseline_list_has_each_district_in_its_own_baseline_year(two_plans):

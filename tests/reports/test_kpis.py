@@ -11,7 +11,7 @@ from facilities.models import FacilityYearStatus, Stage
 from reports import kpis
 from reports.models import Plan, Target
 from tests.audits.conftest import make_measure, make_record
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,11 @@ def status(facility, year, stage):
 
 
 def attend(facility, starts_on):
+    unit = Unit.objects.get(code="KINH_TE")
     campaign, _ = Campaign.objects.get_or_create(
         title=f"Hội nghị {starts_on}", defaults={
             "kind": "training_conference", "starts_on": starts_on,
-            "lead_unit": Unit.objects.get(code="KINH_TE")})
+            "lead_unit": unit, "district_id": unit.district_id})
     Attendance.objects.create(campaign=campaign, facility=facility)
 
 
@@ -189,8 +190,8 @@ def test_change_modes_and_targets():
     assert figures.aware.change_points == Decimal(5)
     assert figures.aware.met is True  # 50 % >= the default +20 %
     assert figures.aware.target_progress == 100
-    plan = Plan.objects.create(code="1/KH", title="KH", year=2018, baseline_year=2017,
-                               signed_on=date(2018, 1, 1))
+    plan = district_create(Plan, code="1/KH", title="KH", year=2018, baseline_year=2017,
+                           signed_on=date(2018, 1, 1))
     Target.objects.create(plan=plan, indicator="aware", mode="points", value=Decimal("6"))
     figures = kpis.kpis(year=2018)
     assert figures.targets.plan_code == "1/KH" and figures.aware.target.mode == "points"

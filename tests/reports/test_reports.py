@@ -19,6 +19,7 @@ from melinh_sxsh.lib.jobs import JobStatus, sweep_stale
 from reports import building
 from reports.models import Report
 from reports.services import report_request
+from tests.factories import district_create
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +182,7 @@ def test_rebuilding_a_draft_replaces_its_file(demo, login):
 
 @pytest.mark.slow
 def test_a_second_delivery_does_nothing(demo, staff):
-    report = Report.objects.create(year=2018, requested_by=staff)
+    report = district_create(Report, year=2018, requested_by=staff)
     building.report_build(report.pk)
     report.refresh_from_db()
     built_at, checksum = report.finished_at, report.checksum
@@ -195,7 +196,7 @@ def test_a_failure_leaves_a_readable_message(staff, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(building, "gather", broken)
-    report = Report.objects.create(year=2018, requested_by=staff)
+    report = district_create(Report, year=2018, requested_by=staff)
     building.report_build(report.pk)
     report.refresh_from_db()
     assert report.status == JobStatus.FAILED
@@ -204,12 +205,12 @@ def test_a_failure_leaves_a_readable_message(staff, monkeypatch):
 
 def test_a_report_left_running_by_a_dead_worker_is_requeued(staff, settings):
     settings.JOB_STALE_SECONDS = 60
-    stale = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=1,
-                                  heartbeat_at=timezone.now() - timedelta(minutes=5))
-    fresh = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=1,
-                                  heartbeat_at=timezone.now())
-    hopeless = Report.objects.create(year=2018, status=JobStatus.RUNNING, attempts=3,
-                                     heartbeat_at=timezone.now() - timedelta(minutes=5))
+    stale = district_create(Report, year=2018, status=JobStatus.RUNNING, attempts=1,
+                            heartbeat_at=timezone.now() - timedelta(minutes=5))
+    fresh = district_create(Report, year=2018, status=JobStatus.RUNNING, attempts=1,
+                            heartbeat_at=timezone.now())
+    hopeless = district_create(Report, year=2018, status=JobStatus.RUNNING, attempts=3,
+                               heartbeat_at=timezone.now() - timedelta(minutes=5))
     assert sweep_stale(Report, older_than=timedelta(seconds=60), max_attempts=3) == [stale.pk]
     statuses = dict(Report.objects.values_list("pk", "status"))
     assert statuses == {stale.pk: JobStatus.QUEUED, fresh.pk: JobStatus.RUNNING,
@@ -218,9 +219,9 @@ def test_a_report_left_running_by_a_dead_worker_is_requeued(staff, settings):
 
 def test_old_drafts_are_purged_but_issued_reports_kept(staff):
     old = timezone.now() - timedelta(days=91)
-    draft = Report.objects.create(year=2018, status=JobStatus.DONE)
-    issued = Report.objects.create(year=2018, status=JobStatus.DONE, issued_at=old)
-    recent = Report.objects.create(year=2018, status=JobStatus.DONE)
+    draft = district_create(Report, year=2018, status=JobStatus.DONE)
+    issued = district_create(Report, year=2018, status=JobStatus.DONE, issued_at=old)
+    recent = district_create(Report, year=2018, status=JobStatus.DONE)
     Report.objects.filter(pk__in=[draft.pk, issued.pk]).update(created_at=old)
     assert building.drafts_purge() == 1
     assert set(Report.objects.values_list("pk", flat=True)) == {issued.pk, recent.pk}
@@ -257,7 +258,7 @@ def test_roles_that_may_not_ask(login, cast, role):
 
 
 def test_only_staff_issue_and_lock(login, cast, staff):
-    report = Report.objects.create(year=2018, status=JobStatus.DONE, requested_by=staff)
+    report = district_create(Report, year=2018, status=JobStatus.DONE, requested_by=staff)
     assert login(cast["leader"]).post(reverse("reports:report_issue",
                                               args=[report.pk])).status_code == 403
     assert login(cast["leader"]).get(reverse("reports:locks")).status_code == 403
@@ -283,7 +284,7 @@ def test_build_report_command(demo, tmp_path):
 
 
 def built_draft(user, commune=None) -> Report:
-    report = Report.objects.create(year=2018, commune=commune, format="xlsx", requested_by=user)
+    report = district_create(Report, year=2018, commune=commune, format="xlsx", requested_by=user)
     building.report_build(report.pk)
     report.refresh_from_db()
     return report

@@ -17,7 +17,7 @@ from facilities.models import FacilityYearStatus, Stage, YearLockEvent
 from melinh_sxsh.lib.importing import run_import
 from tests.audits.conftest import make_measure, make_record
 from tests.facilities.xlsx_helpers import xlsx_bytes
-from tests.factories import FacilityFactory, StatusFactory
+from tests.factories import FacilityFactory, StatusFactory, district_create
 
 pytestmark = pytest.mark.django_db
 LOCKED = "Năm 2018 đã khóa"
@@ -29,9 +29,9 @@ def world(staff):
     status = StatusFactory(facility=facility, year=2018, stage=Stage.AWARE)
     record = make_record(facility, 2018, "1000", {"ELEC": "50000"})
     measure = make_measure(facility, implemented_on=date(2018, 4, 1))
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo", starts_on=date(2018, 8,
+    campaign = district_create(Campaign, kind="workshop", title="Hội thảo", starts_on=date(2018, 8,
                                                                                         22),
-                                       lead_unit=Unit.objects.get(code="KINH_TE"))
+                               lead_unit=Unit.objects.get(code="KINH_TE"))
     attendance = Attendance.objects.create(campaign=campaign, facility=facility)
     year_lock(user=staff, year=2018, note="Báo cáo năm đã ban hành")
     return {"facility": facility, "status": status, "record": record, "measure": measure,

@@ -36,6 +36,7 @@ from accounts.permissions import (
     requests_visible,
     sees_every_commune,
 )
+from tests.factories import district_create
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -585,8 +586,8 @@ def build_pdf_report(report):
     from reports.building import report_build
     from reports.models import Report
 
-    pdf = Report.objects.create(year=report.year, commune=report.commune, format="pdf",
-                                requested_by=report.requested_by)
+    pdf = district_create(Report, year=report.year, commune=report.commune, format="pdf",
+                          requested_by=report.requested_by)
     report_build(pdf.pk)
     return pdf
 

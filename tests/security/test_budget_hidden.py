@@ -19,6 +19,7 @@ from campaigns.models import FundingLine, FundingSource
 from reports import kpis
 from reports.building import report_build
 from reports.models import Report
+from tests.factories import district_create
 from tests.security.test_authorization_matrix import FRAGMENT, leak_addresses, page_text
 from tests.security.world import build_world
 
@@ -73,8 +74,9 @@ def fresh_reports(world) -> list[str]:
     urls = []
     for commune in (world.facility.commune, world.facility_b.commune):
         for fmt in ("pdf", "xlsx"):
-            report = Report.objects.create(
-                year=2018, commune=commune, format=fmt, requested_by=world.report.requested_by
+            report = district_create(
+                Report, year=2018, commune=commune, format=fmt,
+                requested_by=world.report.requested_by
             )
             report_build(report.pk)
             urls.append(reverse("reports:report_download", args=[report.pk]))

@@ -16,7 +16,7 @@ from campaigns.models import Attachment, Attendance, Campaign, Document, Funding
 from facilities.locking import year_lock
 from facilities.models import Facility, YearLock
 from reports.models import Report
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 from tests.html_forms import page_forms
 from tests.security.test_authorization_matrix import url_names
 from tests.security.world import build_world
@@ -42,8 +42,8 @@ def cases(world, staff) -> dict[str, Case]:
     spare = FacilityFactory(
         commune=world.facility.commune, tax_code="0100000077", name="Cơ sở nhập nhầm"
     )
-    campaign = Campaign.objects.create(
-        kind="workshop",
+    campaign = district_create(
+        Campaign, kind="workshop",
         title="Hội thảo nhập nhầm",
         lead_unit=world.campaign.lead_unit,
         starts_on=world.campaign.starts_on,

@@ -19,7 +19,7 @@ from facilities.models import Facility, FacilityYearStatus, ImportJob
 from reports.models import Report
 from tests.facilities.test_facility_views import form_data
 from tests.facilities.xlsx_helpers import facilities_file
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, district_create
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -115,9 +115,9 @@ def test_report_text_with_markup_is_printed_as_text(login, cast,
 
 def test_workbook_keeps_markup_and_formulas_as_text(login, cast,
                                                     django_capture_on_commit_callbacks):
-    Campaign.objects.create(kind="workshop", title="=HYPERLINK(\"http://evil\")",
-                            lead_unit=Unit.objects.get(code="KINH_TE"), starts_on=date(2018, 1, 2),
-                            place=SCRIPT)
+    district_create(Campaign, kind="workshop", title="=HYPERLINK(\"http://evil\")",
+                    lead_unit=Unit.objects.get(code="KINH_TE"), starts_on=date(2018, 1, 2),
+                    place=SCRIPT)
     client = login(cast["staff"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:index"), {"year": 2018, "format": "xlsx"})
@@ -179,9 +179,9 @@ def test_extra_fields_are_ignored(login, cast, facility_a):
                                "spent_vnd": "0"}),
 ])
 def test_bad_campaign_posts_write_nothing(login, cast, facility_a, url_name, data):
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo", starts_on=date(2018, 1,
+    campaign = district_create(Campaign, kind="workshop", title="Hội thảo", starts_on=date(2018, 1,
                                                                                             2),
-                                       lead_unit=Unit.objects.get(code="KINH_TE"))
+                               lead_unit=Unit.objects.get(code="KINH_TE"))
     response = login(cast["staff"]).post(reverse(url_name, args=[campaign.pk]), data,
                                          follow=True)
     assert response.status_code == 200
@@ -319,9 +319,9 @@ def test_the_domain_error_safety_net_turns_a_missed_error_into_a_message(login, 
     from facilities.locking import year_lock
 
     facility = FacilityFactory()
-    campaign = Campaign.objects.create(kind="workshop", title="Hội thảo",
-                                       starts_on=date(2018, 1, 2),
-                                       lead_unit=Unit.objects.get(code="KINH_TE"))
+    campaign = district_create(Campaign, kind="workshop", title="Hội thảo",
+                               starts_on=date(2018, 1, 2),
+                               lead_unit=Unit.objects.get(code="KINH_TE"))
     attendance = Attendance.objects.create(campaign=campaign, facility=facility)
     year_lock(user=staff, year=2018)
     response = login(cast["staff"]).post(

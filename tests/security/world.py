@@ -26,7 +26,7 @@ from campaigns.models import (
 from facilities.models import ImportJob
 from reports.models import Plan, PlanTask, Report, TaskReport
 from tests.audits.conftest import make_measure, make_record
-from tests.factories import FacilityFactory, StatusFactory
+from tests.factories import FacilityFactory, StatusFactory, district_build, district_create
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
@@ -82,8 +82,8 @@ def build_world(*, staff, official_a, official_b=None) -> World:
                                  saving=90_000_000, implemented_on=date(2018, 4, 1),
                                  description="Lò nung tiết kiệm của Gốm Rút Lại")
     kinh_te, vhtt = Unit.objects.get(code="KINH_TE"), Unit.objects.get(code="TT_VHTT")
-    campaign = Campaign.objects.create(kind="training_conference", title="Hội nghị",
-                                       lead_unit=kinh_te, starts_on=date(2018, 5, 10))
+    campaign = district_create(Campaign, kind="training_conference", title="Hội nghị",
+                               lead_unit=kinh_te, starts_on=date(2018, 5, 10))
     attendance = Attendance.objects.create(campaign=campaign, facility=facility)
     attachment = Attachment(campaign=campaign, kind="document", original_name="a.pdf",
                             size=len(PDF))
@@ -91,25 +91,25 @@ def build_world(*, staff, official_a, official_b=None) -> World:
     source = FundingSource.objects.get(code="KHUYEN_CONG")
     line = FundingLine.objects.create(campaign=campaign, source=source, year=2018,
                                       planned_vnd=10, spent_vnd=5)
-    model = DemonstrationModel.objects.create(title="Mô hình", host=withdrawn, technology="x",
-                                              year=2018, status="approved", before_year=2017,
-                                              after_year=2018)
+    model = district_create(DemonstrationModel, title="Mô hình", host=withdrawn, technology="x",
+                            year=2018, status="approved", before_year=2017,
+                            after_year=2018)
     model.cp_measures.add(shown_measure)
-    tour = Campaign.objects.create(kind="study_tour", title="Tham quan mô hình",
-                                   lead_unit=kinh_te, starts_on=date(2018, 9, 5),
-                                   visited_model=model, is_public=True)
+    tour = district_create(Campaign, kind="study_tour", title="Tham quan mô hình",
+                           lead_unit=kinh_te, starts_on=date(2018, 9, 5),
+                           visited_model=model, is_public=True)
     Attendance.objects.create(campaign=tour, facility=facility)
-    document = Document(title="Sổ tay", kind="handbook", campaign=campaign, is_public=True,
-                        original_name="so-tay.pdf", size=len(PDF))
+    document = district_build(Document, title="Sổ tay", kind="handbook", campaign=campaign,
+                              is_public=True, original_name="so-tay.pdf", size=len(PDF))
     document.file.save("so-tay.pdf", ContentFile(PDF), save=True)
-    plan = Plan.objects.create(code="108/KH-UBND", title="KH", year=2018, baseline_year=2017,
-                               signed_on=date(2018, 3, 28))
+    plan = district_create(Plan, code="108/KH-UBND", title="KH", year=2018, baseline_year=2017,
+                           signed_on=date(2018, 3, 28))
     task = PlanTask.objects.create(plan=plan, unit=vhtt, duty="Tuyên truyền")
     task_report = TaskReport(task=task, reported_on=date(2018, 9, 1), text="x",
                              status="in_progress", attachment_name="b.pdf")
     task_report.attachment.save("b.pdf", ContentFile(PDF), save=True)
-    report = Report.objects.create(year=2018, commune=official_a.commune, format="xlsx",
-                                   requested_by=staff)
+    report = district_create(Report, year=2018, commune=official_a.commune, format="xlsx",
+                             requested_by=staff)
     from reports.building import report_build
 
     report_build(report.pk)
@@ -117,18 +117,18 @@ def build_world(*, staff, official_a, official_b=None) -> World:
     job = ImportJob(kind="facilities", original_name="x.xlsx", requested_by=official_a,
                     commune=official_a.commune)
     job.file.save("x.xlsx", ContentFile(b"PK"), save=True)
-    article = Campaign.objects.create(kind="web_article", title="Tin bài", lead_unit=kinh_te,
-                                      starts_on=date(2018, 6, 1), is_public=True,
-                                      description="Nội dung")
-    event = Campaign.objects.create(kind="workshop", title="Hội thảo công khai",
-                                    lead_unit=kinh_te, starts_on=date(2018, 8, 1),
-                                    is_public=True)
+    article = district_create(Campaign, kind="web_article", title="Tin bài", lead_unit=kinh_te,
+                              starts_on=date(2018, 6, 1), is_public=True,
+                              description="Nội dung")
+    event = district_create(Campaign, kind="workshop", title="Hội thảo công khai",
+                            lead_unit=kinh_te, starts_on=date(2018, 8, 1),
+                            is_public=True)
     world = World(facility, record, measure, campaign, attendance, attachment, line, model,
                   document, plan, task, task_report, report, job, article, event, withdrawn,
                   tour)
     # The facility's form for the 2018 data request, not started yet.
-    data_request = DataRequest.objects.create(year=2018, deadline=date(2099, 1, 31),
-                                              title="Số liệu năm 2018", created_by=staff)
+    data_request = district_create(DataRequest, year=2018, deadline=date(2099, 1, 31),
+                                   title="Số liệu năm 2018", created_by=staff)
     world.submission = Submission.objects.create(request=data_request, facility=facility)
     if official_b is not None:
         add_commune_b(world, official_b)
@@ -150,8 +150,8 @@ def add_commune_b(world: World, official_b) -> None:
                  implemented_on=date(2018, 6, 1))
     for campaign in (world.campaign, world.tour):
         Attendance.objects.create(campaign=campaign, facility=facility_b, people=2)
-    report_b = Report.objects.create(year=2018, commune=official_b.commune, format="xlsx",
-                                     requested_by=official_b)
+    report_b = district_create(Report, year=2018, commune=official_b.commune, format="xlsx",
+                               requested_by=official_b)
     report_build(report_b.pk)
     report_b.refresh_from_db()
     world.facility_b, world.report_b = facility_b, report_b

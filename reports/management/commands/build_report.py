@@ -3,6 +3,7 @@ import shutil
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Commune
+from accounts.selectors import writing_district_id
 from melinh_sxsh.lib.errors import DomainError
 from melinh_sxsh.lib.jobs import JobStatus
 from melinh_sxsh.lib.years import PLAN, check_year
@@ -30,8 +31,12 @@ class Command(BaseCommand):
             if commune is None:
                 raise CommandError(f"Không có xã, thị trấn mã {options['commune']}.",
                                    returncode=2)
+        try:  # a commune's report is its district's; the whole district's, the only one's
+            district_id = commune.district_id if commune else writing_district_id(None)
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from None
         report = Report.objects.create(year=options["year"], commune=commune,
-                                       format=options["format"])
+                                       district_id=district_id, format=options["format"])
         report_build(report.pk)
         report.refresh_from_db()
         if report.status != JobStatus.DONE:
