@@ -163,17 +163,18 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
         where.append("f.sector_id = %s")
         scoped.append(scope.sector_id)
     # A narrower scope than the city groups only its own facilities' rows, so that a
-    # district's figures cost its facilities, not the city's.
-    within = (f"facility_id IN (SELECT f.id FROM {Facility._meta.db_table} f "
-              f"JOIN {Commune._meta.db_table} c ON c.id = f.commune_id "
-              f"WHERE {' AND '.join(where)})") if where else ""
-    # In the statement's order: the statuses' years and scope, the attendance's scope, the
-    # measures' years and scope, the facilities' scope.
-    params = [*years, *scoped, *scoped]
+    # district's figures cost its facilities, not the city's; the scope's ids are found once.
+    scoped_ids = (f"""WITH scoped AS MATERIALIZED (
+                      SELECT f.id FROM {Facility._meta.db_table} f
+                      JOIN {Commune._meta.db_table} c ON c.id = f.commune_id
+                      WHERE {' AND '.join(where)})""") if where else ""
+    within = "facility_id IN (SELECT id FROM scoped)" if where else ""
+    # In the statement's order: the scope, the statuses' years, the measures' years.
+    params = [*scoped, *years]
     for year in years:
         params += [date(year, 1, 1), date(year + 1, 1, 1)]
-    params += [*scoped, *scoped]
     sql = f"""
+        {scoped_ids}
         SELECT f.id, f.commune_id, c.district_id, f.first_year, f.last_year, s.first_aware,
                a.first_attended, m.first_measure, {columns}
         FROM {Facility._meta.db_table} f
@@ -191,7 +192,7 @@ def _facts_sql(years: list[int], scope: Scope) -> tuple[str, list[Any]]:
                    FROM {measure} WHERE status = '{CPMeasure.Status.IMPLEMENTED}'
                    {"AND " + within if within else ""}
                    GROUP BY facility_id) m ON m.facility_id = f.id
-        {"WHERE " + " AND ".join(where) if where else ""}"""
+        {"WHERE f.id IN (SELECT id FROM scoped)" if where else ""}"""
     return sql, params
 
 
