@@ -69,14 +69,16 @@ def _report_build(run: JobRun) -> None:
     try:
         run.progress(10)
         _pause_for_tests()
+        # The date line is the build's day unless the report carries one (the demo's are dated
+        # December 2018).
         if report.is_city:  # the city's report: every district's figures (exporters/city.py)
             data = gather_city(year=report.year, number=report.number, signer=report.signer,
-                               signer_title=report.signer_title)
+                               signer_title=report.signer_title, built_on=report.built_on)
         else:
             data = gather(year=report.year, commune=report.commune, number=report.number,
                           shortcomings=report.shortcomings, next_steps=report.next_steps,
                           signer=report.signer, signer_title=report.signer_title,
-                          district=report.district)
+                          district=report.district, built_on=report.built_on)
         run.progress(40)
         _pause_for_tests()
         exporter = (CITY_EXPORTERS if report.is_city else EXPORTERS)[report.format]()

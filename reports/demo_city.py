@@ -33,7 +33,13 @@ from facilities.services import FacilityRow, StatusRow, facility_upsert_many, st
 from melinh_sxsh.lib.jobs import IN_PROCESS, JobStatus
 from reports.building import report_build
 from reports.models import Plan, PlanTask, Report, Target
-from reports.services import plan_create, report_issue, report_request, report_return
+from reports.services import (
+    city_report_request,
+    plan_create,
+    report_issue,
+    report_request,
+    report_return,
+)
 
 YEAR, BASELINE = 2018, 2017
 SEED = 1048
@@ -150,6 +156,11 @@ DUTIES = {
 # no report, is late.
 REPORTS_DUE = date(2018, 12, 15)
 
+# The city's report of 2018 to UBND thành phố, issued after Đông Anh's was returned.
+CITY_REPORT = {"number": "402/BC-SCT", "signer": "Hoàng Văn Khánh",
+               "signer_title": "Phó Giám đốc Sở Công Thương"}
+CITY_REPORT_ISSUED = datetime(2018, 12, 21, 16, 0)
+
 RETURN_REASON = ("Số cơ sở nhận thức về SXSH năm 2017 trong báo cáo chưa khớp với danh sách rà "
                  "soát của các xã; đề nghị huyện rà soát, bổ sung số liệu và ban hành lại báo cáo.")
 
@@ -181,6 +192,7 @@ def load() -> None:
                            "lượng; nguồn kinh phí hỗ trợ còn hạn chế.",
                            next_steps="Tiếp tục tuyên truyền, hỗ trợ các cơ sở đánh giá nhanh "
                            "sản xuất sạch hơn trong năm 2019.")
+    city_report_request(user=users[accounts_city.CITY_OFFICER[0]], year=YEAR, **CITY_REPORT)
 
 
 def _load_plan(demo: DemoDistrict, staff: User, city_plan: Plan) -> Plan:
@@ -335,8 +347,9 @@ def _load_energy(rng: random.Random, facilities: list[Facility],
 
 
 def finish() -> list[str]:
-    """Build the 2018 reports the load asked for, issue them, and return the one the city
-    returns; what is done already is left. Returns what could not be done."""
+    """Build the 2018 reports the load asked for, issue them, return the one the city returns,
+    then build and issue the city's report of them; what is done already is left. Returns
+    what could not be done."""
     problems = []
     city = User.objects.get(username=accounts_city.CITY_OFFICER[0])
     for demo in DISTRICTS:
@@ -345,35 +358,48 @@ def finish() -> list[str]:
         staff = User.objects.get(username=accounts_city.staff_username(demo.people.slug))
         report = Report.objects.filter(district__code=demo.people.code, year=YEAR,
                                        commune__isnull=True).order_by("id").first()
-        if report is None:
+        if report is None or not _built_and_issued(report, staff, demo.requested, problems,
+                                                   demo.name):
             continue
-        report_build(report.pk)  # nothing if a worker or a thread has it already
-        IN_PROCESS.drain()
-        report.refresh_from_db()
-        if report.status != JobStatus.DONE:
-            problems.append(f"{demo.name}: {report.get_status_display()} {report.message}")
-            continue
-        if not report.is_issued:
-            report_issue(user=staff, report=report)
-            report.refresh_from_db()
         if demo.report == "returned" and report.returned_at is None:
             report_return(user=city, report=report, reason=RETURN_REASON)
-        _date(report, demo)
+        _date(report, demo.requested, demo.issued, demo.returned)
+    report = Report.objects.filter(is_city=True, year=YEAR).order_by("id").first()
+    if report is not None and _built_and_issued(report, city, CITY_REPORT_ISSUED, problems,
+                                                "Sở Công Thương"):
+        _date(report, CITY_REPORT_ISSUED - timedelta(hours=2), CITY_REPORT_ISSUED)
     return problems
 
 
-def _date(report: Report, demo: DemoDistrict) -> None:
+def _built_and_issued(report: Report, user: User, built: datetime, problems: list[str],
+                      name: str) -> bool:
+    """Build `report` in this process, dated `built` (its date line), and issue it; False,
+    with the reason in `problems`, if it could not be built."""
+    Report.objects.filter(pk=report.pk, built_on__isnull=True).update(built_on=built.date())
+    report_build(report.pk)  # nothing if a worker or a thread has it already
+    IN_PROCESS.drain()
+    report.refresh_from_db()
+    if report.status != JobStatus.DONE:
+        problems.append(f"{name}: {report.get_status_display()} {report.message}")
+        return False
+    if not report.is_issued:
+        report_issue(user=user, report=report)
+        report.refresh_from_db()
+    return True
+
+
+def _date(report: Report, requested: datetime, issued: datetime,
+          returned: datetime | None = None) -> None:
     """Give the report the dates of December 2018 (the services stamp the moment they run, the
     day the demo is loaded), so that the city's page reads as it would have then."""
     def aware(moment: datetime | None) -> datetime | None:
         return None if moment is None else timezone.make_aware(moment)
 
-    requested = aware(demo.requested)
     Report.objects.filter(pk=report.pk).update(
-        created_at=requested, started_at=requested,
-        finished_at=requested + timedelta(minutes=1), heartbeat_at=requested + timedelta(minutes=1),
-        built_on=demo.requested.date(), issued_at=aware(demo.issued),
-        returned_at=aware(demo.returned))
+        created_at=aware(requested), started_at=aware(requested),
+        finished_at=aware(requested + timedelta(minutes=1)),
+        heartbeat_at=aware(requested + timedelta(minutes=1)),
+        built_on=requested.date(), issued_at=aware(issued), returned_at=aware(returned))
 
 
 def describe() -> list[str]:

@@ -260,7 +260,7 @@ def report_rebuild(*, user, report: Report) -> None:
     check(user, report_action(report, "report.change"), report)
     updated = Report.objects.filter(pk=report.pk, issued_at__isnull=True).exclude(
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
-        status=JobStatus.QUEUED, progress=0, message="", attempts=0,
+        status=JobStatus.QUEUED, progress=0, message="", attempts=0, built_on=None,
         heartbeat_at=timezone.now())
     if not updated:
         raise DomainError(_("Only a finished draft can be built again; an issued report keeps "

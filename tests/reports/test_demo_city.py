@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import Commune, District, Role, Unit, User
 from audits.models import CPMeasure, EnergyRecord
@@ -83,7 +84,8 @@ def test_the_city_demo_adds_three_districts_once_and_leaves_melinh_as_it_was():
     # 2018: Sóc Sơn issued its report, Đông Anh's was returned by the city, Thạch Thất has none;
     # Mê Linh as the demo leaves it (no report).
     issued = {r.district.code: r for r in Report.objects.filter(
-        year=2018, commune__isnull=True, issued_at__isnull=False).select_related("district")}
+        year=2018, commune__isnull=True, is_city=False,
+        issued_at__isnull=False).select_related("district")}
     assert set(issued) == {"016", "017"}
     assert issued["016"].file and issued["016"].returned_at is None
     assert issued["017"].returned_at is not None and issued["017"].returned_by == city
@@ -101,6 +103,9 @@ def test_the_city_demo_adds_three_districts_once_and_leaves_melinh_as_it_was():
                  for name in ("created_at", "finished_at", "issued_at")}
         assert all(day.year == 2018 and day.month == 12 for day in local.values()), local
         assert report.built_on == local["created_at"] <= local["issued_at"] <= due
+        # The file says so too: its date line is the day it was built, in December 2018.
+        assert report.snapshot["built_on"] == report.built_on.isoformat()
+        assert _date_line(report.built_on) in _pdf_text(report)
     returned = timezone.localtime(issued["017"].returned_at).date()
     assert issued["017"].issued_at < issued["017"].returned_at and date(2018, 12, 15) < returned
     assert returned.year == 2018
@@ -108,6 +113,20 @@ def test_the_city_demo_adds_three_districts_once_and_leaves_melinh_as_it_was():
               if row.district.code in DEMO_DISTRICTS}
     assert states == {"016": ("submitted", False), "017": ("returned", True),
                       "276": ("missing", True), "250": ("missing", True)}
+
+    # The city's report of 2018 to UBND thành phố, issued by the city's officer after Đông
+    # Anh's return: Sóc Sơn's row from its issued report, the others live.
+    city_report = Report.objects.get(is_city=True)
+    assert (city_report.year, city_report.issued_by, city_report.number) == (
+        2018, city, "402/BC-SCT")
+    assert city_report.file and city_report.status == "done"
+    assert timezone.localtime(city_report.issued_at).date() == city_report.built_on
+    assert date(2018, 12, 15) < city_report.built_on < date(2019, 1, 1)
+    sources = {row["code"]: row["source"] for row in city_report.snapshot["districts"]}
+    assert {code: sources[code] for code in DEMO_DISTRICTS} == {
+        "016": "submitted", "017": "returned", "276": "live", "250": "live"}
+    text = _pdf_text(city_report)
+    assert _date_line(city_report.built_on) in text and "402/BC-SCT" in text
 
     # Mê Linh's figures are what they were with Mê Linh alone.
     assert kpis.kpis(year=2018, district_id=districts["250"].pk).as_json() == melinh_before
@@ -137,3 +156,13 @@ def test_the_city_demo_adds_three_districts_once_and_leaves_melinh_as_it_was():
     assert "không nạp lại" in second and "soct.demo" in second
     load()
     assert counts() == after
+
+
+def _pdf_text(report: Report) -> str:
+    with report.file.open("rb") as stream:
+        return " ".join(" ".join((page.extract_text() or "").split())
+                        for page in PdfReader(stream).pages)
+
+
+def _date_line(day: date) -> str:
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
