@@ -213,8 +213,11 @@ class CityReportData:
 def gather_city(*, year: int, number: str = "", signer: str = "", signer_title: str = "",
                 built_on: date | None = None) -> CityReportData:
     """What the city's report of `year` prints. A fixed number of queries, whatever the number
-    of districts: one overview of the city for every live row, two for the submissions."""
-    overview = kpis.overview(year, kpis.Scope())
+    of districts: one overview of the city for every live row, two for the submissions. The
+    overview is the one the city's dashboard caches for the data version (the whole city's
+    figures, computed once per change), in the report's language."""
+    with translation.override("vi"):
+        overview = kpis.cached_overview(year, kpis.Scope())
     live = {row.district_id: row.kpis for row in overview.district_table}
     due, submissions = district_submissions(year, overview.all_districts)
     rows = []

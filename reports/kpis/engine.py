@@ -201,26 +201,17 @@ def facility_facts(years: list[int], scope: Scope) -> list[FacilityFacts]:
     sql, params = _facts_sql(years, scope)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
+        at = {column[0]: n for n, column in enumerate(cursor.description)}
         rows = cursor.fetchall()
-    facts = []
-    for row in rows:
-        got = dict(zip(names, row, strict=True))
-        facts.append(
-            FacilityFacts(
-                id=got["id"],
-                commune_id=got["commune_id"],
-                district_id=got["district_id"],
-                first_year=got["first_year"],
-                last_year=got["last_year"],
-                first_aware_status=got["first_aware"],
-                first_attended=got["first_attended"],
-                first_measure=got["first_measure"],
-                latest_status=tuple(got[f"latest_{n}"] for n in range(len(years))),
-                measure_in_year=tuple(bool(got[f"in_{n}"]) for n in range(len(years))),
-            )
-        )
-    return facts
+    # Positions looked up once, not per row: the city's statement returns tens of thousands.
+    fixed = [at[name] for name in ("id", "commune_id", "district_id", "first_year", "last_year",
+                                   "first_aware", "first_attended", "first_measure")]
+    latest = [at[f"latest_{n}"] for n in range(len(years))]
+    in_year = [at[f"in_{n}"] for n in range(len(years))]
+    return [FacilityFacts(*(row[n] for n in fixed),
+                          tuple(row[n] for n in latest),
+                          tuple(bool(row[n]) for n in in_year))
+            for row in rows]
 
 
 def evaluate(

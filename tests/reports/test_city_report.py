@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import Role
+from accounts.models import Commune, Role
 from facilities.models import Stage
 from melinh_sxsh.lib.jobs import JobStatus
 from reports import kpis, services
@@ -147,6 +147,32 @@ def test_the_queries_do_not_grow_with_the_districts(staff):
     plan(None, code="1048/KH-SCT")
     assert gather_queries() == one
     assert len(gather_city(year=2018).rows) == 3
+
+
+def facts_statements(queries) -> int:
+    """How many times the engine read every facility's facts (its one grouped statement)."""
+    return sum("first_aware" in query["sql"] for query in queries)
+
+
+def test_the_city_figures_are_computed_once_per_change(city):
+    """The report reads the city's figures as the city's dashboard caches them for the data
+    version: a second build reads no facility, and a write makes the next compute them again."""
+    with CaptureQueriesContext(connection) as cold:
+        first = gather_city(year=2018)
+    with CaptureQueriesContext(connection) as warm:
+        second = gather_city(year=2018)
+    assert (facts_statements(cold), facts_statements(warm)) == (1, 0)
+    assert second.snapshot() == first.snapshot()
+    # A facility more in Thử Nghiệm (its row is live): the next report counts it.
+    commune = Commune.objects.filter(district=city["nothing"]).first()
+    status(FacilityFactory(first_year=2010, commune=commune), 2018, Stage.AWARE)
+    with CaptureQueriesContext(connection) as after:
+        third = gather_city(year=2018)
+    assert facts_statements(after) == 1
+    rows = {row.district.code: row for row in third.rows}
+    before = {row.district.code: row for row in first.rows}["901"]
+    assert rows["901"].kpis.active.current == before.kpis.active.current + 1
+    assert rows["901"].kpis.as_json() == live_json(city["nothing"])
 
 
 def pdf_text(report: Report) -> str:
