@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.permissions import can_write, check, check_write
 from audits.models import CPMeasure, EnergyRecord, EnergyUse
@@ -27,11 +26,12 @@ from facilities.locking import locked_in_communes, locked_message
 from facilities.models import Facility
 from melinh_sxsh.lib import dataversion
 from melinh_sxsh.lib.batches import (
-    BATCH,
     Written,
     chunks,
+    create_with_history,
     delete_with_history,
     retry_on_conflict,
+    update_with_history,
 )
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe, shown
 from melinh_sxsh.lib.errors import DomainError, Problems
@@ -238,18 +238,12 @@ def _record_write(planned, uses, user, reason: str | None) -> None:
         record.version += 1  # an edit form opened before this change is now stale
         record.updated_at = now
     if new:
-        bulk_create_with_history(
-            new, EnergyRecord, batch_size=BATCH, default_user=user, default_change_reason=reason
-        )
+        create_with_history(new, EnergyRecord, user=user, reason=reason)
     if changed:
-        bulk_update_with_history(
-            changed,
-            EnergyRecord,
+        update_with_history(
+            changed, EnergyRecord,
             RECORD_FIELDS + ["verified_by", "verified_at", "updated_at", "version"],
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+            user=user, reason=reason)
     _sync_lines(
         [(record, lines) for _change, record, lines in planned if lines is not None],
         uses,
@@ -289,18 +283,9 @@ def _sync_lines(
     if removed:
         delete_with_history(removed, EnergyUse, user=user, reason=reason)
     if changed:
-        bulk_update_with_history(
-            changed,
-            EnergyUse,
-            ["quantity"],
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        update_with_history(changed, EnergyUse, ["quantity"], user=user, reason=reason)
     if new:
-        bulk_create_with_history(
-            new, EnergyUse, batch_size=BATCH, default_user=user, default_change_reason=reason
-        )
+        create_with_history(new, EnergyUse, user=user, reason=reason)
 
 
 def record_create(*, user, facility: Facility, data: dict[str, Any], lines: Lines) -> EnergyRecord:

@@ -104,8 +104,9 @@ class Facility(models.Model):
         validators=[validate_tax_code],
     )
     name = models.CharField(_("name"), max_length=255)
+    # No index of its own: facility_commune_sort (below) leads with the commune.
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT,
-                                related_name="facilities")
+                                related_name="facilities", db_index=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="facilities")
@@ -146,7 +147,10 @@ class Facility(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_sort", "search_text", "updated_at"])
+    # The history is read by facility and date only: the columns' own indexes would be written
+    # with every row of an import and never read.
+    history = HistoricalRecords(excluded_fields=["name_sort", "search_text", "updated_at"],
+                                no_db_index=["tax_code", "commune", "sector"])
 
     class Meta:
         ordering = ["name_sort", "id"]

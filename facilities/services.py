@@ -21,7 +21,6 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from accounts.permissions import (
@@ -47,7 +46,14 @@ from facilities.models import (
 )
 from facilities.signals import facilities_written
 from melinh_sxsh.lib import dataversion
-from melinh_sxsh.lib.batches import BATCH, Written, chunks, retry_on_conflict, stored
+from melinh_sxsh.lib.batches import (
+    Written,
+    chunks,
+    create_with_history,
+    retry_on_conflict,
+    stored,
+    update_with_history,
+)
 from melinh_sxsh.lib.conflicts import Snapshot, check_version, describe
 from melinh_sxsh.lib.errors import DomainError, Problems, RowsRefused
 from melinh_sxsh.lib.importing import MAX_ERRORS, MAX_STORED_ERRORS, REGISTRY, run_import
@@ -218,19 +224,11 @@ def _facility_write(planned, user, reason: str | None) -> None:
         facility.version += 1
         facility.updated_at = now
     if new:
-        bulk_create_with_history(
-            new, Facility, batch_size=BATCH, default_user=user, default_change_reason=reason
-        )
+        create_with_history(new, Facility, user=user, reason=reason)
     if changed:
         names = {name for change, _f, diff in planned if change == "updated" for name in diff}
-        bulk_update_with_history(
-            changed,
-            Facility,
-            sorted(names | {"version", "name_sort", "search_text", "updated_at"}),
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        names |= {"version", "name_sort", "search_text", "updated_at"}
+        update_with_history(changed, Facility, sorted(names), user=user, reason=reason)
     if new or changed:
         facilities_written.send(sender=Facility, facility_ids=[f.pk for f in new + changed])
 
@@ -431,22 +429,12 @@ def _status_write(planned: list[Written[FacilityYearStatus]], user, reason: str 
         status.version += 1
         status.updated_at = now
     if new:
-        bulk_create_with_history(
-            new,
-            FacilityYearStatus,
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        create_with_history(new, FacilityYearStatus, user=user, reason=reason)
     if changed:
-        bulk_update_with_history(
-            changed,
-            FacilityYearStatus,
+        update_with_history(
+            changed, FacilityYearStatus,
             ["stage", "note", "downgrade_reason", "set_by", "version", "updated_at"],
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+            user=user, reason=reason)
     if new or changed:
         facilities_written.send(
             sender=FacilityYearStatus, facility_ids=sorted({s.facility_id for s in new + changed})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -29,6 +29,45 @@ BATCH = 2000
 def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def create_with_history(
+    objs: Sequence[Model], model: type[Model], *, user, reason: str | None
+) -> None:
+    """`bulk_create`, and a "+" row in the change history for each, as saving them one at a
+    time would: who, when and why, the rows copied by the database (`_history_copy`)."""
+    model._default_manager.bulk_create(objs, batch_size=BATCH)
+    _history_copy(model, [obj.pk for obj in objs], user=user, reason=reason, kind="+")
+
+
+def update_with_history(
+    objs: Sequence[Model], model: type[Model], fields: Sequence[str], *, user,
+    reason: str | None,
+) -> None:
+    """`bulk_update` of `fields`, and a "~" row in the change history for each."""
+    model._default_manager.bulk_update(objs, fields, batch_size=BATCH)
+    _history_copy(model, [obj.pk for obj in objs], user=user, reason=reason, kind="~")
+
+
+def _history_copy(model: type[Model], pks: Sequence[int], *, user, reason: str | None,
+                  kind: str) -> None:
+    """A history row for each of `pks` as its table now holds it: one INSERT ... SELECT a
+    batch. simple_history's bulk helpers build a model instance a row and send every value
+    back; for an import of tens of thousands of rows that was a fifth of its time."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(field.column) for field in history.tracked_fields)
+    extra = ", ".join(quote(history._meta.get_field(name).column) for name in (
+        "history_date", "history_user", "history_type", "history_change_reason"))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Names from the models' own metadata, quoted; every value a parameter.
+    insert = (f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {extra}) "  # noqa: S608
+              f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+              f"WHERE {quote(model._meta.pk.column)} IN ")
+    with connection.cursor() as cursor:
+        for part in chunks(pks):
+            cursor.execute(f"{insert}({', '.join(['%s'] * len(part))})",
+                           [now, getattr(user, "pk", None), kind, reason, *part])
 
 
 def delete_with_history(
