@@ -14,12 +14,12 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
 from audits.models import CPMeasure, CPTechnique, EnergyCarrier, EnergyRecord, EnergyUse
 from audits.quality import quality_refresh
 from facilities.models import Facility, FacilityYearStatus, Stage
+from melinh_sxsh.lib.batches import create_with_history
 
 YEARS = (2016, 2017, 2018)
 SAMPLE_OTHERS = 30
@@ -169,13 +169,11 @@ def load(rng: random.Random) -> None:
             # Energy from the planned SEC; a zero output still used some energy.
             energy_output = output or plans[facility_id][2017][1]
             lines.append(_lines(rng, facility, sec, energy_output, carriers))
-    bulk_create_with_history(records, EnergyRecord, batch_size=500, default_user=staff,
-                             default_change_reason="demo")
+    create_with_history(records, EnergyRecord, user=staff, reason="demo")
     uses = [EnergyUse(record=record, carrier=carrier, quantity=quantity)
             for record, record_lines in zip(records, lines, strict=True)
             for carrier, quantity in record_lines]
-    bulk_create_with_history(uses, EnergyUse, batch_size=1000, default_user=staff,
-                             default_change_reason="demo")
+    create_with_history(uses, EnergyUse, user=staff, reason="demo")
 
     _load_measures(rng, applying, first_applying, facilities, stages, techniques, staff)
     quality_refresh()
@@ -200,8 +198,7 @@ def _load_measures(rng, applying, first_applying, facilities, stages, techniques
     committed = [f for f in facilities if stages.get((f.pk, 2018)) == Stage.COMMITTED]
     for facility in rng.sample(committed, k=min(10, len(committed))):
         measures.append(_measure(rng, facility, rng.choice(techniques), None))
-    bulk_create_with_history(measures, CPMeasure, batch_size=500, default_user=staff,
-                             default_change_reason="demo")
+    create_with_history(measures, CPMeasure, user=staff, reason="demo")
 
 
 def _measure(rng, facility, technique, implemented_on) -> CPMeasure:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import random
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
 from accounts.models import Commune, Role, User
 from facilities.models import Facility, FacilityYearStatus, Sector, Stage
+from melinh_sxsh.lib.batches import create_with_history, update_with_history
 
 # commune code -> (how many facilities, share of CN enterprises, villages or zone)
 SPREAD = {
@@ -132,8 +131,7 @@ def load(rng: random.Random) -> list[Facility]:
             )
             facility.refresh_keys()
             facilities.append(facility)
-    return bulk_create_with_history(facilities, Facility, batch_size=500,
-                                    default_change_reason="demo")
+    return create_with_history(facilities, Facility, user=None, reason="demo")
 
 
 def load_statuses(rng: random.Random, facilities: list[Facility]) -> None:
@@ -172,8 +170,7 @@ def load_statuses(rng: random.Random, facilities: list[Facility]) -> None:
             statuses.append(FacilityYearStatus(
                 facility=facility, year=year, stage=stage, note=note,
                 set_by=officials.get(facility.commune_id, staff)))
-    bulk_create_with_history(statuses, FacilityYearStatus, batch_size=1000,
-                             default_change_reason="demo")
+    create_with_history(statuses, FacilityYearStatus, user=None, reason="demo")
     load_consent(facilities, statuses)
 
 
@@ -186,5 +183,4 @@ def load_consent(facilities: list[Facility], statuses: list[FacilityYearStatus])
               if f.pk in applying and f.kind == Facility.Kind.ENTERPRISE]
     for facility in agreed:
         facility.public_consent = True
-    bulk_update_with_history(agreed, Facility, ["public_consent"], batch_size=500,
-                             default_change_reason="demo")
+    update_with_history(agreed, Facility, ["public_consent"], user=None, reason="demo")

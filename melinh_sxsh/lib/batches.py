@@ -17,6 +17,7 @@ from django.utils import timezone
 from melinh_sxsh.lib import dataversion
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 # What a row given to a many-row service did ("created", "updated" or "unchanged"), with the
 # object as it now is.
 Written = tuple[str, T]
@@ -32,12 +33,14 @@ def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
 
 
 def create_with_history(
-    objs: Sequence[Model], model: type[Model], *, user, reason: str | None
-) -> None:
+    objs: Sequence[M], model: type[M], *, user, reason: str | None
+) -> Sequence[M]:
     """`bulk_create`, and a "+" row in the change history for each, as saving them one at a
-    time would: who, when and why, the rows copied by the database (`_history_copy`)."""
+    time would: who, when and why, the rows copied by the database (`_history_copy`).
+    Returns `objs`, each with its key."""
     model._default_manager.bulk_create(objs, batch_size=BATCH)
     _history_copy(model, [obj.pk for obj in objs], user=user, reason=reason, kind="+")
+    return objs
 
 
 def update_with_history(
