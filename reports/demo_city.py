@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo_city as accounts_city
@@ -186,13 +187,14 @@ def load() -> None:
         stages = _load_statuses(rng, demo, facilities)
         _load_energy(rng, facilities, stages, staff)
         if demo.report != "late":
-            report_request(user=staff, year=YEAR, number=demo.report_number,
-                           signer=demo.people.leader, signer_title="Phó Chủ tịch UBND huyện",
-                           shortcomings="Một số cơ sở hộ gia đình chưa cung cấp số liệu năng "
-                           "lượng; nguồn kinh phí hỗ trợ còn hạn chế.",
-                           next_steps="Tiếp tục tuyên truyền, hỗ trợ các cơ sở đánh giá nhanh "
-                           "sản xuất sạch hơn trong năm 2019.")
-    city_report_request(user=users[accounts_city.CITY_OFFICER[0]], year=YEAR, **CITY_REPORT)
+            report = report_request(
+                user=staff, year=YEAR, number=demo.report_number, signer=demo.people.leader,
+                signer_title="Phó Chủ tịch UBND huyện",
+                shortcomings="Một số cơ sở hộ gia đình chưa cung cấp số liệu năng lượng; nguồn "
+                "kinh phí hỗ trợ còn hạn chế.",
+                next_steps="Tiếp tục tuyên truyền, hỗ trợ các cơ sở đánh giá nhanh sản xuất "
+                "sạch hơn trong năm 2019.")
+            _dated(report, demo.requested)
 
 
 def _load_plan(demo: DemoDistrict, staff: User, city_plan: Plan) -> Plan:
@@ -358,24 +360,31 @@ def finish() -> list[str]:
         staff = User.objects.get(username=accounts_city.staff_username(demo.people.slug))
         report = Report.objects.filter(district__code=demo.people.code, year=YEAR,
                                        commune__isnull=True).order_by("id").first()
-        if report is None or not _built_and_issued(report, staff, demo.requested, problems,
-                                                   demo.name):
+        if report is None or not _built_and_issued(report, staff, problems, demo.name):
             continue
         if demo.report == "returned" and report.returned_at is None:
             report_return(user=city, report=report, reason=RETURN_REASON)
         _date(report, demo.requested, demo.issued, demo.returned)
+    # The city's report, asked for once the districts' are issued and returned: it reads them.
     report = Report.objects.filter(is_city=True, year=YEAR).order_by("id").first()
-    if report is not None and _built_and_issued(report, city, CITY_REPORT_ISSUED, problems,
-                                                "Sở Công Thương"):
+    if report is None:
+        with transaction.atomic():
+            report = city_report_request(user=city, year=YEAR, **CITY_REPORT)
+            _dated(report, CITY_REPORT_ISSUED)
+    if _built_and_issued(report, city, problems, "Sở Công Thương"):
         _date(report, CITY_REPORT_ISSUED - timedelta(hours=2), CITY_REPORT_ISSUED)
     return problems
 
 
-def _built_and_issued(report: Report, user: User, built: datetime, problems: list[str],
-                      name: str) -> bool:
-    """Build `report` in this process, dated `built` (its date line), and issue it; False,
-    with the reason in `problems`, if it could not be built."""
-    Report.objects.filter(pk=report.pk, built_on__isnull=True).update(built_on=built.date())
+def _dated(report: Report, day: datetime) -> None:
+    """The day the report's file prints (its date line), set in the transaction that asks for
+    it: under `make run` a thread builds it as soon as that commits."""
+    Report.objects.filter(pk=report.pk).update(built_on=day.date())
+
+
+def _built_and_issued(report: Report, user: User, problems: list[str], name: str) -> bool:
+    """Build `report` in this process and issue it; False, with the reason in `problems`, if
+    it could not be built."""
     report_build(report.pk)  # nothing if a worker or a thread has it already
     IN_PROCESS.drain()
     report.refresh_from_db()
