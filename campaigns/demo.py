@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, datetime
 
@@ -75,8 +76,11 @@ DOCUMENTS = [
 ]
 
 
+@functools.cache
 def demo_pdf(title: str) -> bytes:
-    """A one-page PDF standing in for the scanned original."""
+    """A one-page PDF standing in for the scanned original. Kept for the process: WeasyPrint
+    takes half a second a document, and a process that loads the demo again (a test worker)
+    gets the same bytes."""
     from weasyprint import HTML
 
     html = (f"<html lang='vi'><body style='font-family: serif'><h1 style='font-size:18pt'>"
