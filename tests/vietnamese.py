@@ -18,7 +18,7 @@ and places' names, codes the admin edits): Vietnamese names without diacritics (
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -252,13 +252,19 @@ def response_text(response) -> str | None:
     PDF, the words of a workbook (its sheets' names and text cells: numbers are the
     spreadsheet's to show), the titles and summaries of a feed (its dates are in the format's
     own English)."""
-    from io import BytesIO
-    from xml.etree import ElementTree
-
     kind = response.get("Content-Type", "")
     if kind.startswith("text/html"):
         return None
-    content = content_of(response)
+    return file_text(kind, content_of(response))
+
+
+@lru_cache(maxsize=32)
+def file_text(kind: str, content: bytes) -> str:
+    """`response_text` of a file, read once per content: a sweep downloads the same report as
+    each role, and reading a PDF's text takes a quarter of a second."""
+    from io import BytesIO
+    from xml.etree import ElementTree
+
     if "spreadsheetml" in kind:
         from openpyxl import load_workbook
 
