@@ -19,6 +19,7 @@ A new role is a column here: a member of the cast, in ROLES and ORDER.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pytest
@@ -531,11 +532,21 @@ def page_text(response) -> str:
     """What a reader of the response sees: HTML with its entities decoded, the cells of a
     workbook, the text of a PDF."""
     from html import unescape
-    from io import BytesIO
 
     content = (b"".join(response.streaming_content) if response.streaming
                else response.content)
     kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind or "pdf" in kind:
+        return file_page_text(kind, content)
+    return unescape(content.decode("utf-8", "replace"))
+
+
+@lru_cache(maxsize=32)
+def file_page_text(kind: str, content: bytes) -> str:
+    """`page_text` of a workbook or a PDF, read once per content: the sweeps download the same
+    files as each role."""
+    from io import BytesIO
+
     if "spreadsheetml" in kind:
         from openpyxl import load_workbook
 
@@ -547,6 +558,8 @@ def page_text(response) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    from html import unescape
+
     return unescape(content.decode("utf-8", "replace"))
 
 
