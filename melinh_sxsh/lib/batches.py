@@ -83,23 +83,10 @@ def delete_with_history(
     send each row's post_delete, and simple_history would then write every history row again,
     one statement each, without the user."""
     dataversion.bump_for(model)  # a raw delete sends no post_delete
-    history = model.history.model
-    now = timezone.now()
-    history.objects.bulk_create(
-        [
-            history(
-                history_date=now,
-                history_user=user,
-                history_change_reason=reason,
-                history_type="-",
-                **{field.attname: getattr(obj, field.attname) for field in history.tracked_fields},
-            )
-            for obj in objs
-        ],
-        batch_size=BATCH,
-    )
+    pks = [obj.pk for obj in objs]
+    _history_copy(model, pks, user=user, reason=reason, kind="-")
     using = router.db_for_write(model)
-    for part in chunks([obj.pk for obj in objs]):
+    for part in chunks(pks):
         model._base_manager.filter(pk__in=part)._raw_delete(using)
 
 
