@@ -6,13 +6,15 @@ so that every role's bar stays one line from 1024 px up; on a phone it folds beh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can
+from accounts.permissions import role_may, role_of
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,28 @@ def _owns(item: NavItem, url: str, path: str) -> str | None:
     )
 
 
+# An item the role may use: its group (None for a link of its own), the item, its address.
+Visible = tuple[NavGroup | None, NavItem, str]
+
+
+@lru_cache(maxsize=64)
+def _visible(role: str, _prefix: str, _urlconf: str) -> tuple[Visible, ...]:
+    """The role's items and their addresses, worked out once per role (and per address
+    prefix and URLconf, which the addresses depend on): every page shows the bar."""
+    visible: list[Visible] = []
+    for entry in MENU:
+        group, items = (entry, entry.items) if isinstance(entry, NavGroup) else (None, (entry,))
+        visible += [(group, item, item.url()) for item in items if role_may(role, item.action)]
+    return tuple(visible)
+
+
 def items_for(user: Any, path: str) -> list[dict[str, Any]]:
     """The bar's entries: links ({label, url, active}) and groups ({label, active, children});
     a group the user may use one item of is that item's link."""
-    visible: list[tuple[NavGroup | None, NavItem, str]] = []
-    for entry in MENU:
-        group, items = (entry, entry.items) if isinstance(entry, NavGroup) else (None, (entry,))
-        visible += [(group, item, item.url()) for item in items if can(user, item.action)]
+    role = role_of(user)
+    if role is None:
+        return []
+    visible = _visible(role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
     # The most specific address wins: /audits/quality/ is "Data quality", not "Energy records".
     claims = {url: _owns(item, url, path) for _group, item, url in visible}

@@ -250,6 +250,14 @@ def scope_district_id(obj: Any) -> int | None:
     return getattr(obj, "scope_district_id", None)
 
 
+def role_may(role: str | None, action: str) -> bool:
+    """What `can(user, action)` answers, with no object, for any signed-in user of the role:
+    the role alone decides it (the navigation bar keeps its menu per role by this)."""
+    if action not in RULES:
+        raise KeyError(f"unknown action {action!r}")
+    return role in RULES[action]
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """Whether the user may perform the action (on the object, when one is given)."""
     if action not in RULES:
